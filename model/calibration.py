@@ -1,0 +1,92 @@
+"""Calibration data of the registries (`model/data/registries.toml`), read and checked."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from model.errors import ConfigError
+
+__all__ = ["ADDRESSES_PER_BLOCK", "MEDIAN_HOLDING", "Calibration", "RegistrySpec", "load_calibration"]
+
+ADDRESSES_PER_BLOCK = 256  # holdings are counted in /24 blocks
+MEDIAN_HOLDING = 4  # a /22: median holding at AFRINIC and LACNIC, Jan 2024 [own calc, domain.md §A3]
+
+
+@dataclass(frozen=True)
+class RegistrySpec:
+    """Public facts about one registry (see the data file for sources)."""
+
+    name: str
+    region: str
+    members: int
+    ipv4_addresses: int
+    asns: int
+    ipv6_holder_share: float
+    legacy_share: float
+    reserves_months: float
+    fee_tiers: tuple[tuple[int, float], ...]
+    fee_per_asn: float
+
+    @property
+    def ipv4_blocks(self) -> float:
+        """IPv4 held, in /24 blocks."""
+        return self.ipv4_addresses / ADDRESSES_PER_BLOCK
+
+    def yearly_fee(self, ipv4_blocks: np.ndarray, asns: np.ndarray) -> np.ndarray:
+        """Fee schedule: the yearly fee (USD) of holders with these holdings."""
+        bounds = np.array([b if b > 0 else np.inf for b, _ in self.fee_tiers])
+        fees = np.array([f for _, f in self.fee_tiers])
+        tier = np.searchsorted(bounds, ipv4_blocks, side="left")
+        return fees[np.minimum(tier, len(fees) - 1)] + self.fee_per_asn * asns
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The registries and the market facts the model is calibrated to."""
+
+    registries: tuple[RegistrySpec, ...]
+    price_per_address: float
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Registry names, in model order."""
+        return tuple(spec.name for spec in self.registries)
+
+    @property
+    def block_value(self) -> float:
+        """Market value of one /24 block, USD."""
+        return self.price_per_address * ADDRESSES_PER_BLOCK
+
+
+def load_calibration(path: str | Path | None = None) -> Calibration:
+    """Read the calibration from `path` (default: the packaged `model/data/registries.toml`)."""
+    if path is None:
+        text = resources.files("model.data").joinpath("registries.toml").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    entries = data.get("registry", [])
+    if not entries:
+        raise ConfigError("registries file has no [[registry]] entries")
+    specs = []
+    for entry in entries:
+        try:
+            tiers = tuple((int(b), float(f)) for b, f in entry.pop("fee_tiers"))
+            spec = RegistrySpec(fee_tiers=tiers, **entry)
+        except (TypeError, KeyError, ValueError) as exc:
+            raise ConfigError(f"bad [[registry]] entry {entry.get('name', '?')!r}: {exc}") from None
+        if spec.members < 1 or spec.ipv4_addresses < ADDRESSES_PER_BLOCK:
+            raise ConfigError(f"registry {spec.name!r}: members and ipv4_addresses must be positive")
+        specs.append(spec)
+    names = [spec.name for spec in specs]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"registry names must be unique; got {names}")
+    price = data.get("price_per_address")
+    if not isinstance(price, int | float) or price <= 0:
+        raise ConfigError(f"price_per_address must be a positive number; got {price!r}")
+    return Calibration(registries=tuple(specs), price_per_address=float(price))

@@ -1,0 +1,185 @@
+"""The initial population of resource holders and their peering graph.
+
+Holdings are heavy-tailed (domain.md §A3: Gini 0.93-0.95, top 1% hold 68-81%, median /22):
+a log-normal body with its median at a /22 and a Pareto tail above a /20, drawn at
+stratified quantiles so that small populations keep the shape. The tail is then rescaled
+so that each registry's holders hold its real IPv4 total (times `scale`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtri
+
+from agents.state import NO_MOVE, HolderState
+from model.calibration import MEDIAN_HOLDING, Calibration, RegistrySpec
+from model.params import Params
+
+__all__ = ["Population", "build_population", "holder_state", "peering_edges"]
+
+MEDIAN_BLOCKS = float(MEDIAN_HOLDING)
+BODY_SIGMA = 1.2  # ln-space s.d. of the body (domain.md §F: 1.2-1.8)
+TAIL_SHARE = 0.2  # share of holders in the Pareto tail [assumption; gives Gini 0.91-0.96]
+TAIL_MIN_BLOCKS = 16.0  # the tail starts at a /20 (domain.md §F)
+TAIL_ALPHA = 1.0  # Pareto index of the tail (domain.md §F: 0.6-1.1)
+# body median placed so that the whole population's median is MEDIAN_BLOCKS
+BODY_MEDIAN_BLOCKS = MEDIAN_BLOCKS * float(np.exp(-BODY_SIGMA * ndtri(0.5 / (1.0 - TAIL_SHARE))))
+MEAN_DEGREE = 8  # ~340k peering edges for ~85k holders (design/model.md)
+REGIONAL_PEERING = 0.7  # share of peering links within a region [assumption]
+
+
+@dataclass
+class Population:
+    """Fixed traits of every holder, one entry per holder (index = holder id)."""
+
+    home: np.ndarray  # int: home registry (= initial registry)
+    ipv4: np.ndarray  # int: IPv4 held, /24 blocks
+    asn: np.ndarray  # int: ASNs held
+    ipv6: np.ndarray  # int: IPv6 blocks (/32) held
+    legacy: np.ndarray  # bool: holds legacy space
+    w_quality: np.ndarray
+    w_neutrality: np.ndarray
+    w_fee: np.ndarray
+    loyalty: np.ndarray  # [0, 1]
+    taste: np.ndarray  # (holders, registries): fixed idiosyncratic taste
+
+
+def build_population(
+    registries: Sequence[RegistrySpec], params: Params, rng: np.random.Generator
+) -> Population:
+    """Draw every holder's holdings and traits; registry r gets round(members * scale) holders."""
+    counts = [max(1, round(spec.members * params.scale)) for spec in registries]
+    home = np.repeat(np.arange(len(registries)), counts)
+    ipv4 = np.concatenate(
+        [_holdings(n, spec.ipv4_blocks * params.scale, rng) for n, spec in zip(counts, registries)]
+    )
+    asn = np.concatenate(
+        [_asns(ipv4[home == r], spec.asns * params.scale, rng) for r, spec in enumerate(registries)]
+    )
+    n = home.size
+    ipv6_share = np.array([s.ipv6_holder_share for s in registries])[home]
+    has_ipv6 = rng.random(n) < ipv6_share
+    ipv6 = np.where(has_ipv6, np.maximum(1, np.rint(ipv4**0.25)), 0).astype(np.int64)
+    legacy = rng.random(n) < np.array([s.legacy_share for s in registries])[home]
+
+    def weights(mean: float) -> np.ndarray:
+        return mean * (1.0 + params.preference_spread * (2.0 * rng.random(n) - 1.0))
+
+    return Population(
+        home=home,
+        ipv4=ipv4,
+        asn=asn,
+        ipv6=ipv6,
+        legacy=legacy,
+        w_quality=weights(params.weight_quality),
+        w_neutrality=weights(params.weight_neutrality),
+        w_fee=weights(params.weight_fee),
+        loyalty=rng.beta(2.0, 2.0, n),
+        taste=rng.normal(0.0, params.taste_sd, (n, len(registries))),
+    )
+
+
+def _holdings(n: int, total_blocks: float, rng: np.random.Generator) -> np.ndarray:
+    """n heavy-tailed holdings (in /24 blocks) summing to about `total_blocks`."""
+    u = (np.arange(n) + rng.random(n)) / n  # stratified quantiles
+    body = u < 1.0 - TAIL_SHARE
+    blocks = np.empty(n)
+    v = np.clip(u[body] / (1.0 - TAIL_SHARE), 1e-12, 1 - 1e-12)
+    blocks[body] = BODY_MEDIAN_BLOCKS * np.exp(BODY_SIGMA * ndtri(v))
+    w = (u[~body] - (1.0 - TAIL_SHARE)) / TAIL_SHARE
+    blocks[~body] = TAIL_MIN_BLOCKS * (1.0 - w) ** (-1.0 / TAIL_ALPHA)
+    blocks = np.maximum(1.0, np.rint(blocks))
+    tail_total = blocks[~body].sum()
+    if tail_total > 0:
+        # the tail carries the registry's total: the body keeps its /22 median
+        factor = max(1.0, (total_blocks - blocks[body].sum()) / tail_total)
+        blocks[~body] = np.maximum(1.0, np.rint(blocks[~body] * factor))
+    return rng.permutation(blocks.astype(np.int64))
+
+
+def _asns(ipv4: np.ndarray, total: float, rng: np.random.Generator) -> np.ndarray:
+    """ASNs per holder: Poisson, more for bigger holders, totalling about `total`."""
+    propensity = ipv4.astype(float) ** 0.3
+    return rng.poisson(propensity * (total / propensity.sum())).astype(np.int64)
+
+
+def peering_edges(home: np.ndarray, ipv4: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A scale-free peering graph as an (edges, 2) array of holder ids, no loops or repeats.
+
+    Chung-Lu style: each endpoint is drawn with probability proportional to
+    sqrt(holdings), so big holders have many neighbours; most links stay in a region.
+    """
+    n = home.size
+    if n < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    weight = np.sqrt(ipv4.astype(float))
+    n_edges = MEAN_DEGREE * n // 2
+    n_regional = int(REGIONAL_PEERING * n_edges)
+    first = rng.choice(n, n_edges, p=weight / weight.sum())
+    second = np.empty(n_edges, dtype=np.int64)
+    second[n_regional:] = rng.choice(n, n_edges - n_regional, p=weight / weight.sum())
+    # regional links: the second end is drawn from the first end's region
+    order = np.argsort(home, kind="stable")
+    starts = np.searchsorted(home[order], np.arange(home.max() + 2))
+    cumulative = np.concatenate([[0.0], np.cumsum(weight[order])])
+    region = home[first[:n_regional]]
+    low, high = cumulative[starts[region]], cumulative[starts[region + 1]]
+    target = low + rng.random(n_regional) * (high - low)
+    pick = np.searchsorted(cumulative, target, side="right") - 1
+    second[:n_regional] = order[np.clip(pick, starts[region], starts[region + 1] - 1)]
+    a, b = np.minimum(first, second), np.maximum(first, second)
+    keep = a != b
+    key = np.unique(a[keep] * n + b[keep])
+    return np.stack([key // n, key % n], axis=1)
+
+
+def holder_state(
+    population: Population,
+    edges: np.ndarray,
+    calibration: Calibration,
+    params: Params,
+) -> HolderState:
+    """The model's arrays for these holders: initial beliefs (the truth), fees, peers."""
+    n, n_registries = population.home.size, len(calibration.registries)
+    fee_usd = np.stack(
+        [spec.yearly_fee(population.ipv4, population.asn) for spec in calibration.registries],
+        axis=1,
+    )
+    value = population.ipv4.astype(float) * calibration.block_value
+    friction = float(params.regime_setting("friction"))
+    quality = np.full(n_registries, params.initial_quality)
+    neutrality = np.full(n_registries, params.initial_neutrality)
+    for r, name in enumerate(calibration.names):
+        override = params.registry_overrides.get(name, {})
+        quality[r] = override.get("quality", quality[r])
+        neutrality[r] = override.get("neutrality", neutrality[r])
+    both_ways = np.concatenate([edges, edges[:, ::-1]])
+    both_ways = both_ways[np.lexsort((both_ways[:, 1], both_ways[:, 0]))]
+    peer_start = np.searchsorted(both_ways[:, 0], np.arange(n + 1))
+    return HolderState(
+        registry=population.home.copy(),
+        home=population.home,
+        ipv4=population.ipv4,
+        asn=population.asn,
+        ipv6=population.ipv6,
+        legacy=population.legacy,
+        imported=np.zeros(n, dtype=bool),
+        w_quality=population.w_quality,
+        w_neutrality=population.w_neutrality,
+        w_fee=population.w_fee,
+        loyalty=population.loyalty,
+        fixed_appeal=population.taste - friction * (np.arange(n_registries) != population.home[:, None]),
+        belief_quality=np.tile(quality, (n, 1)),
+        belief_neutrality=np.tile(neutrality, (n, 1)),
+        fee_usd=fee_usd,
+        weighted_fee=population.w_fee[:, None] * (fee_usd / value[:, None]),
+        size_cost=(population.ipv4 / MEDIAN_BLOCKS) ** (params.size_exponent - 1.0),
+        pending_destination=np.full(n, NO_MOVE, dtype=np.int64),
+        pending_due=np.zeros(n, dtype=np.int64),
+        moved_at=np.full(n, -(10**9), dtype=np.int64),
+        peer_start=peer_start.astype(np.int64),
+        peers=both_ways[:, 1].astype(np.int64),
+    )
