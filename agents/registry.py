@@ -99,22 +99,26 @@ class RegistryAgent(Agent):
 
     # --- the monthly rules ---------------------------------------------------------------
     def settle_accounts(self, yearly_fees: float) -> None:
-        """Collect a month of fees, pay a month of costs; adjust fees toward the reserve target.
+        """Collect a month of fees, pay a month of costs, move fees toward cost recovery.
 
-        Costs have a fixed part that does not shrink when members leave (the spiral:
-        fewer members -> higher fees -> more leave) and grow with effort spent.
+        `yearly_fees`: what the members owe a year at the schedule (multiplier 1). Costs have
+        a fixed part that does not shrink when members leave and grow with effort spent. Cost
+        recovery: the multiplier moves `fee_adjustment` of the way to the one that would cover
+        this month's costs and rebuild reserves to `reserve_target` within a year. Hence the
+        possible spiral: fewer members -> higher fees -> more leave.
         """
+        p = self.p
         spent = self._budget_factor() * self.effort
         self.monthly_cost = (self.fixed_cost + self.cost_per_member * self.members) * (
-            1.0 + self.p.effort_cost * (spent - self.p.base_effort)
+            1.0 + p.effort_cost * (spent - p.base_effort)
         )
-        self.reserves_usd += yearly_fees * self.fee_multiplier / 12.0 - self.monthly_cost
-        target = self.p.reserve_target
-        gap = (target - self.reserves) / target if target > 0 else 0.0
-        change = 1.0 + self.p.fee_adjustment * min(1.0, max(-1.0, gap))
-        self.fee_multiplier = min(
-            self.p.max_fee_multiplier, max(MIN_FEE_MULTIPLIER, self.fee_multiplier * change)
-        )
+        income_at_schedule = yearly_fees / 12.0
+        self.reserves_usd += income_at_schedule * self.fee_multiplier - self.monthly_cost
+        if income_at_schedule > 0.0:
+            shortfall = p.reserve_target * self.monthly_cost - self.reserves_usd
+            needed = (self.monthly_cost + shortfall / 12.0) / income_at_schedule
+            self.fee_multiplier += p.fee_adjustment * (needed - self.fee_multiplier)
+            self.fee_multiplier = min(p.max_fee_multiplier, max(MIN_FEE_MULTIPLIER, self.fee_multiplier))
         self.insolvent = self.reserves_usd < 0.0
 
     def pressure(self, outflow_share: float, voice_share: float) -> float:

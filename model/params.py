@@ -192,7 +192,9 @@ class Params:
     effort_cost: float = _num(0.2, 0.0, 2.0, "extra operating cost at full effort, relative to base")
     fixed_cost_share: float = _num(0.7, 0.0, 1.0, "share of operating cost that does not shrink with members")
     reserve_target: float = _num(12.0, 0.0, 120.0, "reserves a registry aims to hold", unit="months")
-    fee_adjustment: float = _num(0.02, 0.0, 0.5, "monthly fee change per unit of reserve gap")
+    fee_adjustment: float = _num(
+        0.1, 0.0, 1.0, "share of the way to cost-recovering fees a registry moves each month"
+    )
     max_fee_multiplier: float = _num(4.0, 1.0, 20.0, "cap on a registry's fees relative to its schedule")
     # --- governance events ---------------------------------------------------------------
     event_hazard: float = _num(0.0, 0.0, 0.1, "monthly chance of a random governance event per registry")

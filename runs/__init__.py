@@ -1,0 +1,1 @@
+"""Running the model from the command line and in batches."""
