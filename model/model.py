@@ -86,6 +86,9 @@ class PortabilityModel(Model):
         self.moves = {r: move_matrix(self.p.regime, names, r) for r in ("ipv4", "asn", "ipv6")}
         self._exit_costs: np.ndarray | None = None  # the regime's cost table, fixed for a run
         self.events = EventLog()
+        n_registries = len(names)
+        self.flow_members = np.zeros((n_registries, n_registries), dtype=np.int64)  # moves so far
+        self.flow_ipv4 = np.zeros((n_registries, n_registries), dtype=np.int64)  # /24s moved so far
         self.tally = {"moves": 0, "moved_ipv4": 0, "voices": 0, "requests": 0}
         self._recent_moves: list[int] = []
         self.decisions = Decisions.empty(self.holders.size)
@@ -119,9 +122,8 @@ class PortabilityModel(Model):
         graph.add_nodes_from(range(self.holders.size))
         graph.add_edges_from(edges.tolist())
         self.grid = Network(graph, capacity=1, random=self.random, layout=None)
-        cells = self.grid._cells  # node id -> cell
         for h in range(self.holders.size):
-            NetworkAgent(self, h, cells[h])
+            NetworkAgent(self, h, self.grid[h])
         self.total_ipv4 = int(self.holders.ipv4.sum())
 
     def _build_registries(self) -> None:
@@ -207,6 +209,8 @@ class PortabilityModel(Model):
         self.tally["moves"] = int(settled.holders.size)
         self.tally["moved_ipv4"] = int(moved_ipv4.sum())
         self.tally["voices"] = int(np.count_nonzero(self.decisions.action == Action.VOICE))
+        np.add.at(self.flow_members, (settled.origins, settled.destinations), 1)
+        np.add.at(self.flow_ipv4, (settled.origins, settled.destinations), moved_ipv4)
         self._inflow = np.bincount(settled.destinations, minlength=n_registries)
         self._outflow = np.bincount(settled.origins, minlength=n_registries)
         lost = np.bincount(settled.origins, weights=moved_ipv4, minlength=n_registries)
@@ -268,6 +272,17 @@ class PortabilityModel(Model):
         frame = frame.drop(columns="AgentID").rename(columns={"Step": "step"})
         frame["step"] = frame["step"].astype(int)
         return frame.reset_index(drop=True)
+
+    def flow_frame(self) -> pd.DataFrame:
+        """Moves so far, one row per origin -> destination pair: members and IPv4 (/24 blocks)."""
+        names = [r.name for r in self.registries]
+        origin, destination = np.meshgrid(range(len(names)), range(len(names)), indexing="ij")
+        return pd.DataFrame({
+            "origin": np.array(names)[origin.ravel()],
+            "destination": np.array(names)[destination.ravel()],
+            "moves": self.flow_members.ravel(),
+            "ipv4": self.flow_ipv4.ravel(),
+        })
 
     def event_frame(self) -> pd.DataFrame:
         """The event log: governance events, insolvencies, surges of moves."""

@@ -29,7 +29,7 @@ def summary_tables(model: PortabilityModel) -> list[tuple[str, pd.DataFrame]]:
     table.insert(table.columns.get_loc("members") + 1, "members_change", end.members - start.members)
     events = model.event_frame()
     tables = [
-        ("Headline (model_frame)", headline.round(4).fillna("")),
+        ("Headline (model_frame)", headline.round(4).astype(object).where(headline.notna(), "")),
         ("Registries at the end (registry_frame)", table.round(3)),
     ]
     if not events.empty:

@@ -1,0 +1,68 @@
+"""Invariants over random valid parameters (Hypothesis), checked at every step."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+
+from agents.registry import STATUSES
+from agents.state import NO_MOVE, Action
+from model import PortabilityModel
+from model.regimes import FORBIDDEN
+from tests.strategies import params
+
+STEPS = 18
+
+
+def check_invariants(model: PortabilityModel, holdings: tuple[int, int, int]) -> None:
+    s = model.holders
+    n_registries = len(model.registries)
+    # every holder is at exactly one registry, and the agents agree with the arrays
+    assert ((s.registry >= 0) & (s.registry < n_registries)).all()
+    assert sum(r.members for r in model.registries) == s.size
+    # holdings are conserved and accounted for by the registries
+    assert (s.ipv4.sum(), s.asn.sum(), s.ipv6.sum()) == holdings
+    assert sum(r.ipv4 for r in model.registries) == holdings[0] == model.total_ipv4
+    assert np.isclose(sum(r.ipv4_share for r in model.registries), 1.0)
+    if holdings[1] > 0:
+        assert np.isclose(sum(r.asn_share for r in model.registries), 1.0)
+    # traits in bounds
+    for r in model.registries:
+        assert 0.0 <= r.quality <= 1.0 and 0.0 <= r.neutrality <= 1.0 and 0.0 <= r.effort <= 1.0
+        assert 0.0 <= r.exit_threat <= 1.0
+        assert r.status in STATUSES
+    # moves only along pairs the regime allows (for IPv4, the resource every holder has)
+    allowed = model.moves["ipv4"] != FORBIDDEN
+    assert not model.flow_members[~allowed].any()
+    assert (model.flow_members.sum(axis=1) >= 0).all()
+    pending = s.pending_destination != NO_MOVE
+    assert (s.pending_destination[pending] != s.registry[pending]).all()
+
+
+@given(params())
+def test_invariants_hold_every_step(overrides):
+    model = PortabilityModel(seed=1, **overrides)
+    holdings = (model.holders.ipv4.sum(), model.holders.asn.sum(), model.holders.ipv6.sum())
+    check_invariants(model, holdings)
+    for _ in range(STEPS):
+        model.step()
+        check_invariants(model, holdings)
+    frame = model.model_frame()
+    assert len(frame) == STEPS + 1
+    assert frame.notna().all().all()
+    assert (frame.moves.sum(), frame.moved_ipv4.sum()) == (
+        model.flow_members.sum(), model.flow_ipv4.sum(),
+    )
+
+
+@given(params())
+def test_no_moves_at_all_without_portability(overrides):
+    model = PortabilityModel(seed=2, **{**overrides, "regime": "none"})
+    start = model.holders.registry.copy()
+    for _ in range(STEPS):
+        model.step()
+        assert not (model.decisions.action == Action.MOVE).any()
+        assert not model.decisions.threat.any()
+    assert np.array_equal(model.holders.registry, start)
+    assert model.model_frame()[["moves", "moved_ipv4", "pending_moves"]].eq(0).all().all()
+    assert all(r.exit_threat == 0.0 for r in model.registries)

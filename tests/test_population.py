@@ -1,0 +1,68 @@
+"""The initial population matches the calibration targets of domain.md §A (checked, not forced)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import PortabilityModel
+from model.calibration import load_calibration
+from model.params import Params
+from model.population import build_population, peering_edges
+
+
+def gini(x: np.ndarray) -> float:
+    x = np.sort(x.astype(float))
+    n, cumulative = x.size, np.cumsum(x)
+    return float((n + 1 - 2 * cumulative.sum() / cumulative[-1]) / n)
+
+
+@pytest.fixture(scope="module")
+def full_population():
+    registries = load_calibration().registries
+    return registries, build_population(registries, Params(scale=1.0), np.random.default_rng(0))
+
+
+def test_full_scale_is_the_real_population(full_population):
+    registries, population = full_population
+    assert population.home.size == sum(spec.members for spec in registries) == 85_001
+
+
+def test_holdings_are_heavy_tailed_like_the_real_registries(full_population):
+    registries, population = full_population
+    for r, spec in enumerate(registries):
+        held = population.ipv4[population.home == r]
+        top = np.sort(held)[::-1][: held.size // 100]
+        assert 0.90 <= gini(held) <= 0.96, spec.name
+        assert top.sum() / held.sum() > 0.55, spec.name  # top 1% hold well over half
+        assert np.median(held) == 4  # a /22
+        assert held.sum() == pytest.approx(spec.ipv4_blocks, rel=1e-3)
+        asns = population.asn[population.home == r].sum()
+        assert asns == pytest.approx(spec.asns, rel=0.05)
+
+
+def test_peering_graph_is_scale_free_with_big_holders_best_connected(full_population):
+    _, population = full_population
+    edges = peering_edges(population.home, population.ipv4, np.random.default_rng(1))
+    assert 300_000 < len(edges) < 345_000
+    assert (edges[:, 0] < edges[:, 1]).all()  # no loops, each edge once
+    degree = np.bincount(edges.ravel(), minlength=population.home.size)
+    big = population.ipv4 >= np.quantile(population.ipv4, 0.99)
+    assert degree[big].mean() > 10 * degree[~big].mean()
+    same_region = population.home[edges[:, 0]] == population.home[edges[:, 1]]
+    assert same_region.mean() > 0.6
+
+
+def test_agents_are_views_onto_the_arrays_and_sit_on_the_network(small_model):
+    from agents import NetworkAgent, RegistryAgent
+
+    holders = small_model.agents_by_type[NetworkAgent]
+    assert len(holders) == small_model.holders.size
+    assert len(small_model.agents_by_type[RegistryAgent]) == 5
+    agent = holders.to_list()[17]
+    assert agent.registry == small_model.holders.registry[17]
+    assert agent.ipv4 == small_model.holders.ipv4[17]
+    assert agent.cell is small_model.grid[17] and agent in agent.cell.agents
+    neighbours = {c.coordinate for c in agent.cell.connections.values()}
+    s = small_model.holders
+    assert neighbours == set(s.peers[s.peer_start[17]:s.peer_start[18]].tolist())
