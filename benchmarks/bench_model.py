@@ -1,0 +1,154 @@
+"""Speed and memory of the model, measured in one run (run on demand, not in the test suite).
+
+    python benchmarks/bench_model.py            # full scale (~85,000 holders), about a minute
+    python benchmarks/bench_model.py --quick    # scale 0.1, a few seconds
+
+Each measurement runs in its own single-threaded subprocess, so peak memory (max RSS) is
+its own. Reported: build + 240 months with data collection (target < 5 s); agent-steps per
+second against Mesa's Boltzmann wealth model in its Mesa 3.3 form (grid, move, give, a
+DataCollector of Gini and wealth) with the same number of agents (target >= 25x); the
+batched kernel against the per-agent path (target >= 20x); peak memory (target < 600 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SINGLE_THREAD = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")}
+
+
+def _portability(scale: float, steps: int, engine: str) -> dict:
+    from model import PortabilityModel
+
+    PortabilityModel(seed=0, scale=0.002, engine=engine).step()  # load the compiled kernel
+    started = time.perf_counter()
+    model = PortabilityModel(seed=1, scale=scale, engine=engine)
+    built = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    frames = (model.model_frame(), model.registry_frame(), model.event_frame())
+    done = time.perf_counter()
+    assert len(frames[0]) == steps + 1
+    return {"agents": model.holders.size, "steps": steps, "build_s": built - started,
+            "run_s": done - built, "total_s": done - started}
+
+
+def _boltzmann(agents: int, steps: int) -> dict:
+    """Mesa's Boltzmann wealth example as shipped with Mesa 3.3 (no experimental recorder)."""
+    import math
+
+    from mesa import Model
+    from mesa.datacollection import DataCollector
+    from mesa.discrete_space import CellAgent, OrthogonalMooreGrid
+
+    class MoneyAgent(CellAgent):
+        def __init__(self, model: Model, cell: object) -> None:
+            super().__init__(model)
+            self.cell = cell
+            self.wealth = 1
+
+        def move(self) -> None:
+            self.cell = self.cell.neighborhood.select_random_cell()
+
+        def give_money(self) -> None:
+            cellmates = [a for a in self.cell.agents if a is not self]
+            if self.wealth > 0 and cellmates:
+                other = self.random.choice(cellmates)
+                other.wealth += 1
+                self.wealth -= 1
+
+        def step(self) -> None:
+            self.move()
+            self.give_money()
+
+    class BoltzmannWealth(Model):
+        def __init__(self, n: int, width: int, height: int, seed: int) -> None:
+            super().__init__(rng=seed)
+            self.grid = OrthogonalMooreGrid((width, height), random=self.random)
+            self.datacollector = DataCollector(
+                model_reporters={"Gini": self.compute_gini}, agent_reporters={"Wealth": "wealth"}
+            )
+            MoneyAgent.create_agents(self, n, self.random.choices(self.grid.all_cells.cells, k=n))
+            self.datacollector.collect(self)
+
+        def step(self) -> None:
+            self.agents.shuffle_do("step")
+            self.datacollector.collect(self)
+
+        def compute_gini(self) -> float:
+            wealth = sorted(a.wealth for a in self.agents)
+            n = len(wealth)
+            b = sum(xi * (n - i) for i, xi in enumerate(wealth)) / (n * sum(wealth))
+            return 1 + (1 / n) - 2 * b
+
+    side = max(1, round(math.sqrt(agents)))  # the example's density: one agent per cell
+    started = time.perf_counter()
+    model = BoltzmannWealth(agents, side, side, seed=1)
+    built = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    done = time.perf_counter()
+    return {"agents": agents, "steps": steps, "build_s": built - started, "run_s": done - built,
+            "total_s": done - started}
+
+
+def _child(kind: str, args: list[str]) -> None:
+    if kind == "boltzmann":
+        result = _boltzmann(int(args[0]), int(args[1]))
+    else:
+        result = _portability(float(args[0]), int(args[1]), engine=kind)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def _measure(kind: str, *args: object) -> dict:
+    env = {**os.environ, **SINGLE_THREAD, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, __file__, "--child", kind, *map(str, args)]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="scale 0.1 instead of 1.0")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child[0], args.child[1:])
+        return
+    scale = 0.1 if args.quick else 1.0
+    kernel = _measure("kernel", scale, 240)
+    agents = kernel["agents"]
+    boltzmann = _measure("boltzmann", agents, 5)
+    per_agent = _measure("agents", scale, 3)
+
+    def rate(r: dict) -> float:
+        return r["agents"] * r["steps"] / r["run_s"]
+
+    rows = [
+        ("build + 240 months, data collection (s)", f"{kernel['total_s']:.2f}", "< 5 at scale 1.0"),
+        ("  of which build (s)", f"{kernel['build_s']:.2f}", ""),
+        ("  of which 240 months (s)", f"{kernel['run_s']:.2f}", ""),
+        ("model agent-steps per second", f"{rate(kernel):,.0f}", ""),
+        ("Boltzmann wealth (Mesa 3.3 form) agent-steps per second", f"{rate(boltzmann):,.0f}", ""),
+        ("  ratio model / Boltzmann", f"{rate(kernel) / rate(boltzmann):.1f}x", ">= 25x"),
+        ("per-agent path agent-steps per second", f"{rate(per_agent):,.0f}", ""),
+        ("  ratio kernel / per-agent path", f"{rate(kernel) / rate(per_agent):.1f}x", ">= 20x"),
+        ("peak memory, model run (MB)", f"{kernel['peak_rss_mb']:.0f}", "< 600"),
+    ]
+    print(f"scale {scale}: {agents:,} holders; Python {sys.version.split()[0]}; one thread\n")
+    width = max(len(r[0]) for r in rows)
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>12}  {target}")
+
+
+if __name__ == "__main__":
+    main()
