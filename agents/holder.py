@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 from mesa.discrete_space import CellAgent
 
-from agents.state import NO_MOVE, Action, Draw, HolderState, Month
-from model.regimes import ALLOWED, ELIGIBLE_ONLY
+from agents.state import ALLOWED, ELIGIBLE_ONLY, NO_MOVE, Action, Draw, HolderState, Month
 
 if TYPE_CHECKING:
     from mesa import Model

@@ -11,9 +11,13 @@ from enum import IntEnum
 
 import numpy as np
 
-__all__ = ["NO_MOVE", "Action", "Decisions", "Draw", "HolderState", "Month"]
+__all__ = [
+    "ALLOWED", "ELIGIBLE_ONLY", "FORBIDDEN", "NO_MOVE", "Action", "Decisions", "Draw", "HolderState", "Month",
+]
 
 NO_MOVE = -1  # pending_destination of a holder with no move under way
+# entries of a regime's move matrix M[origin, destination] (see model.regimes)
+FORBIDDEN, ALLOWED, ELIGIBLE_ONLY = 0, 1, 2
 
 
 class Action(IntEnum):

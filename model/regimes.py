@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from agents.state import ALLOWED, ELIGIBLE_ONLY, FORBIDDEN
+
 __all__ = [
     "ALLOWED",
     "ELIGIBLE_ONLY",
@@ -23,7 +25,6 @@ __all__ = [
     "move_matrix",
 ]
 
-FORBIDDEN, ALLOWED, ELIGIBLE_ONLY = 0, 1, 2
 RESOURCES = ("ipv4", "asn", "ipv6")
 TERMS = ("porting_delay", "approval_odds", "obstruction", "friction", "hold_period")
 _RULE_KEYS = {"open", "inbound", "outbound_eligible"}

@@ -1,0 +1,80 @@
+"""Make the README figure from real model runs.
+
+    python scripts/make_figures.py [--seeds 6] [--scale 0.05] [--months 240]
+
+Writes docs/img/regimes.png: quality experienced under the three regimes (mean and 95%
+band over seeds, paired by seed), and the registry-failure scenario locked vs portable.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from model import PortabilityModel  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "img" / "regimes.png"
+COLOURS = {"status_quo": "#0072B2", "none": "#D55E00", "mandatory": "#009E73"}  # Okabe-Ito
+STYLES = {"none": "--"}  # none and status_quo coincide at the defaults: keep both visible
+
+
+def runs(scenario: str, seeds: range, scale: float, months: int, **overrides) -> list[PortabilityModel]:
+    models = []
+    for seed in seeds:
+        model = PortabilityModel.from_scenario(scenario, seed=seed, scale=scale, **overrides)
+        for _ in range(months):
+            model.step()
+        models.append(model)
+    return models
+
+
+def band(ax, frames: list[pd.Series], colour: str, label: str, style: str = "-") -> None:
+    values = np.vstack([f.to_numpy() for f in frames])
+    mean = values.mean(axis=0)
+    half = 1.96 * values.std(axis=0, ddof=1) / np.sqrt(len(frames))
+    years = np.arange(values.shape[1]) / 12
+    ax.plot(years, mean, color=colour, label=label, lw=2, ls=style)
+    ax.fill_between(years, mean - half, mean + half, color=colour, alpha=0.25, lw=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, default=6)
+    parser.add_argument("--scale", type=float, default=0.05)
+    parser.add_argument("--months", type=int, default=240)
+    args = parser.parse_args()
+    seeds = range(args.seeds)
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.4), constrained_layout=True)
+    for regime, colour in COLOURS.items():
+        models = runs("status_quo", seeds, args.scale, args.months, regime=regime)
+        band(left, [m.model_frame().quality_experienced for m in models], colour, regime, STYLES.get(regime, "-"))
+    left.set(title="Service quality holders experience", xlabel="years", ylabel="quality (IPv4-weighted, 0-1)")
+    left.legend(title="regime", frameon=False)
+    for scenario, colour, label in (("registry_failure_locked", COLOURS["none"], "locked (no portability)"),
+                                    ("registry_failure_portable", COLOURS["mandatory"], "mandatory portability")):
+        models = runs(scenario, seeds, args.scale, args.months)
+        band(middle, [m.model_frame().ipv4_at_risk * 100 for m in models], colour, label)
+        members = [m.registry_frame().query("registry == 'AFRINIC'").members.reset_index(drop=True) for m in models]
+        band(right, members, colour, label)
+    for ax in (middle, right):
+        ax.axvspan(12 / 12, 51 / 12, color="0.85", lw=0, label="governance failure")
+    middle.set(title="A registry fails (AFRINIC, 39 months)", xlabel="years",
+               ylabel="IPv4 held at a failed registry (% of all)")
+    middle.legend(frameon=False)
+    right.set(title="Members of the failed registry", xlabel="years", ylabel="members (holders)")
+    fig.suptitle(f"rir-portability: mean and 95% band over {args.seeds} paired seeds, "
+                 f"{runs('status_quo', range(1), args.scale, 0)[0].holders.size:,} holders", fontsize=11)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(OUT, dpi=110)
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()
