@@ -268,10 +268,11 @@ class PortabilityModel(Model):
 
     def registry_frame(self) -> pd.DataFrame:
         """One row per step and registry (docs/ODD.md §7)."""
-        frame = self.datacollector.get_agenttype_vars_dataframe(RegistryAgent).reset_index()
-        frame = frame.drop(columns="AgentID").rename(columns={"Step": "step"})
-        frame["step"] = frame["step"].astype(int)
-        return frame.reset_index(drop=True)
+        frame = self.datacollector.get_agenttype_vars_dataframe(RegistryAgent)
+        steps = frame.index.get_level_values("Step").to_numpy().astype(np.int64)
+        frame = frame.reset_index(drop=True)
+        frame.insert(0, "step", steps)
+        return frame
 
     def flow_frame(self) -> pd.DataFrame:
         """Moves so far, one row per origin -> destination pair: members and IPv4 (/24 blocks)."""

@@ -1,0 +1,75 @@
+"""Install Solara's front-end assets into its local cache, from the npm registry.
+
+solara-server fetches its JavaScript and CSS from a public CDN on first request and caches
+them under `<venv>/share/solara/cdn/`. On a machine without internet access (CI) each
+fetch fails and the page stays blank. This script `npm pack`s the same package versions
+and unpacks them into that cache (the CDN's files are the npm tarballs' files, byte for
+byte). Users with internet access do not need it.
+
+    python scripts/install_solara_assets.py      # needs `npm`; idempotent
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import subprocess
+import tarfile
+import tempfile
+
+import ipyvue
+import solara
+import solara.server.settings as settings
+
+SOLARA = pathlib.Path(solara.__file__).parent
+CACHE = pathlib.Path(settings.assets.proxy_cache_dir)
+
+
+def required() -> list[str]:
+    """The package@version specs the page loads: the app shell, fonts, charts (echarts), Markdown."""
+    vue3 = ipyvue.__version__.startswith("3")
+    template = (SOLARA / "server/templates/solara.html.j2").read_text()
+    app = "solara-vuetify3-app" if vue3 else "solara-vuetify-app"
+    specs = set(re.findall(rf"(@widgetti/{re.escape(app)}@[0-9][^/]*)/", template))
+    specs |= set(re.findall(r"(requirejs@[0-9][^/]*)/", template))
+    specs.add("font-awesome@" + settings.assets.fontawesome_path.split("@")[1].split("/")[0])
+    grid = (SOLARA / "widgets/vue" / ("gridlayout_v3.vue" if vue3 else "gridlayout.vue")).read_text()
+    specs |= set(re.findall(r"(@widgetti/vue-grid-layout@[^/]+)/", grid))
+    echarts = (SOLARA / "components/echarts.vue").read_text()  # the app's charts
+    specs |= {f"echarts@{v}" for v in re.findall(r'const version = "([0-9.]+)"', echarts)}
+    markdown = (SOLARA / "components/markdown.py").read_text()  # solara.Markdown: mermaid, KaTeX
+    specs |= set(re.findall(r"getCdn\(\)\}/((?:@[\w-]+/)?[\w.-]+@[0-9][\w.-]*)/", markdown))
+    return sorted(specs)
+
+
+def install(spec: str) -> None:
+    """npm pack one package and unpack it (without its package/ prefix) into the cache."""
+    target = CACHE / spec
+    if target.is_dir() and any(target.iterdir()):
+        print(f"present   {spec}")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        packed = subprocess.run(
+            ["npm", "pack", spec, "--pack-destination", tmp, "--silent"],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip().splitlines()[-1]
+        target.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(pathlib.Path(tmp) / packed) as archive:
+            for member in archive.getmembers():
+                parts = pathlib.PurePosixPath(member.name).parts
+                if len(parts) < 2 or ".." in parts or not (member.isfile() or member.isdir()):
+                    continue
+                member.name = str(pathlib.PurePosixPath(*parts[1:]))
+                archive.extract(member, target, filter="data")
+    print(f"installed {spec}")
+
+
+def main() -> None:
+    """Install every asset the page needs."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for spec in required():
+        install(spec)
+
+
+if __name__ == "__main__":
+    main()

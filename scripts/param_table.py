@@ -1,0 +1,32 @@
+"""Print the Markdown parameter table of docs/ODD.md from `Params` (the test checks the doc)."""
+
+from __future__ import annotations
+
+from model.params import param_info
+
+
+def cell(value: object) -> str:
+    if value is None:
+        return "regime's"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value) if value not in ((), {}) else ("[]" if value == () else "{}")
+
+
+def main() -> None:
+    print("| parameter | default | allowed | unit | meaning |")
+    print("|---|---|---|---|---|")
+    for row in param_info():
+        if "choices" in row:
+            allowed = ", ".join(row["choices"])
+        elif "low" in row:
+            allowed = f"[{row['low']:g}, {row['high']:g}]" + (" integer" if row.get("integer") else "")
+        else:
+            allowed = "see below"
+        print(f"| `{row['name']}` | {cell(row['default'])} | {allowed} | {row.get('unit') or ''} | {row['doc']} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The interactive app's parts: controls generated from `Params`, charts, views."""
