@@ -150,8 +150,10 @@ def decide(s: HolderState, h: int, m: Month) -> tuple[int, int, bool]:
         return Action.MOVE, best, threat
     weight = s.w_quality[h] + s.w_neutrality[h]
     if weight > 0.0:
-        seen = (s.w_quality[h] * s.belief_quality[h, current]
-                + s.w_neutrality[h] * s.belief_neutrality[h, current]) / weight
+        seen = (
+            s.w_quality[h] * s.belief_quality[h, current]
+            + s.w_neutrality[h] * s.belief_neutrality[h, current]
+        ) / weight
         shortfall = m.aspiration - seen
         chance = m.voice_propensity * (0.5 + s.loyalty[h]) * shortfall
         if shortfall > 0.0 and m.draws[Draw.VOICE, h] < chance:

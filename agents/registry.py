@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from model.calibration import RegistrySpec
     from model.params import GovernanceEvent, Params
 
-__all__ = ["RegistryAgent", "STATUSES"]
+__all__ = ["STATUSES", "RegistryAgent"]
 
 STATUSES = ("operating", "degraded", "failed")
 MIN_RESERVE_MONTHS = 3.0  # below this a registry cuts effort in proportion [assumption]
@@ -31,8 +31,15 @@ class RegistryAgent(Agent):
     """One RIR. Money in USD, reserves reported in months of operating cost, traits on [0, 1]."""
 
     def __init__(
-        self, model: Model, index: int, spec: RegistrySpec, params: Params, *,
-        revenue: float, members: int, median_fee: float,
+        self,
+        model: Model,
+        index: int,
+        spec: RegistrySpec,
+        params: Params,
+        *,
+        revenue: float,
+        members: int,
+        median_fee: float,
     ) -> None:
         """Open the books so that fees cover `cost_ratio` x costs at the start."""
         super().__init__(model)
@@ -71,7 +78,7 @@ class RegistryAgent(Agent):
     # --- what the data collector reads --------------------------------------------------
     @property
     def status(self) -> str:
-        """operating / degraded / failed (by a governance event or by insolvency)."""
+        """Operating / degraded / failed (by a governance event or by insolvency)."""
         return "failed" if self.insolvent else self.governance
 
     @property

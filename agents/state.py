@@ -12,7 +12,15 @@ from enum import IntEnum
 import numpy as np
 
 __all__ = [
-    "ALLOWED", "ELIGIBLE_ONLY", "FORBIDDEN", "NO_MOVE", "Action", "Decisions", "Draw", "HolderState", "Month",
+    "ALLOWED",
+    "ELIGIBLE_ONLY",
+    "FORBIDDEN",
+    "NO_MOVE",
+    "Action",
+    "Decisions",
+    "Draw",
+    "HolderState",
+    "Month",
 ]
 
 NO_MOVE = -1  # pending_destination of a holder with no move under way

@@ -45,8 +45,11 @@ def in_process() -> list[tuple[str, float]]:
         if compare:
             rc.find(v.Select, label="Compare with (same seed)").widget.v_model = compare
         step = rc.find(v.Btn, children=["Step"]).widget
-        tabs = next(w for w in rc.find(v.Tabs).widgets
-                    if [c.children[0] for c in w.children if isinstance(c, v.Tab)] == TABS)
+        tabs = next(
+            w
+            for w in rc.find(v.Tabs).widgets
+            if [c.children[0] for c in w.children if isinstance(c, v.Tab)] == TABS
+        )
         month = 0
         for later in (False, True):
             while later and month < 240:  # measure again with 20 years of data on the charts
@@ -73,12 +76,36 @@ def in_browser() -> list[tuple[str, float]]:
         port = s.getsockname()[1]
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "solara", "run", "app.py", "--host", "127.0.0.1", "--port", str(port),
-         "--production", "--no-open", "--no-check-version"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "solara",
+            "run",
+            "app.py",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--production",
+            "--no-open",
+            "--no-check-version",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/"
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
     rows = []
     try:
         for _ in range(360):
@@ -109,8 +136,12 @@ def in_browser() -> list[tuple[str, float]]:
                 button.click()
                 expect(page.get_by_text(re.compile(rf"^Month {month}\b")).first).to_be_visible(timeout=30_000)
                 times.append(time.perf_counter() - t)
-            rows.append(("browser: click Step to new month on screen (ms, median of 40)",
-                         1000 * statistics.median(times)))
+            rows.append(
+                (
+                    "browser: click Step to new month on screen (ms, median of 40)",
+                    1000 * statistics.median(times),
+                )
+            )
             browser.close()
     finally:
         server.terminate()
@@ -119,7 +150,9 @@ def in_browser() -> list[tuple[str, float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
     rows = in_process()

@@ -22,7 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SINGLE_THREAD = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")}
+SINGLE_THREAD = {
+    k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+}
 
 
 def _portability(scale: float, steps: int, engine: str) -> dict:
@@ -37,8 +39,13 @@ def _portability(scale: float, steps: int, engine: str) -> dict:
     frames = (model.model_frame(), model.registry_frame(), model.event_frame())
     done = time.perf_counter()
     assert len(frames[0]) == steps + 1
-    return {"agents": model.holders.size, "steps": steps, "build_s": built - started,
-            "run_s": done - built, "total_s": done - started}
+    return {
+        "agents": model.holders.size,
+        "steps": steps,
+        "build_s": built - started,
+        "run_s": done - built,
+        "total_s": done - started,
+    }
 
 
 def _boltzmann(agents: int, steps: int) -> dict:
@@ -96,8 +103,13 @@ def _boltzmann(agents: int, steps: int) -> dict:
     for _ in range(steps):
         model.step()
     done = time.perf_counter()
-    return {"agents": agents, "steps": steps, "build_s": built - started, "run_s": done - built,
-            "total_s": done - started}
+    return {
+        "agents": agents,
+        "steps": steps,
+        "build_s": built - started,
+        "run_s": done - built,
+        "total_s": done - started,
+    }
 
 
 def _child(kind: str, args: list[str]) -> None:
@@ -117,7 +129,9 @@ def _measure(kind: str, *args: object) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="scale 0.1 instead of 1.0")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -39,9 +39,7 @@ class GovernanceCalendar:
     An event that starts while another is active on the same registry replaces it.
     """
 
-    def __init__(
-        self, names: Sequence[str], params: Params, rng: np.random.Generator
-    ) -> None:
+    def __init__(self, names: Sequence[str], params: Params, rng: np.random.Generator) -> None:
         """Check that scheduled events name known registries."""
         for event in params.events:
             if event.registry not in names:
@@ -73,7 +71,10 @@ class GovernanceCalendar:
     def _random_event(self, r: int, step: int, duration: int) -> GovernanceEvent:
         p = self.params
         return GovernanceEvent(
-            registry=self.names[r], start=step, duration=duration,
-            quality_drop=p.event_quality_drop, neutrality_drop=p.event_neutrality_drop,
+            registry=self.names[r],
+            start=step,
+            duration=duration,
+            quality_drop=p.event_quality_drop,
+            neutrality_drop=p.event_neutrality_drop,
             status="degraded",
         )

@@ -31,13 +31,11 @@ def request_moves(s: HolderState, decisions: Decisions, month: Month) -> int:
     """Queue every MOVE decision; due after the regime's delay (rounded to whole months)."""
     movers = np.flatnonzero(decisions.action == Action.MOVE)
     s.pending_destination[movers] = decisions.destination[movers]
-    s.pending_due[movers] = month.step + int(round(month.porting_delay))
+    s.pending_due[movers] = month.step + round(month.porting_delay)
     return int(movers.size)
 
 
-def settle_moves(
-    s: HolderState, month: Month, neutrality: np.ndarray, obstruction: float
-) -> Settlement:
+def settle_moves(s: HolderState, month: Month, neutrality: np.ndarray, obstruction: float) -> Settlement:
     """Settle every request due by now: move, obstruct or refuse."""
     due = np.flatnonzero((s.pending_destination != NO_MOVE) & (s.pending_due <= month.step))
     origins = s.registry[due]

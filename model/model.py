@@ -76,7 +76,9 @@ class PortabilityModel(Model):
         names = self.calibration.names
         for name in self.p.registry_overrides:
             if name not in names:
-                raise ConfigError(f"registry_overrides: {name!r} is not a registry; valid: {', '.join(names)}")
+                raise ConfigError(
+                    f"registry_overrides: {name!r} is not a registry; valid: {', '.join(names)}"
+                )
         streams = dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)), strict=True))
         self.streams = {k: np.random.default_rng(v) for k, v in streams.items()}
         self.calendar = GovernanceCalendar(names, self.p, self.streams["events"])
@@ -132,7 +134,12 @@ class PortabilityModel(Model):
         yearly = np.bincount(s.registry, weights=s.paid_usd, minlength=members.size)
         self.registries: list[RegistryAgent] = [
             RegistryAgent(
-                self, r, spec, self.p, revenue=float(yearly[r]), members=int(members[r]),
+                self,
+                r,
+                spec,
+                self.p,
+                revenue=float(yearly[r]),
+                members=int(members[r]),
                 median_fee=float(spec.yearly_fee(np.array([MEDIAN_HOLDING]), np.array([1]))[0]),
             )
             for r, spec in enumerate(self.calibration.registries)
@@ -157,8 +164,9 @@ class PortabilityModel(Model):
             self.events.add(step, self.registries[r].name, "governance_end", "governance restored")
         for r, event in starting:
             self.registries[r].begin_event(event)
-            self.events.add(step, event.registry, "governance_start",
-                            f"{event.status} for {event.duration} months")
+            self.events.add(
+                step, event.registry, "governance_start", f"{event.status} for {event.duration} months"
+            )
         changed = np.array([r.status != b for r, b in zip(self.registries, before, strict=True)])
         s, p = self.holders, self.p
         draws = self.streams["dynamics"].random((len(Draw), s.size))
@@ -243,7 +251,9 @@ class PortabilityModel(Model):
             voice_share = voices[r] / registry.members if registry.members else 0.0
             registry.respond(registry.pressure(float(self._outflow_share[r]), float(voice_share)))
 
-    def _tally_registries(self, inflow: np.ndarray, outflow: np.ndarray, voices: np.ndarray | None = None) -> None:
+    def _tally_registries(
+        self, inflow: np.ndarray, outflow: np.ndarray, voices: np.ndarray | None = None
+    ) -> None:
         s = self.holders
         n_registries = len(self.registries)
         members = np.bincount(s.registry, minlength=n_registries)
@@ -278,12 +288,14 @@ class PortabilityModel(Model):
         """Moves so far, one row per origin -> destination pair: members and IPv4 (/24 blocks)."""
         names = [r.name for r in self.registries]
         origin, destination = np.meshgrid(range(len(names)), range(len(names)), indexing="ij")
-        return pd.DataFrame({
-            "origin": np.array(names)[origin.ravel()],
-            "destination": np.array(names)[destination.ravel()],
-            "moves": self.flow_members.ravel(),
-            "ipv4": self.flow_ipv4.ravel(),
-        })
+        return pd.DataFrame(
+            {
+                "origin": np.array(names)[origin.ravel()],
+                "destination": np.array(names)[destination.ravel()],
+                "moves": self.flow_members.ravel(),
+                "ipv4": self.flow_ipv4.ravel(),
+            }
+        )
 
     def event_frame(self) -> pd.DataFrame:
         """The event log: governance events, insolvencies, surges of moves."""
@@ -322,6 +334,6 @@ def _seed(seed: int | str | None) -> int:
         value = int(str(seed).strip()) if isinstance(seed, str) else int(seed)
     except (TypeError, ValueError):
         raise ConfigError(f"seed must be a non-negative integer; got {seed!r}") from None
-    if isinstance(seed, float) and seed != value or value < 0:
+    if (isinstance(seed, float) and seed != value) or value < 0:
         raise ConfigError(f"seed must be a non-negative integer; got {seed!r}")
     return value

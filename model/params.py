@@ -105,37 +105,51 @@ class GovernanceEvent:
 
 @dataclass(frozen=True, kw_only=True)
 class Params:
-    """The parameters of one run. Units: time in months, traits on [0, 1], utility in
-    the holders' own units (a quality difference of 0.1 is worth 0.1 to a weight-1 holder).
+    """The parameters of one run.
+
+    Units: time in months, traits on [0, 1], utility in the holders' own units (a quality
+    difference of 0.1 is worth 0.1 to a holder of weight 1).
     """
 
     # --- population and regime -----------------------------------------------------------
     scale: float = _num(
-        0.05, 0.0005, 2.0,
+        0.05,
+        0.0005,
+        2.0,
         "share of the real population of holders (1.0 = about 85,000, the five RIRs' members)",
     )
     regime: str = _choice(
-        "status_quo", REGIME_NAMES,
+        "status_quo",
+        REGIME_NAMES,
         "portability regime: which moves between registries are allowed and on what terms",
     )
     # --- the regime's terms; None keeps the regime's own value ---------------------------
     porting_delay: float | None = _num(
-        None, 0.0, 60.0, "months from a move request to its completion (None: the regime's)",
+        None,
+        0.0,
+        60.0,
+        "months from a move request to its completion (None: the regime's)",
         unit="months",
     )
     approval_odds: float | None = _num(
         None, 0.0, 1.0, "probability a requested move is approved (None: the regime's)"
     )
     obstruction: float | None = _num(
-        None, 0.0, 1.0,
+        None,
+        0.0,
+        1.0,
         "chance a releasing registry of neutrality 0 blocks a move (None: the regime's)",
     )
     friction: float | None = _num(
         None, 0.0, 2.0, "utility cost of being registered outside one's home region (None: the regime's)"
     )
     hold_period: int | None = _num(
-        None, 0, 120, "months a holder must wait after a move before moving again (None: the regime's)",
-        unit="months", integer=True,
+        None,
+        0,
+        120,
+        "months a holder must wait after a move before moving again (None: the regime's)",
+        unit="months",
+        integer=True,
     )
     # --- resource holders ----------------------------------------------------------------
     review_rate: float = _num(1 / 12, 0.0, 1.0, "chance a holder reviews its registration in a month")
@@ -144,9 +158,7 @@ class Params:
     weight_fee: float = _num(
         0.3, 0.0, 10.0, "mean weight on the yearly fee as a share of the holding's market value"
     )
-    preference_spread: float = _num(
-        0.5, 0.0, 1.0, "weights are drawn uniformly within mean x (1 +/- spread)"
-    )
+    preference_spread: float = _num(0.5, 0.0, 1.0, "weights are drawn uniformly within mean x (1 +/- spread)")
     taste_sd: float = _num(0.03, 0.0, 0.5, "s.d. of each holder's fixed taste for each registry")
     switching_cost: float = _num(
         0.1, 0.0, 2.0, "utility cost of a move for a /22 holder, per unit of its holdings"
@@ -163,13 +175,9 @@ class Params:
     waiting_service_gap: float = _num(
         0.1, 0.0, 1.0, "service quality a holder loses while its move is pending"
     )
-    loyalty_weight: float = _num(
-        0.05, 0.0, 1.0, "gain a fully loyal holder needs before it leaves"
-    )
+    loyalty_weight: float = _num(0.05, 0.0, 1.0, "gain a fully loyal holder needs before it leaves")
     aspiration: float = _num(0.75, 0.0, 1.0, "quality/neutrality below which a holder is dissatisfied")
-    voice_propensity: float = _num(
-        3.0, 0.0, 20.0, "how readily a dissatisfied holder complains (voice)"
-    )
+    voice_propensity: float = _num(3.0, 0.0, 20.0, "how readily a dissatisfied holder complains (voice)")
     learning_rate: float = _num(0.1, 0.0, 1.0, "weight of a month's own experience in beliefs")
     peer_weight: float = _num(0.2, 0.0, 1.0, "weight of a peer's report in beliefs")
     public_weight: float = _num(0.05, 0.0, 1.0, "weight of the public signal in beliefs")
@@ -201,7 +209,9 @@ class Params:
     event_duration: float = _num(12.0, 1.0, 120.0, "mean duration of a random event", unit="months")
     event_quality_drop: float = _num(0.3, 0.0, 1.0, "quality lost at the start of a random event")
     event_neutrality_drop: float = _num(0.2, 0.0, 1.0, "neutrality lost at the start of a random event")
-    surge_factor: float = _num(3.0, 1.0, 100.0, "moves above this multiple of the last year's mean are a surge")
+    surge_factor: float = _num(
+        3.0, 1.0, 100.0, "moves above this multiple of the last year's mean are a surge"
+    )
     events: tuple[GovernanceEvent, ...] = field(
         default=(), metadata={"doc": "scheduled governance events (list of tables)"}
     )
@@ -306,4 +316,3 @@ def param_info() -> list[dict[str, Any]]:
         default = f.default if f.default_factory is MISSING else f.default_factory()
         info.append({"name": f.name, "default": default, **f.metadata})
     return info
-

@@ -54,7 +54,10 @@ def build_population(
     counts = [max(1, round(spec.members * params.scale)) for spec in registries]
     home = np.repeat(np.arange(len(registries)), counts)
     ipv4 = np.concatenate(
-        [_holdings(n, spec.ipv4_blocks * params.scale, rng) for n, spec in zip(counts, registries)]
+        [
+            _holdings(n, spec.ipv4_blocks * params.scale, rng)
+            for n, spec in zip(counts, registries, strict=True)
+        ]
     )
     asn = np.concatenate(
         [_asns(ipv4[home == r], spec.asns * params.scale, rng) for r, spec in enumerate(registries)]
@@ -83,7 +86,7 @@ def build_population(
 
 
 def _holdings(n: int, total_blocks: float, rng: np.random.Generator) -> np.ndarray:
-    """n heavy-tailed holdings (in /24 blocks) summing to about `total_blocks`."""
+    """N heavy-tailed holdings (in /24 blocks) summing to about `total_blocks`."""
     u = (np.arange(n) + 0.5) / n  # quantile midpoints: the top holding has no runaway variance
     body = u < 1.0 - TAIL_SHARE
     blocks = np.empty(n)

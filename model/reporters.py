@@ -85,8 +85,20 @@ MODEL_REPORTERS = {
 REGISTRY_REPORTERS = {
     name: name
     for name in (
-        "quality", "neutrality", "fee", "reserves", "members", "ipv4", "ipv4_share",
-        "asn_share", "inflow", "outflow", "exit_threat", "voice", "effort", "status",
+        "quality",
+        "neutrality",
+        "fee",
+        "reserves",
+        "members",
+        "ipv4",
+        "ipv4_share",
+        "asn_share",
+        "inflow",
+        "outflow",
+        "exit_threat",
+        "voice",
+        "effort",
+        "status",
     )
 }
 REGISTRY_REPORTERS = {"registry": "name", **REGISTRY_REPORTERS}

@@ -45,11 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--scale", type=float, default=None, help="share of the real population (1.0 = ~85,000)")
     run.add_argument("--regime", default=None, help="override the scenario's regime")
     run.add_argument(
-        "--set", action="append", default=[], metavar="KEY=VALUE",
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="override any parameter, e.g. --set porting_delay=6 (repeatable)",
     )
     run.add_argument(
-        "--out", type=Path, default=None, metavar="FILE",
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FILE",
         help="write the model frame to FILE (.csv or .parquet), registries and events beside it",
     )
     sub.add_parser("scenarios", help="list the scenarios with their descriptions")
@@ -91,8 +97,10 @@ def _run(args: argparse.Namespace) -> int:
     for _ in range(args.steps):
         model.step()
     elapsed = time.perf_counter() - started
-    print(f"{args.scenario}: {model.holders.size:,} holders, {args.steps} months, "
-          f"regime {model.p.regime}, seed {args.seed} ({elapsed:.1f} s)")
+    print(
+        f"{args.scenario}: {model.holders.size:,} holders, {args.steps} months, "
+        f"regime {model.p.regime}, seed {args.seed} ({elapsed:.1f} s)"
+    )
     for title, table in summary_tables(model):
         print(f"\n{title}\n{table.to_string()}")
     if args.out is not None:

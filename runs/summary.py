@@ -25,7 +25,9 @@ def summary_tables(model: PortabilityModel) -> list[tuple[str, pd.DataFrame]]:
     registries = model.registry_frame()
     end = registries[registries.step == registries.step.max()].set_index("registry")
     start = registries[registries.step == 0].set_index("registry")
-    table = end[["status", "quality", "neutrality", "fee", "reserves", "members", "ipv4_share", "effort"]].copy()
+    table = end[
+        ["status", "quality", "neutrality", "fee", "reserves", "members", "ipv4_share", "effort"]
+    ].copy()
     table.insert(table.columns.get_loc("members") + 1, "members_change", end.members - start.members)
     events = model.event_frame()
     tables = [

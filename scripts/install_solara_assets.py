@@ -49,10 +49,16 @@ def install(spec: str) -> None:
         print(f"present   {spec}")
         return
     with tempfile.TemporaryDirectory() as tmp:
-        packed = subprocess.run(
-            ["npm", "pack", spec, "--pack-destination", tmp, "--silent"],
-            check=True, capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]
+        packed = (
+            subprocess.run(
+                ["npm", "pack", spec, "--pack-destination", tmp, "--silent"],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         target.mkdir(parents=True, exist_ok=True)
         with tarfile.open(pathlib.Path(tmp) / packed) as archive:
             for member in archive.getmembers():

@@ -14,11 +14,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from model import PortabilityModel  # noqa: E402
+from model import PortabilityModel
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "img" / "regimes.png"
 COLOURS = {"status_quo": "#0072B2", "none": "#D55E00", "mandatory": "#009E73"}  # Okabe-Ito
@@ -54,23 +54,41 @@ def main() -> None:
     fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.4), constrained_layout=True)
     for regime, colour in COLOURS.items():
         models = runs("status_quo", seeds, args.scale, args.months, regime=regime)
-        band(left, [m.model_frame().quality_experienced for m in models], colour, regime, STYLES.get(regime, "-"))
-    left.set(title="Service quality holders experience", xlabel="years", ylabel="quality (IPv4-weighted, 0-1)")
+        band(
+            left,
+            [m.model_frame().quality_experienced for m in models],
+            colour,
+            regime,
+            STYLES.get(regime, "-"),
+        )
+    left.set(
+        title="Service quality holders experience", xlabel="years", ylabel="quality (IPv4-weighted, 0-1)"
+    )
     left.legend(title="regime", frameon=False)
-    for scenario, colour, label in (("registry_failure_locked", COLOURS["none"], "locked (no portability)"),
-                                    ("registry_failure_portable", COLOURS["mandatory"], "mandatory portability")):
+    for scenario, colour, label in (
+        ("registry_failure_locked", COLOURS["none"], "locked (no portability)"),
+        ("registry_failure_portable", COLOURS["mandatory"], "mandatory portability"),
+    ):
         models = runs(scenario, seeds, args.scale, args.months)
         band(middle, [m.model_frame().ipv4_at_risk * 100 for m in models], colour, label)
-        members = [m.registry_frame().query("registry == 'AFRINIC'").members.reset_index(drop=True) for m in models]
+        members = [
+            m.registry_frame().query("registry == 'AFRINIC'").members.reset_index(drop=True) for m in models
+        ]
         band(right, members, colour, label)
     for ax in (middle, right):
         ax.axvspan(12 / 12, 51 / 12, color="0.85", lw=0, label="governance failure")
-    middle.set(title="A registry fails (AFRINIC, 39 months)", xlabel="years",
-               ylabel="IPv4 held at a failed registry (% of all)")
+    middle.set(
+        title="A registry fails (AFRINIC, 39 months)",
+        xlabel="years",
+        ylabel="IPv4 held at a failed registry (% of all)",
+    )
     middle.legend(frameon=False)
     right.set(title="Members of the failed registry", xlabel="years", ylabel="members (holders)")
-    fig.suptitle(f"rir-portability: mean and 95% band over {args.seeds} paired seeds, "
-                 f"{runs('status_quo', range(1), args.scale, 0)[0].holders.size:,} holders", fontsize=11)
+    fig.suptitle(
+        f"rir-portability: mean and 95% band over {args.seeds} paired seeds, "
+        f"{runs('status_quo', range(1), args.scale, 0)[0].holders.size:,} holders",
+        fontsize=11,
+    )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(OUT, dpi=110)
     print(f"wrote {OUT}")

@@ -25,7 +25,8 @@ def main() -> None:
             allowed = f"[{row['low']:g}, {row['high']:g}]" + (" integer" if row.get("integer") else "")
         else:
             allowed = "see below"
-        print(f"| `{row['name']}` | {cell(row['default'])} | {allowed} | {row.get('unit') or ''} | {row['doc']} |")
+        unit = row.get("unit") or ""
+        print(f"| `{row['name']}` | {cell(row['default'])} | {allowed} | {unit} | {row['doc']} |")
 
 
 if __name__ == "__main__":

@@ -22,8 +22,16 @@ import urllib.request
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -40,9 +48,25 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "solara", "run", "app.py", "--host", "127.0.0.1", "--port", str(port),
-         "--production", "--no-open", "--no-check-version"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "solara",
+            "run",
+            "app.py",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--production",
+            "--no-open",
+            "--no-check-version",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(360):
@@ -56,8 +80,10 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1500, "height": 1060})
             page.goto(url)
             expect(page.get_by_role("button", name="Step", exact=True)).to_be_visible(timeout=90_000)
-            for label, option in (("Scenario", "registry_failure_portable"),
-                                  ("Compare with (same seed)", "regime:none")):
+            for label, option in (
+                ("Scenario", "registry_failure_portable"),
+                ("Compare with (same seed)", "regime:none"),
+            ):
                 page.locator(".v-select", has=page.get_by_text(label, exact=True)).first.click()
                 page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
                 page.wait_for_timeout(800)

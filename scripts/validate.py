@@ -41,10 +41,16 @@ def holdings_table() -> pd.DataFrame:
         held = np.sort(population.ipv4[population.home == r])
         n, cumulative = held.size, np.cumsum(held)
         gini = (n + 1 - 2 * cumulative.sum() / cumulative[-1]) / n
-        rows.append({"registry": spec.name, "holders": n, "Gini": round(gini, 3),
-                     "top 1% share": round(held[-n // 100:].sum() / held.sum(), 2),
-                     "top 10 share": round(held[-10:].sum() / held.sum(), 2),
-                     "median (/24s)": int(np.median(held))})
+        rows.append(
+            {
+                "registry": spec.name,
+                "holders": n,
+                "Gini": round(gini, 3),
+                "top 1% share": round(held[-n // 100 :].sum() / held.sum(), 2),
+                "top 10 share": round(held[-10:].sum() / held.sum(), 2),
+                "median (/24s)": int(np.median(held)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -63,20 +69,37 @@ def regimes_table(seeds: range, scale: float, months: int) -> pd.DataFrame:
             end = reg[reg.step == months].set_index("registry").ipv4_share
             share_drift.append((end - start).abs().max())
             acc.append(late.accountability.mean())
-        rows.append({"regime": regime, "quality experienced (last 5 y)": ci(q), "worst registry's quality": ci(worst),
-                     "IPv4 moved, % a year": ci(moved), "largest IPv4-share change": ci(share_drift),
-                     "accountability": ci(acc)})
+        rows.append(
+            {
+                "regime": regime,
+                "quality experienced (last 5 y)": ci(q),
+                "worst registry's quality": ci(worst),
+                "IPv4 moved, % a year": ci(moved),
+                "largest IPv4-share change": ci(share_drift),
+                "accountability": ci(acc),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def delay_table(seeds: range, scale: float, months: int) -> pd.DataFrame:
     rows = []
     for delay in (0.0, 1.0, 3.0, 6.0, 12.0, 24.0):
-        q = [run(months, s, regime="mandatory", scale=scale, porting_delay=delay)
-             .model_frame().query(f"step > {months - 60}").quality_experienced.mean() for s in seeds]
+        q = [
+            run(months, s, regime="mandatory", scale=scale, porting_delay=delay)
+            .model_frame()
+            .query(f"step > {months - 60}")
+            .quality_experienced.mean()
+            for s in seeds
+        ]
         rows.append({"porting delay (months)": delay, "quality experienced (mandatory)": ci(q)})
-    base = [run(months, s, regime="none", scale=scale).model_frame()
-            .query(f"step > {months - 60}").quality_experienced.mean() for s in seeds]
+    base = [
+        run(months, s, regime="none", scale=scale)
+        .model_frame()
+        .query(f"step > {months - 60}")
+        .quality_experienced.mean()
+        for s in seeds
+    ]
     rows.append({"porting delay (months)": "no portability", "quality experienced (mandatory)": ci(base)})
     return pd.DataFrame(rows)
 
@@ -117,29 +140,41 @@ def failure_table(seeds: range, scale: float, months: int) -> pd.DataFrame:
     rows = []
     for scenario in ("registry_failure_locked", "registry_failure_portable"):
         runs = [_failure(scenario, seed, scale, months) for seed in seeds]
-        rows.append({
-            "scenario": scenario,
-            "AFRINIC members, end / start": ci([r["members"] for r in runs]),
-            "IPv4 at risk (share-years)": ci([r["at_risk"] for r in runs]),
-            "voices per original member": ci([r["voice"] for r in runs]),
-            "first quarter of leavers: median holding / members'": _ci_or([r["first_size"] for r in runs], "no one left"),
-            "first quarter of leavers: quality weight / members'": _ci_or([r["first_wq"] for r in runs], "no one left"),
-            "months to quality 0.65 after governance returns": _ci_or([r["recovery"] for r in runs], "never"),
-        })
+        rows.append(
+            {
+                "scenario": scenario,
+                "AFRINIC members, end / start": ci([r["members"] for r in runs]),
+                "IPv4 at risk (share-years)": ci([r["at_risk"] for r in runs]),
+                "voices per original member": ci([r["voice"] for r in runs]),
+                "first quarter of leavers: median holding / members'": _ci_or(
+                    [r["first_size"] for r in runs], "no one left"
+                ),
+                "first quarter of leavers: quality weight / members'": _ci_or(
+                    [r["first_wq"] for r in runs], "no one left"
+                ),
+                "months to quality 0.65 after governance returns": _ci_or(
+                    [r["recovery"] for r in runs], "never"
+                ),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def exit_cost_table(seeds: range, scale: float, months: int) -> pd.DataFrame:
     rows = []
     for cost in (0.05, 0.2, 0.4, 0.8, 1.6):
-        runs = [_failure("registry_failure_portable", seed, scale, months, switching_cost=cost) for seed in seeds]
+        runs = [
+            _failure("registry_failure_portable", seed, scale, months, switching_cost=cost) for seed in seeds
+        ]
         recovered = [r["recovery"] for r in runs]
-        rows.append({
-            "switching_cost": cost,
-            "AFRINIC members, end / start": ci([r["members"] for r in runs]),
-            "recovered (runs)": f"{sum(x == x for x in recovered)} of {len(runs)}",
-            "months to quality 0.65 after governance returns": _ci_or(recovered, "never"),
-        })
+        rows.append(
+            {
+                "switching_cost": cost,
+                "AFRINIC members, end / start": ci([r["members"] for r in runs]),
+                "recovered (runs)": f"{sum(x == x for x in recovered)} of {len(runs)}",
+                "months to quality 0.65 after governance returns": _ci_or(recovered, "never"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -150,14 +185,19 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=240)
     args = parser.parse_args()
     seeds = range(args.seeds)
-    print(f"Seeds 0-{args.seeds - 1}, scale {args.scale}, {args.months} months; mean ± 95% interval over seeds.\n")
+    print(
+        f"Seeds 0-{args.seeds - 1}, scale {args.scale}, {args.months} months; "
+        "mean ± 95% interval over seeds.\n"
+    )
     for title, table in [
         ("Initial holdings at scale 1.0 (seed 0)", holdings_table()),
         ("Regimes", regimes_table(seeds, args.scale, args.months)),
         ("Porting delay (dose-response)", delay_table(seeds, args.scale, args.months)),
         ("Registry failure", failure_table(seeds, args.scale, args.months)),
-        ("Registry failure under mandatory portability, by switching cost",
-         exit_cost_table(seeds, args.scale, args.months)),
+        (
+            "Registry failure under mandatory portability, by switching cost",
+            exit_cost_table(seeds, args.scale, args.months),
+        ),
     ]:
         print(f"### {title}\n\n{table.to_markdown(index=False)}\n")
 

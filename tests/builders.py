@@ -41,7 +41,9 @@ def holders(n: int = 2, registries: int = 3, **columns: Any) -> HolderState:
     return HolderState(**base)
 
 
-def month(n: int = 2, registries: int = 3, draws: dict[Draw, list[float]] | None = None, **terms: Any) -> Month:
+def month(
+    n: int = 2, registries: int = 3, draws: dict[Draw, list[float]] | None = None, **terms: Any
+) -> Month:
     """A month where every move is allowed, nothing costs, nobody reviews; override any term."""
     everything = np.full((registries, registries), ALLOWED, dtype=np.int8)
     np.fill_diagonal(everything, FORBIDDEN)

@@ -34,8 +34,16 @@ import urllib.request  # noqa: E402
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # as root, in a sandbox with no internet: no sandbox, no background network chatter
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ASSET_PROBE = "/_solara/cdn/echarts@5.4.0/dist/echarts.js"  # served from the local cache
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -48,8 +56,9 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "e2e" in item.keywords:
                 item.add_marker(pytest.mark.xfail(reason="no browser", run=False, strict=True))
-        raise pytest.UsageError(f"CI=true but {CHROMIUM} is missing: browser tests must run in CI "
-                                "(apt-get install -y chromium)")
+        raise pytest.UsageError(
+            f"CI=true but {CHROMIUM} is missing: browser tests must run in CI (apt-get install -y chromium)"
+        )
     skip = pytest.mark.skip(reason=f"{CHROMIUM} not found (apt-get install -y chromium)")
     for item in items:
         if "e2e" in item.keywords:
@@ -84,11 +93,25 @@ def app_url():
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONUNBUFFERED": "1"}
-    log = tempfile.NamedTemporaryFile(prefix="solara-", suffix=".log", delete=False)
-    command = [sys.executable, "-m", "solara", "run", str(ROOT / "app.py"), "--host", "127.0.0.1",
-               "--port", str(port), "--production", "--no-open", "--no-check-version"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                              stdin=subprocess.DEVNULL)
+    # kept open for the server's lifetime, closed in the finally below
+    log = tempfile.NamedTemporaryFile(prefix="solara-", suffix=".log", delete=False)  # noqa: SIM115
+    command = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        str(ROOT / "app.py"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+    ]
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+    )
 
     def stop() -> None:
         if server.poll() is None:

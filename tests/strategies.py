@@ -17,9 +17,13 @@ def events(draw: st.DrawFn) -> tuple[GovernanceEvent, ...]:
     count = draw(st.integers(0, 2))
     return tuple(
         GovernanceEvent(
-            registry=draw(st.sampled_from(NAMES)), start=draw(st.integers(1, 10)),
-            duration=draw(st.integers(1, 12)), quality_drop=draw(unit), neutrality_drop=draw(unit),
-            status=draw(st.sampled_from(["degraded", "failed"])), capture_rate=draw(st.floats(0.0, 0.05)),
+            registry=draw(st.sampled_from(NAMES)),
+            start=draw(st.integers(1, 10)),
+            duration=draw(st.integers(1, 12)),
+            quality_drop=draw(unit),
+            neutrality_drop=draw(unit),
+            status=draw(st.sampled_from(["degraded", "failed"])),
+            capture_rate=draw(st.floats(0.0, 0.05)),
         )
         for _ in range(count)
     )
@@ -47,7 +51,9 @@ def params(draw: st.DrawFn) -> dict:
         "registry_overrides": draw(
             st.dictionaries(
                 st.sampled_from(NAMES),
-                st.fixed_dictionaries({"reserves_months": st.floats(0.0, 24.0), "cost_ratio": st.floats(0.5, 3.0)}),
+                st.fixed_dictionaries(
+                    {"reserves_months": st.floats(0.0, 24.0), "cost_ratio": st.floats(0.5, 3.0)}
+                ),
                 max_size=2,
             )
         ),

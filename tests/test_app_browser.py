@@ -44,7 +44,9 @@ def test_failure_scenario_compare_export_and_bad_input(page: Page, app_url: str,
     open_app(page, app_url)
 
     choose(page, "Scenario", "registry_failure_portable")
-    expect(page.get_by_text("A registry's governance fails for 39 months").first).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("A registry's governance fails for 39 months").first).to_be_visible(
+        timeout=TIMEOUT
+    )
     chart = page.locator(".solara-echarts canvas").first
     expect(chart).to_be_visible(timeout=TIMEOUT)
     page.wait_for_timeout(500)
@@ -72,7 +74,9 @@ def test_failure_scenario_compare_export_and_bad_input(page: Page, app_url: str,
     scale = page.get_by_label("Scale (1.0 = 85,000 holders)")
     scale.fill("5")
     scale.press("Enter")
-    expect(page.get_by_text("scale must be a number in [0.0005, 2.0]; got 5.0")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("scale must be a number in [0.0005, 2.0]; got 5.0")).to_be_visible(
+        timeout=TIMEOUT
+    )
     page.get_by_role("tab", name="Registries").click()
     expect(page.locator(".solara-echarts canvas").first).to_be_visible(timeout=TIMEOUT)
     page.wait_for_timeout(500)

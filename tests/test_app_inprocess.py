@@ -88,8 +88,9 @@ def test_scenario_picker_loads_the_scenario():
     series = charts(rc)[0]["series"]
     afrinic = next(s for s in series if s["name"] == "AFRINIC")
     assert afrinic["markArea"]["data"][0][0] == {"xAxis": 12}  # the failure is shaded from month 12
-    assert "mandatory" in str(rc.find(v.Select, label="Regime").widget.v_model) or \
-        "mandatory" in str(rc.find(v.Select, label="Regime").widget.items)
+    assert "mandatory" in str(rc.find(v.Select, label="Regime").widget.v_model) or "mandatory" in str(
+        rc.find(v.Select, label="Regime").widget.items
+    )
 
 
 def test_regime_select_and_regime_terms():
@@ -105,10 +106,14 @@ def test_regime_select_and_regime_terms():
 def test_seed_typed_as_text_and_bad_values_are_refused_with_the_range():
     rc = render()
     type_into(rc, "Seed (integer)", "abc")
-    assert "seed must be a non-negative integer; got 'abc'" in str(rc.find(v.Alert).widgets[0].children) or \
-        any("seed must be a non-negative integer" in str(w.children) for w in rc.find(v.Alert).widgets)
+    assert "seed must be a non-negative integer; got 'abc'" in str(
+        rc.find(v.Alert).widgets[0].children
+    ) or any("seed must be a non-negative integer" in str(w.children) for w in rc.find(v.Alert).widgets)
     type_into(rc, "Scale (1.0 = 85,000 holders)", "5")
-    assert any("scale must be a number in [0.0005, 2.0]; got 5.0" in str(w.children) for w in rc.find(v.Alert).widgets)
+    assert any(
+        "scale must be a number in [0.0005, 2.0]; got 5.0" in str(w.children)
+        for w in rc.find(v.Alert).widgets
+    )
     type_into(rc, "Seed (integer)", " 7 ")
     assert not any("seed must be" in str(w.children) for w in rc.find(v.Alert).widgets)
 
@@ -146,8 +151,10 @@ def test_export_downloads_the_frames_as_csv():
     dashboard_tabs(rc).v_model = 6
     downloads = rc.find(solara.components.file_download.FileDownloadWidget).widgets
     assert [d.filename for d in downloads] == [
-        "status_quo_seed42_month3_model.csv", "status_quo_seed42_month3_registries.csv",
-        "status_quo_seed42_month3_events.csv"]
+        "status_quo_seed42_month3_model.csv",
+        "status_quo_seed42_month3_registries.csv",
+        "status_quo_seed42_month3_events.csv",
+    ]
 
 
 def test_sliders_come_from_params():

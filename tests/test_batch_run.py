@@ -9,15 +9,17 @@ from model import PortabilityModel
 
 
 def test_mesa_batch_run_works_and_matches_direct_runs():
-    rows = pd.DataFrame(batch_run(
-        PortabilityModel,
-        parameters={"regime": ["none", "mandatory"], "scale": 0.003},
-        rng=[1, 2],
-        max_steps=6,
-        number_processes=1,
-        data_collection_period=-1,
-        display_progress=False,
-    ))
+    rows = pd.DataFrame(
+        batch_run(
+            PortabilityModel,
+            parameters={"regime": ["none", "mandatory"], "scale": 0.003},
+            rng=[1, 2],
+            max_steps=6,
+            number_processes=1,
+            data_collection_period=-1,
+            display_progress=False,
+        )
+    )
     assert len(rows) == 4 * 5  # one row per registry (agent-type reporters) for each run
     assert set(rows.registry) == {"ARIN", "APNIC", "RIPE NCC", "LACNIC", "AFRINIC"}
     results = rows.drop_duplicates("RunId")

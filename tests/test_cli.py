@@ -13,8 +13,23 @@ from runs.cli import main
 
 def test_run_prints_a_summary_and_writes_frames(tmp_path, capsys):
     out = tmp_path / "sub" / "run.csv"
-    assert main(["run", "registry_failure_portable", "--steps", "20", "--scale", "0.005",
-                 "--seed", "3", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "registry_failure_portable",
+                "--steps",
+                "20",
+                "--scale",
+                "0.005",
+                "--seed",
+                "3",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "registry_failure_portable: 424 holders, 20 months, regime mandatory, seed 3" in text
     assert "quality_experienced" in text and "AFRINIC" in text and "governance_start" in text
@@ -25,8 +40,25 @@ def test_run_prints_a_summary_and_writes_frames(tmp_path, capsys):
 
 
 def test_set_overrides_any_parameter(capsys):
-    assert main(["run", "status_quo", "--steps", "2", "--scale", "0.003", "--set", "porting_delay=6",
-                 "--set", "regime='mandatory'", "--regime", "none"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "status_quo",
+                "--steps",
+                "2",
+                "--scale",
+                "0.003",
+                "--set",
+                "porting_delay=6",
+                "--set",
+                "regime='mandatory'",
+                "--regime",
+                "none",
+            ]
+        )
+        == 0
+    )
     assert "regime none" in capsys.readouterr().out  # --regime wins over --set
 
 
@@ -59,11 +91,19 @@ def test_scenarios_lists_every_scenario(capsys):
 
 
 def test_the_real_command_line_exits_2_without_a_traceback():
-    bad = subprocess.run([sys.executable, "-m", "runs", "run", "status_quo", "--set", "scale=-3"],
-                         capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [sys.executable, "-m", "runs", "run", "status_quo", "--set", "scale=-3"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 2
     assert bad.stderr.strip() == "error: scale must be a number in [0.0005, 2.0]; got -3"
-    good = subprocess.run([sys.executable, "-m", "runs", "run", "no_portability", "--steps", "3",
-                           "--scale", "0.002"], capture_output=True, text=True, timeout=120)
+    good = subprocess.run(
+        [sys.executable, "-m", "runs", "run", "no_portability", "--steps", "3", "--scale", "0.002"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert good.returncode == 0, good.stderr
     assert "Registries at the end" in good.stdout

@@ -29,7 +29,9 @@ def test_every_parameter_is_in_the_odd_table_with_its_default(row):
     elif isinstance(default, str):
         assert cell == f'"{default}"'
     elif isinstance(default, int | float):
-        assert float(cell) == pytest.approx(default, rel=1e-5), f"{row['name']}: ODD says {cell}, code {default}"
+        assert float(cell) == pytest.approx(default, rel=1e-5), (
+            f"{row['name']}: ODD says {cell}, code {default}"
+        )
     else:
         assert cell in ("[]", "{}")
 
@@ -40,9 +42,15 @@ def test_every_output_column_is_documented():
 
 
 def test_odd_has_the_seven_sections():
-    for heading in ["## 1. Purpose and patterns", "## 2. Entities, state variables and scales",
-                    "## 3. Process overview and scheduling", "## 4. Design concepts", "## 5. Initialization",
-                    "## 6. Input data", "## 7. Submodels"]:
+    for heading in [
+        "## 1. Purpose and patterns",
+        "## 2. Entities, state variables and scales",
+        "## 3. Process overview and scheduling",
+        "## 4. Design concepts",
+        "## 5. Initialization",
+        "## 6. Input data",
+        "## 7. Submodels",
+    ]:
         assert heading in ODD
 
 

@@ -146,16 +146,26 @@ def test_beliefs_follow_public_signal_own_experience_and_one_peer():
     # holder 0 (at registry 0) has one peer, holder 1, at registry 2
     s = holders(2, registry=[0, 2], peer_start=[0, 1, 1], peers=[1])
     m = month(
-        quality=[0.6, 0.8, 0.9], neutrality=[0.5, 0.8, 0.7], public_weight=0.5,
-        learning_rate=0.5, peer_weight=0.25, noise_amplitude=0.1,
-        draws={Draw.OWN_QUALITY: [0.75, 0.5], Draw.OWN_NEUTRALITY: [0.25, 0.5],
-               Draw.PEER_QUALITY: [1.0, 0.5], Draw.PEER_NEUTRALITY: [0.0, 0.5], Draw.PEER_PICK: [0.3, 0.5]},
+        quality=[0.6, 0.8, 0.9],
+        neutrality=[0.5, 0.8, 0.7],
+        public_weight=0.5,
+        learning_rate=0.5,
+        peer_weight=0.25,
+        noise_amplitude=0.1,
+        draws={
+            Draw.OWN_QUALITY: [0.75, 0.5],
+            Draw.OWN_NEUTRALITY: [0.25, 0.5],
+            Draw.PEER_QUALITY: [1.0, 0.5],
+            Draw.PEER_NEUTRALITY: [0.0, 0.5],
+            Draw.PEER_PICK: [0.3, 0.5],
+        },
     )
     update_beliefs(s, 0, m)
     # public: 0.8 x 0.5 + 0.5 x q -> [0.7, 0.8, 0.85]; own (noise +0.05): 0.7 + 0.5 x (0.65 - 0.7)
     # peer on registry 2 (noise +0.1): 0.85 + 0.25 x (1.0 - 0.85)
     assert s.belief_quality[0] == pytest.approx([0.675, 0.8, 0.8875])
-    # public: [0.65, 0.8, 0.75]; own (noise -0.05): 0.65 + 0.5 x (0.45 - 0.65); peer (-0.1): 0.75 + 0.25 x (0.6 - 0.75)
+    # public: [0.65, 0.8, 0.75]; own (noise -0.05): 0.65 + 0.5 x (0.45 - 0.65);
+    # peer (noise -0.1): 0.75 + 0.25 x (0.6 - 0.75)
     assert s.belief_neutrality[0] == pytest.approx([0.55, 0.8, 0.7125])
 
 
@@ -163,12 +173,22 @@ def test_kernel_updates_beliefs_exactly_as_the_spec():
     rng = np.random.default_rng(0)
     n = 50
     kwargs = dict(
-        registry=rng.integers(0, 3, n), belief_quality=rng.random((n, 3)), belief_neutrality=rng.random((n, 3)),
-        peer_start=np.arange(n + 1), peers=rng.integers(0, n, n),
+        registry=rng.integers(0, 3, n),
+        belief_quality=rng.random((n, 3)),
+        belief_neutrality=rng.random((n, 3)),
+        peer_start=np.arange(n + 1),
+        peers=rng.integers(0, n, n),
     )
     a, b = holders(n, **kwargs), holders(n, **kwargs)
-    m = month(n=n, quality=[0.3, 0.6, 0.9], public_weight=0.1, learning_rate=0.3, peer_weight=0.2,
-              noise_amplitude=0.08, draws={row: rng.random(n) for row in Draw})
+    m = month(
+        n=n,
+        quality=[0.3, 0.6, 0.9],
+        public_weight=0.1,
+        learning_rate=0.3,
+        peer_weight=0.2,
+        noise_amplitude=0.08,
+        draws={row: rng.random(n) for row in Draw},
+    )
     for h in range(n):
         update_beliefs(a, h, m)
     decide_all(b, m, exit_cost_table(m))

@@ -35,8 +35,13 @@ def test_kernel_equals_per_agent_rule_on_random_parameters(overrides):
 
 
 def test_kernel_equals_per_agent_rule_through_a_failure_with_moves():
-    overrides = {"scale": 0.01, "regime": "mandatory", "events": [
-        {"registry": "AFRINIC", "start": 2, "duration": 10, "quality_drop": 0.5, "status": "failed"}]}
+    overrides = {
+        "scale": 0.01,
+        "regime": "mandatory",
+        "events": [
+            {"registry": "AFRINIC", "start": 2, "duration": 10, "quality_drop": 0.5, "status": "failed"}
+        ],
+    }
     kernel, agents = run("kernel", overrides, 24), run("agents", overrides, 24)
     assert kernel.model_frame().moves.sum() > 0  # the comparison covers real moves
     assert_same(kernel, agents)

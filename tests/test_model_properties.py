@@ -51,7 +51,8 @@ def test_invariants_hold_every_step(overrides):
     assert len(frame) == STEPS + 1
     assert frame.notna().all().all()
     assert (frame.moves.sum(), frame.moved_ipv4.sum()) == (
-        model.flow_members.sum(), model.flow_ipv4.sum(),
+        model.flow_members.sum(),
+        model.flow_ipv4.sum(),
     )
 
 

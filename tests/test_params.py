@@ -17,7 +17,9 @@ NUMERIC = [f for f in fields(Params) if "low" in f.metadata]
 def test_out_of_range_values_are_refused_with_the_allowed_range(field):
     low, high = field.metadata["low"], field.metadata["high"]
     for bad in (low - 1, high + 1):
-        with pytest.raises(ConfigError, match=rf"^{field.name} must be .* in \[{low}, {high}\]; got {bad!r}$"):
+        with pytest.raises(
+            ConfigError, match=rf"^{field.name} must be .* in \[{low}, {high}\]; got {bad!r}$"
+        ):
             Params(**{field.name: bad})
 
 
@@ -43,7 +45,9 @@ def test_regime_must_be_known():
 
 
 def test_unknown_names_are_rejected_with_the_closest_valid_name():
-    with pytest.raises(ConfigError, match=r"^unknown parameter 'porting_dealy'; did you mean 'porting_delay'\?$"):
+    with pytest.raises(
+        ConfigError, match=r"^unknown parameter 'porting_dealy'; did you mean 'porting_delay'\?$"
+    ):
         PortabilityModel(seed=1, porting_dealy=3)
     with pytest.raises(ConfigError, match=r"^unknown parameter 'zzz'; valid: "):
         Params.from_mapping({"zzz": 1})
@@ -63,7 +67,9 @@ def test_bad_events_name_the_event_and_the_field():
 def test_bad_registry_overrides_are_refused():
     with pytest.raises(ConfigError, match=r"unknown registry_overrides.ARIN key 'reserve'; did you mean"):
         Params(registry_overrides={"ARIN": {"reserve": 3}})
-    with pytest.raises(ConfigError, match=r"registry_overrides.ARIN.cost_ratio must be a number in \[0.1, 10.0\]"):
+    with pytest.raises(
+        ConfigError, match=r"registry_overrides.ARIN.cost_ratio must be a number in \[0.1, 10.0\]"
+    ):
         Params(registry_overrides={"ARIN": {"cost_ratio": 50}})
     with pytest.raises(ConfigError, match=r"registry_overrides: 'ARINN' is not a registry"):
         PortabilityModel(seed=1, scale=0.005, registry_overrides={"ARINN": {"quality": 0.5}})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import PortabilityModel
 from model.calibration import load_calibration
 from model.params import Params
 from model.population import build_population, peering_edges
@@ -65,4 +64,4 @@ def test_agents_are_views_onto_the_arrays_and_sit_on_the_network(small_model):
     assert agent.cell is small_model.grid[17] and agent in agent.cell.agents
     neighbours = {c.coordinate for c in agent.cell.connections.values()}
     s = small_model.holders
-    assert neighbours == set(s.peers[s.peer_start[17]:s.peer_start[18]].tolist())
+    assert neighbours == set(s.peers[s.peer_start[17] : s.peer_start[18]].tolist())

@@ -16,14 +16,24 @@ from model.regimes import ALLOWED, ELIGIBLE_ONLY, FORBIDDEN, REGIME_NAMES, move_
 from tests.builders import holders, month
 
 SPEC = RegistrySpec(
-    name="X", region="Somewhere", members=10, ipv4_addresses=2560, asns=10, ipv6_holder_share=0.5,
-    legacy_share=0.0, reserves_months=12.0, fee_tiers=((0, 1200.0),), fee_per_asn=0.0,
+    name="X",
+    region="Somewhere",
+    members=10,
+    ipv4_addresses=2560,
+    asns=10,
+    ipv6_holder_share=0.5,
+    legacy_share=0.0,
+    reserves_months=12.0,
+    fee_tiers=((0, 1200.0),),
+    fee_per_asn=0.0,
 )
 
 
 def registry(**params) -> RegistryAgent:
     """Revenue 12,000 a year from 10 members: a monthly cost of 1,000 (700 fixed, 30 per member)."""
-    return RegistryAgent(Model(rng=0), 0, SPEC, Params(**params), revenue=12_000.0, members=10, median_fee=1200.0)
+    return RegistryAgent(
+        Model(rng=0), 0, SPEC, Params(**params), revenue=12_000.0, members=10, median_fee=1200.0
+    )
 
 
 def test_balanced_books_stay_balanced():
@@ -56,7 +66,9 @@ def test_deficit_leads_to_insolvency_and_failed_status():
 
 
 def test_fee_multiplier_is_capped():
-    r = registry(registry_overrides={"X": {"reserves_months": 0.0}}, fee_adjustment=0.5, max_fee_multiplier=1.2)
+    r = registry(
+        registry_overrides={"X": {"reserves_months": 0.0}}, fee_adjustment=0.5, max_fee_multiplier=1.2
+    )
     for _ in range(5):
         r.settle_accounts(1_000.0)
     assert r.fee_multiplier == pytest.approx(1.2)
@@ -89,8 +101,11 @@ def test_pressure_remembers_exit_and_voice_for_about_a_year():
 
 def test_governance_event_drops_traits_and_paralyses_management():
     r = registry()
-    r.begin_event(GovernanceEvent(registry="X", start=0, duration=5, quality_drop=0.3,
-                                  neutrality_drop=0.5, capture_rate=0.01))
+    r.begin_event(
+        GovernanceEvent(
+            registry="X", start=0, duration=5, quality_drop=0.3, neutrality_drop=0.5, capture_rate=0.01
+        )
+    )
     assert (r.quality, r.neutrality, r.status) == pytest.approx((0.5, 0.3, "failed"))
     r.respond(5.0)  # effort rises but does nothing while failed
     assert r.quality == pytest.approx(0.5 - 0.01 * 0.5)

@@ -46,8 +46,10 @@ def test_missing_seed_warns_and_records_the_seed_drawn():
 
 def test_equal_seeds_pair_population_graph_and_events_across_regimes():
     """Common random numbers: regimes differ only through the mechanism."""
-    runs = [PortabilityModel(seed=9, scale=0.01, regime=regime, event_hazard=0.05)
-            for regime in ("none", "status_quo", "mandatory")]
+    runs = [
+        PortabilityModel(seed=9, scale=0.01, regime=regime, event_hazard=0.05)
+        for regime in ("none", "status_quo", "mandatory")
+    ]
     first = runs[0]
     for other in runs[1:]:
         for name in ("home", "ipv4", "asn", "ipv6", "legacy", "loyalty", "w_quality", "peers", "peer_start"):

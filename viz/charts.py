@@ -64,8 +64,14 @@ def _base(title: str, y_name: str, *, y_min: float | None = None, y_max: float |
         "legend": {"top": 24, "type": "scroll"},
         "grid": {"left": 64, "right": 24, "top": 62, "bottom": 44},
         "xAxis": {"type": "value", "name": "month", "nameLocation": "middle", "nameGap": 26, "min": 0},
-        "yAxis": {"type": "value", "name": y_name, "nameLocation": "middle", "nameGap": 46,
-                  "min": y_min, "max": y_max},
+        "yAxis": {
+            "type": "value",
+            "name": y_name,
+            "nameLocation": "middle",
+            "nameGap": 46,
+            "min": y_min,
+            "max": y_max,
+        },
         "series": [],
     }
 
@@ -76,23 +82,35 @@ def _events(run: RunData, registry: str) -> dict[str, Any]:
     rows = run.events[run.events.registry == registry]
     starts = rows[rows.kind == "governance_start"].step.tolist()
     ends = rows[rows.kind == "governance_end"].step.tolist()
-    areas = [[{"xAxis": int(s)}, {"xAxis": int(ends[i]) if i < len(ends) else int(model.steps)}]
-             for i, s in enumerate(starts)]
+    areas = [
+        [{"xAxis": int(s)}, {"xAxis": int(ends[i]) if i < len(ends) else int(model.steps)}]
+        for i, s in enumerate(starts)
+    ]
     lines = [{"xAxis": int(s)} for s in rows[rows.kind == "insolvency"].step]
     colour = _colours(model)[registry]
     marks: dict[str, Any] = {}
     if areas:
         marks["markArea"] = {"silent": True, "itemStyle": {"color": colour, "opacity": 0.12}, "data": areas}
     if lines:
-        marks["markLine"] = {"silent": True, "symbol": "none", "label": {"show": False},
-                             "lineStyle": {"type": "dotted", "color": colour}, "data": lines}
+        marks["markLine"] = {
+            "silent": True,
+            "symbol": "none",
+            "label": {"show": False},
+            "lineStyle": {"type": "dotted", "color": colour},
+            "data": lines,
+        }
     return marks
 
 
 def _series(name: str, x: Sequence, y: Sequence, colour: str, dash: str, **extra: Any) -> Option:
     return {
-        "type": "line", "name": name, "showSymbol": False, "data": [[int(a), float(b)] for a, b in zip(x, y)],
-        "lineStyle": {"color": colour, "type": dash, "width": 1.8}, "itemStyle": {"color": colour}, **extra,
+        "type": "line",
+        "name": name,
+        "showSymbol": False,
+        "data": np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)]).tolist(),
+        "lineStyle": {"color": colour, "type": dash, "width": 1.8},
+        "itemStyle": {"color": colour},
+        **extra,
     }
 
 
@@ -111,7 +129,9 @@ def _per_registry(title: str, runs: Runs, column: str, y_name: str, **bounds: fl
         colours = _colours(run.model)
         for registry, rows in run.registries.groupby("registry", sort=False):
             marks = _events(run, registry) if k == 0 else {}
-            option["series"].append(_series(registry, rows.step, rows[column], colours[registry], DASHES[k], **marks))
+            option["series"].append(
+                _series(registry, rows.step, rows[column], colours[registry], DASHES[k], **marks)
+            )
     return _styles(option, runs)
 
 
@@ -132,8 +152,17 @@ def shares_charts(runs: Runs) -> list[Option]:
             suffix = f" ({run.label})" if len(runs) > 1 else ""
             option = _base(f"Share of {what} by registry{suffix}", "share", y_min=0, y_max=1)
             for registry, rows in run.registries.groupby("registry", sort=False):
-                option["series"].append(_series(registry, rows.step, rows[column], colours[registry], "solid",
-                                                stack=column, areaStyle={"opacity": 0.85}))
+                option["series"].append(
+                    _series(
+                        registry,
+                        rows.step,
+                        rows[column],
+                        colours[registry],
+                        "solid",
+                        stack=column,
+                        areaStyle={"opacity": 0.85},
+                    )
+                )
             charts.append(option)
     return charts
 
@@ -154,7 +183,9 @@ def accountability_charts(runs: Runs) -> list[Option]:
     for k, run in enumerate(runs):
         colours = _colours(run.model)
         for registry, rows in run.registries.groupby("registry", sort=False):
-            realised["series"].append(_series(registry, rows.step, _realised_exit(rows), colours[registry], DASHES[k]))
+            realised["series"].append(
+                _series(registry, rows.step, _realised_exit(rows), colours[registry], DASHES[k])
+            )
         frame = run.frame
         risk["series"].append(_series(run.label, frame.step, frame.ipv4_at_risk * 100, "#333333", DASHES[k]))
     return [threat, _styles(realised, runs), effort, risk]
@@ -169,19 +200,37 @@ def flows_charts(runs: Runs) -> list[Option]:
         counts = model.flow_members
         data = [[j, i, int(counts[i, j])] for i in range(len(names)) for j in range(len(names)) if i != j]
         suffix = f" ({label})" if len(runs) > 1 else ""
-        charts.append({
-            "animation": False,
-            "title": {"text": f"Moves so far{suffix}: {int(counts.sum())} holders, "
-                              f"{int(model.flow_ipv4.sum()):,} /24 blocks", "left": "center",
-                      "textStyle": {"fontSize": 13}},
-            "tooltip": {"position": "top"},
-            "grid": {"left": 90, "right": 24, "top": 50, "bottom": 90},
-            "xAxis": {"type": "category", "data": names, "name": "to", "nameLocation": "middle", "nameGap": 30},
-            "yAxis": {"type": "category", "data": names, "name": "from", "inverse": True},
-            "visualMap": {"min": 0, "max": max(1, int(counts.max())), "calculable": True, "orient": "horizontal",
-                          "left": "center", "bottom": 0, "inRange": {"color": ["#f7fbff", "#08519c"]}},
-            "series": [{"type": "heatmap", "name": "moves", "data": data, "label": {"show": True}}],
-        })
+        charts.append(
+            {
+                "animation": False,
+                "title": {
+                    "text": f"Moves so far{suffix}: {int(counts.sum())} holders, "
+                    f"{int(model.flow_ipv4.sum()):,} /24 blocks",
+                    "left": "center",
+                    "textStyle": {"fontSize": 13},
+                },
+                "tooltip": {"position": "top"},
+                "grid": {"left": 90, "right": 24, "top": 50, "bottom": 90},
+                "xAxis": {
+                    "type": "category",
+                    "data": names,
+                    "name": "to",
+                    "nameLocation": "middle",
+                    "nameGap": 30,
+                },
+                "yAxis": {"type": "category", "data": names, "name": "from", "inverse": True},
+                "visualMap": {
+                    "min": 0,
+                    "max": max(1, int(counts.max())),
+                    "calculable": True,
+                    "orient": "horizontal",
+                    "left": "center",
+                    "bottom": 0,
+                    "inRange": {"color": ["#f7fbff", "#08519c"]},
+                },
+                "series": [{"type": "heatmap", "name": "moves", "data": data, "label": {"show": True}}],
+            }
+        )
     return charts
 
 
@@ -194,12 +243,15 @@ def peering_sample(model: PortabilityModel, size: int = 250) -> tuple[np.ndarray
     nodes = np.union1d(largest, rng.choice(rest, min(rest.size, size - largest.size), replace=False))
     inside = np.zeros(s.size, dtype=bool)
     inside[nodes] = True
-    edges = [(h, p) for h in nodes for p in s.peers[s.peer_start[h]:s.peer_start[h + 1]] if inside[p] and h < p]
+    edges = [
+        (h, p) for h in nodes for p in s.peers[s.peer_start[h] : s.peer_start[h + 1]] if inside[p] and h < p
+    ]
     return nodes, np.array(edges, dtype=np.int64).reshape(-1, 2)
 
 
-def peering_chart(model: PortabilityModel, nodes: np.ndarray, edges: np.ndarray,
-                  positions: dict[int, np.ndarray]) -> Option:
+def peering_chart(
+    model: PortabilityModel, nodes: np.ndarray, edges: np.ndarray, positions: dict[int, np.ndarray]
+) -> Option:
     """A sample of holders on the peering graph, coloured by current registry, sized by holdings."""
     s = model.holders
     names = [r.name for r in model.registries]
@@ -209,25 +261,41 @@ def peering_chart(model: PortabilityModel, nodes: np.ndarray, edges: np.ndarray,
     for h in nodes.tolist():
         r = int(s.registry[h])
         moved = r != int(s.home[h])
-        data.append({
-            "name": str(h), "x": float(positions[h][0]), "y": float(positions[h][1]), "category": r,
-            "symbolSize": 4 + 26 * float(np.sqrt(s.ipv4[h] / biggest)),
-            "value": int(s.ipv4[h]),
-            "itemStyle": {"color": colours[names[r]], "borderColor": "#000" if moved else colours[names[r]],
-                          "borderWidth": 2 if moved else 0},
-        })
+        data.append(
+            {
+                "name": str(h),
+                "x": float(positions[h][0]),
+                "y": float(positions[h][1]),
+                "category": r,
+                "symbolSize": 4 + 26 * float(np.sqrt(s.ipv4[h] / biggest)),
+                "value": int(s.ipv4[h]),
+                "itemStyle": {
+                    "color": colours[names[r]],
+                    "borderColor": "#000" if moved else colours[names[r]],
+                    "borderWidth": 2 if moved else 0,
+                },
+            }
+        )
     return {
         "animation": False,
-        "title": {"text": f"Peering graph: {nodes.size} of {s.size:,} holders", "left": "center",
-                  "subtext": "size: IPv4 held (/24 blocks); black ring: registered away from home",
-                  "textStyle": {"fontSize": 13}},
+        "title": {
+            "text": f"Peering graph: {nodes.size} of {s.size:,} holders",
+            "left": "center",
+            "subtext": "size: IPv4 held (/24 blocks); black ring: registered away from home",
+            "textStyle": {"fontSize": 13},
+        },
         "tooltip": {},
         "legend": {"top": 44, "data": names},
-        "series": [{
-            "type": "graph", "layout": "none", "roam": True, "top": 80,
-            "categories": [{"name": n, "itemStyle": {"color": colours[n]}} for n in names],
-            "data": data,
-            "links": [{"source": str(a), "target": str(b)} for a, b in edges.tolist()],
-            "lineStyle": {"color": "#999", "opacity": 0.35, "width": 0.6},
-        }],
+        "series": [
+            {
+                "type": "graph",
+                "layout": "none",
+                "roam": True,
+                "top": 80,
+                "categories": [{"name": n, "itemStyle": {"color": colours[n]}} for n in names],
+                "data": data,
+                "links": [{"source": str(a), "target": str(b)} for a, b in edges.tolist()],
+                "lineStyle": {"color": "#999", "opacity": 0.35, "width": 0.6},
+            }
+        ],
     }

@@ -28,8 +28,16 @@ __all__ = [
 
 #: Mechanism parameters shown as sliders (Mesa's "Model Parameters" card; applied on Reset).
 SLIDER_FIELDS = (
-    "responsiveness", "switching_cost", "waiting_cost", "weight_fee", "loyalty_weight",
-    "threat_weight", "exit_weight", "voice_weight", "review_rate", "event_hazard",
+    "responsiveness",
+    "switching_cost",
+    "waiting_cost",
+    "weight_fee",
+    "loyalty_weight",
+    "threat_weight",
+    "exit_weight",
+    "voice_weight",
+    "review_rate",
+    "event_hazard",
 )
 #: The regime's terms, shown at the regime's values until the user moves them.
 REGIME_TERMS = ("porting_delay", "approval_odds", "obstruction", "friction", "hold_period")
@@ -86,8 +94,14 @@ def sliders(params: Params) -> dict[str, Slider]:
         meta = _META[name]
         integer = bool(meta.get("integer"))
         step = 1 if integer else _step(meta["high"] - meta["low"])
-        out[name] = Slider(_label(name), value=getattr(params, name), min=meta["low"], max=meta["high"],
-                           step=step, dtype=int if integer else float)
+        out[name] = Slider(
+            _label(name),
+            value=getattr(params, name),
+            min=meta["low"],
+            max=meta["high"],
+            step=step,
+            dtype=int if integer else float,
+        )
     return out
 
 
@@ -139,8 +153,12 @@ def TypedInput(label: str, name: str, value: Any, on_value: Any) -> None:
 
     solara.InputText(label, value=text, on_value=submit, continuous_update=False)
     if error:
-        solara.Error(error, dense=True, classes=["typed-input-error"],
-                     style={"white-space": "normal", "overflow-wrap": "anywhere", "max-width": "100%"})
+        solara.Error(
+            error,
+            dense=True,
+            classes=["typed-input-error"],
+            style={"white-space": "normal", "overflow-wrap": "anywhere", "max-width": "100%"},
+        )
 
 
 @solara.component
@@ -150,22 +168,38 @@ def SetupCard(setup: solara.Reactive[Setup]) -> None:
     params = current.params()
 
     with solara.Card("Scenario"):
-        solara.Select("Scenario", values=list_scenarios(), value=current.scenario,
-                      on_value=lambda v: setup.set(replace(current, scenario=v, regime=None, terms=())))
+        solara.Select(
+            "Scenario",
+            values=list_scenarios(),
+            value=current.scenario,
+            on_value=lambda v: setup.set(replace(current, scenario=v, regime=None, terms=())),
+        )
         solara.Markdown(describe_scenario(current.scenario), style={"font-size": "0.85em"})
         own = f"scenario's ({load_scenario(current.scenario).regime})"
-        solara.Select("Regime", values=[own, *REGIME_NAMES], value=current.regime or own,
-                      on_value=lambda v: setup.set(replace(current, regime=None if v == own else v, terms=())))
+        solara.Select(
+            "Regime",
+            values=[own, *REGIME_NAMES],
+            value=current.regime or own,
+            on_value=lambda v: setup.set(replace(current, regime=None if v == own else v, terms=())),
+        )
         solara.Markdown(REGIME_SETTINGS[params.regime]["description"], style={"font-size": "0.85em"})
         TypedInput("Seed (integer)", "seed", current.seed, lambda v: setup.set(replace(current, seed=v)))
-        TypedInput("Scale (1.0 = 85,000 holders)", "scale", current.scale,
-                   lambda v: setup.set(replace(current, scale=v)))
+        TypedInput(
+            "Scale (1.0 = 85,000 holders)",
+            "scale",
+            current.scale,
+            lambda v: setup.set(replace(current, scale=v)),
+        )
         with solara.Details("Regime's terms"):
             for name in REGIME_TERMS:
                 _TermSlider(setup, name, params)
         options = ["off", *compare_options()]
-        solara.Select("Compare with (same seed)", values=options, value=current.compare or "off",
-                      on_value=lambda v: setup.set(replace(current, compare=None if v == "off" else v)))
+        solara.Select(
+            "Compare with (same seed)",
+            values=options,
+            value=current.compare or "off",
+            on_value=lambda v: setup.set(replace(current, compare=None if v == "off" else v)),
+        )
 
 
 @solara.component
@@ -178,8 +212,15 @@ def _TermSlider(setup: solara.Reactive[Setup], name: str, params: Params) -> Non
         setup.set(replace(current, terms=tuple(sorted(terms.items()))))
 
     if meta.get("integer"):
-        solara.SliderInt(_label(name), value=int(value), min=int(meta["low"]), max=int(meta["high"]),
-                         on_value=on_value)
+        solara.SliderInt(
+            _label(name), value=int(value), min=int(meta["low"]), max=int(meta["high"]), on_value=on_value
+        )
     else:
-        solara.SliderFloat(_label(name), value=float(value), min=meta["low"], max=meta["high"],
-                           step=_step(meta["high"] - meta["low"]), on_value=on_value)
+        solara.SliderFloat(
+            _label(name),
+            value=float(value),
+            min=meta["low"],
+            max=meta["high"],
+            step=_step(meta["high"] - meta["low"]),
+            on_value=on_value,
+        )

@@ -48,8 +48,11 @@ def headline(runs: list[charts.RunData]) -> pd.DataFrame:
         frame = run.frame
         last = frame.iloc[-1]
         table[run.label] = [
-            last.quality_experienced, last.worst_quality, int(frame.moves.sum()),
-            100 * last.ipv4_at_risk, last.welfare,
+            last.quality_experienced,
+            last.worst_quality,
+            int(frame.moves.sum()),
+            100 * last.ipv4_at_risk,
+            last.welfare,
         ]
     out = pd.DataFrame(table, index=list(HEADLINE.values()))
     if len(runs) == 2:
@@ -99,8 +102,8 @@ def _Charts(make: Callable[[list[charts.RunData]], list[dict]], runs: list[chart
     """Charts two to a row, built only when their tab is open; the browser draws them."""
     options = make(runs)
     for row in range(0, len(options), 2):
-        with solara.Columns([1] * len(options[row:row + 2])):
-            for option in options[row:row + 2]:
+        with solara.Columns([1] * len(options[row : row + 2])):
+            for option in options[row : row + 2]:
                 _EChart(option, height=330)
 
 
@@ -149,11 +152,16 @@ def _Export(runs: list[charts.RunData]) -> None:
         label, model = run.label, run.model
         stem = f"{label.replace(' / ', '_')}_seed{model.seed}_month{model.steps}"
         with solara.Row():
-            for kind, frame in (("model", model.model_frame), ("registries", model.registry_frame),
-                                ("events", model.event_frame)):
+            for kind, frame in (
+                ("model", model.model_frame),
+                ("registries", model.registry_frame),
+                ("events", model.event_frame),
+            ):
                 solara.FileDownload(
                     lambda frame=frame: frame().to_csv(index=False).encode(),
-                    filename=f"{stem}_{kind}.csv", label=f"{kind} ({label})", mime_type="text/csv",
+                    filename=f"{stem}_{kind}.csv",
+                    label=f"{kind} ({label})",
+                    mime_type="text/csv",
                 )
 
 

@@ -1,0 +1,1 @@
+"""Calibration data and regime definitions (TOML), each number with its source."""
