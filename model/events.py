@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.errors import ConfigError
 from model.params import GovernanceEvent, Params
 
 __all__ = ["EventLog", "GovernanceCalendar", "LoggedEvent"]
@@ -40,12 +39,7 @@ class GovernanceCalendar:
     """
 
     def __init__(self, names: Sequence[str], params: Params, rng: np.random.Generator) -> None:
-        """Check that scheduled events name known registries."""
-        for event in params.events:
-            if event.registry not in names:
-                raise ConfigError(
-                    f"event registry {event.registry!r} is not a registry; valid: {', '.join(names)}"
-                )
+        """Scheduled events must name registries in `names` (`model.check_registries` checks)."""
         self.names = tuple(names)
         self.params = params
         self.rng = rng

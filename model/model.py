@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,7 +34,7 @@ from model.regimes import move_matrix
 from model.reporters import MODEL_REPORTERS, REGISTRY_REPORTERS
 from model.scenarios import load_scenario
 
-__all__ = ["ENGINES", "PortabilityModel"]
+__all__ = ["ENGINES", "PortabilityModel", "check_registries"]
 
 ENGINES = ("kernel", "agents")
 STREAMS = ("population", "graph", "events", "dynamics")  # one random stream per concern
@@ -74,11 +74,7 @@ class PortabilityModel(Model):
         self.engine = engine
         self.calibration = calibration or load_calibration()
         names = self.calibration.names
-        for name in self.p.registry_overrides:
-            if name not in names:
-                raise ConfigError(
-                    f"registry_overrides: {name!r} is not a registry; valid: {', '.join(names)}"
-                )
+        check_registries(self.p, names)
         streams = dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)), strict=True))
         self.streams = {k: np.random.default_rng(v) for k, v in streams.items()}
         self.calendar = GovernanceCalendar(names, self.p, self.streams["events"])
@@ -307,6 +303,18 @@ class PortabilityModel(Model):
         changed = {k: v for k, v in vars(self.p).items() if getattr(default, k) != v}
         args = ", ".join(f"{k}={v!r}" for k, v in changed.items())
         return f"PortabilityModel({args}{', ' if args else ''}seed={self.seed})"
+
+
+def check_registries(params: Params, names: Sequence[str]) -> None:
+    """Every registry that events and overrides name exists in the calibration."""
+    for name in params.registry_overrides:
+        if name not in names:
+            raise ConfigError(f"registry_overrides: {name!r} is not a registry; valid: {', '.join(names)}")
+    for event in params.events:
+        if event.registry not in names:
+            raise ConfigError(
+                f"event registry {event.registry!r} is not a registry; valid: {', '.join(names)}"
+            )
 
 
 @contextmanager

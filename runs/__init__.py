@@ -1,1 +1,5 @@
-"""Running the model from the command line and in batches."""
+"""Running the model in batches: experiment files, sweeps, analysis, reports (`python -m runs`)."""
+
+from runs.store import Results, load_results
+
+__all__ = ["Results", "load_results"]

@@ -1,6 +1,12 @@
-"""Command line: ``python -m runs run SCENARIO`` (one run, a summary printed) and ``scenarios``.
+"""Command line: ``python -m runs COMMAND``.
 
-Bad input exits with code 2 and one line naming the problem; no traceback.
+    run SCENARIO      one run, a summary printed        scenarios     list the scenarios
+    sweep FILE --out DIR   an experiment (TOML)         resume DIR    finish a sweep
+    status DIR        queued / done / failed            analyze DIR   statistics, sensitivity
+    report DIR        figures and report.md             paper         every shipped experiment
+
+Bad input exits with code 2 and one line naming the problem; no traceback. A sweep with
+failed runs exits 1 (its data is kept; see DIR/errors).
 """
 
 from __future__ import annotations
@@ -17,7 +23,13 @@ from typing import Any
 import pandas as pd
 
 from model import ConfigError, PortabilityModel, describe_scenario, list_scenarios
+from runs.analysis import analyze
+from runs.execute import EXECUTORS
+from runs.paper import paper
+from runs.report import report
+from runs.spec import load_spec
 from runs.summary import summary_tables
+from runs.sweep import describe, resume, sweep
 
 __all__ = ["main"]
 
@@ -59,6 +71,52 @@ def _parser() -> argparse.ArgumentParser:
         help="write the model frame to FILE (.csv or .parquet), registries and events beside it",
     )
     sub.add_parser("scenarios", help="list the scenarios with their descriptions")
+
+    def executor_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--executor",
+            choices=EXECUTORS,
+            default="processes",
+            help="where runs execute (default: processes, one worker per core)",
+        )
+        p.add_argument(
+            "--workers", type=_positive_int, default=None, help="number of workers (default: cores)"
+        )
+        p.add_argument(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="Dask scheduler, tcp://host:port (default: a LocalCluster on 127.0.0.1)",
+        )
+
+    sweep_parser = sub.add_parser("sweep", help="run an experiment file into a new folder")
+    sweep_parser.add_argument("file", type=Path, help="experiment file (TOML)")
+    sweep_parser.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="a new folder for the results"
+    )
+    executor_options(sweep_parser)
+    resume_parser = sub.add_parser("resume", help="run what a sweep has not finished")
+    resume_parser.add_argument("folder", type=Path)
+    resume_parser.add_argument("--retry-failed", action="store_true", help="run failed runs again too")
+    executor_options(resume_parser)
+    for name, text in (
+        ("status", "counts of queued, done and failed runs"),
+        ("analyze", "statistics and sensitivity indices into DIR/analysis"),
+        ("report", "figures (PNG, PDF) and report.md"),
+    ):
+        sub.add_parser(name, help=text).add_argument("folder", type=Path)
+    paper_parser = sub.add_parser(
+        "paper", help="every shipped experiment, analysed and reported, in one folder"
+    )
+    paper_parser.add_argument(
+        "--scale", type=_scale, default=None, help="population scale for every experiment"
+    )
+    paper_parser.add_argument(
+        "--replications", type=_positive_int, default=None, help="replicates per condition"
+    )
+    paper_parser.add_argument("--out", type=Path, default=Path("results/paper"), metavar="DIR")
+    paper_parser.add_argument("--executor", choices=EXECUTORS, default="processes")
+    paper_parser.add_argument("--workers", type=_positive_int, default=None)
     return parser
 
 
@@ -69,6 +127,22 @@ def _non_negative_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a non-negative integer; got {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be a non-negative integer; got {text!r}")
+    return value
+
+
+def _scale(text: str) -> float:
+    from model.params import Params
+
+    try:
+        return Params().with_overrides(scale=text).scale
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive_int(text: str) -> int:
+    value = _non_negative_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1; got {text!r}")
     return value
 
 
@@ -136,12 +210,62 @@ def _scenarios() -> int:
     return 0
 
 
+def _batch(args: argparse.Namespace, command: str) -> int:
+    if args.command == "sweep":
+        counts = sweep(
+            load_spec(args.file),
+            args.out,
+            executor=args.executor,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            command=command,
+        )
+    elif args.command == "resume":
+        counts = resume(
+            args.folder,
+            executor=args.executor,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            retry_failed=args.retry_failed,
+            command=command,
+        )
+    elif args.command == "status":
+        print(describe(args.folder).splitlines()[0])
+        return 0
+    elif args.command == "analyze":
+        for name, table in analyze(args.folder).items():
+            print(f"{args.folder / 'analysis' / name}.csv: {len(table)} rows")
+        return 0
+    elif args.command == "report":
+        print(f"wrote {report(args.folder)}")
+        return 0
+    else:
+        index = paper(
+            args.out,
+            scale=args.scale,
+            replications=args.replications,
+            executor=args.executor,
+            workers=args.workers,
+            command=command,
+        )
+        print(f"wrote {index}")
+        return 0
+    print(", ".join(f"{counts[k]} {k}" for k in ("done", "failed", "queued")))
+    return 0 if counts["failed"] == 0 else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m runs``; returns the exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
+    command = " ".join(["python -m runs", *argv])
     try:
-        return _run(args) if args.command == "run" else _scenarios()
-    except (ConfigError, ImportError) as exc:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "scenarios":
+            return _scenarios()
+        return _batch(args, command)
+    except (ConfigError, ImportError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

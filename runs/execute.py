@@ -1,0 +1,258 @@
+"""Running the planned runs: one function per run, and the executors that call it.
+
+`execute_run` is a pure function of its task (so serial, process-pool and Dask runs give the
+same data); it never raises: a failing run comes back as a record with its traceback. The
+driver (`run_tasks`) keeps a bounded number of runs in flight, hands each finished one to a
+callback at once (the store writes it), and survives a worker that dies.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import importlib
+import json
+import multiprocessing
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model import ConfigError, load_scenario
+
+__all__ = ["EXECUTORS", "RunResult", "RunTask", "execute_run", "open_executor", "run_tasks"]
+
+EXECUTORS = ("serial", "processes", "dask")
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """Everything one run needs; small and picklable."""
+
+    run_id: str
+    sample_id: int
+    replicate: int
+    seed: int
+    scenario: str
+    parameters: dict[str, Any]
+    steps: int
+    observe_every: int = 1
+    outputs: tuple[str, ...] = ("timeseries", "registries")
+    model: str = "model:PortabilityModel"
+
+
+@dataclass
+class RunResult:
+    """What a run produced: its record, its tables, or its error."""
+
+    task: RunTask
+    status: str  # "done" or "failed"
+    duration: float
+    final: dict[str, float] = field(default_factory=dict)
+    timeseries: pd.DataFrame | None = None
+    registries: pd.DataFrame | None = None
+    error: str = ""
+    traceback: str = ""
+
+
+def _factory(entry: str) -> Callable[..., Any]:
+    module, _, name = entry.partition(":")
+    target: Any = importlib.import_module(module)
+    for part in name.split("."):
+        target = getattr(target, part)
+    return target
+
+
+def execute_run(task: RunTask) -> RunResult:
+    """Build and run one model; return its tables (observed every k months, and the last)."""
+    started = time.perf_counter()
+    try:
+        params = load_scenario(task.scenario).with_overrides(**task.parameters)
+        model = _factory(task.model)(params, seed=task.seed)
+        for _ in range(task.steps):
+            model.step()
+        frame = model.model_frame()
+        keep = (frame.step % task.observe_every == 0) | (frame.step == frame.step.max())
+        frame = frame[keep]
+        timeseries = registries = None
+        if "timeseries" in task.outputs:
+            timeseries = _long(task.run_id, frame)
+        if "registries" in task.outputs:
+            registries = model.registry_frame()
+            registries = registries[registries.step.isin(frame.step)].reset_index(drop=True)
+            registries.insert(0, "run_id", task.run_id)
+        final = {k: float(v) for k, v in frame.iloc[-1].items() if k != "step"}
+        return RunResult(task, "done", time.perf_counter() - started, final, timeseries, registries)
+    except Exception as exc:
+        return RunResult(
+            task,
+            "failed",
+            time.perf_counter() - started,
+            error=f"{type(exc).__name__}: {exc}",
+            traceback=traceback.format_exc(),
+        )
+
+
+def _long(run_id: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The model frame in long form: run_id, step, metric, value (metric-major, as `melt`)."""
+    metrics = [c for c in frame.columns if c != "step"]
+    steps = frame["step"].to_numpy()
+    return pd.DataFrame(
+        {
+            "run_id": run_id,
+            "step": np.tile(steps, len(metrics)),
+            "metric": np.repeat(metrics, len(steps)),
+            "value": frame[metrics].to_numpy(dtype=float).ravel(order="F"),
+        }
+    )
+
+
+def worker_died(task: RunTask, exc: BaseException) -> RunResult:
+    """The record of a run whose worker process died under it."""
+    return RunResult(
+        task,
+        "failed",
+        0.0,
+        error=f"worker died: {type(exc).__name__}: {exc}",
+        traceback="".join(traceback.format_exception(exc)),
+    )
+
+
+class SerialExecutor(cf.Executor):
+    """Runs each task in the calling process when submitted (the reference executor)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
+        """Run now; return a finished future."""
+        future: cf.Future = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+@contextmanager
+def open_executor(
+    kind: str, workers: int | None = None, scheduler: str | None = None
+) -> Iterator[cf.Executor]:
+    """A `concurrent.futures.Executor` of the given kind, closed on exit.
+
+    processes: a process pool with an explicit spawn context (importing Mesa makes spawn the
+    default; saying so keeps every platform alike). dask: a Dask distributed client, on the
+    cluster at `scheduler` (tcp://host:port) or on a LocalCluster on 127.0.0.1.
+    """
+    if kind not in EXECUTORS:
+        raise ConfigError(f"executor must be one of {EXECUTORS}; got {kind!r}")
+    if workers is not None and workers < 1:
+        raise ConfigError(f"workers must be >= 1; got {workers}")
+    workers = workers or os.cpu_count() or 1
+    if kind == "serial":
+        yield SerialExecutor()
+    elif kind == "processes":
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            yield pool
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    else:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ConfigError(
+                'the dask executor needs Dask: pip install "rir-portability[cluster]"'
+            ) from None
+        if scheduler:
+            client = Client(scheduler)
+            cluster = None
+        else:
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                host="127.0.0.1",
+            )
+            client = Client(cluster)
+        try:
+            yield client.get_executor(pure=False)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def run_tasks(
+    tasks: Sequence[RunTask],
+    executor: cf.Executor,
+    on_result: Callable[[RunResult], None],
+    *,
+    in_flight: int = 8,
+    reopen: Callable[[], cf.Executor] | None = None,
+) -> None:
+    """Run every task, at most `in_flight` at a time, passing each result to `on_result` at once.
+
+    A worker process that dies breaks a process pool and every run in flight in it. Those
+    runs become suspects and run again one at a time in a fresh pool (`reopen`): a run that
+    breaks the pool while alone is the culprit and is recorded as failed; the others finish.
+    The sweep never hangs and no innocent run is lost.
+    """
+    queue = list(reversed(tasks))
+    suspects: list[RunTask] = []
+    running: dict[cf.Future, RunTask] = {}
+    while queue or suspects or running:
+        limit = 1 if suspects else in_flight
+        broken = False
+        while len(running) < limit and (suspects or queue):
+            source = suspects if suspects else queue
+            task = source.pop()
+            try:
+                running[executor.submit(execute_run, task)] = task
+            except BrokenProcessPool:  # broke since the last wait: the runs in flight tell why
+                source.append(task)
+                broken = True
+                break
+        if broken and not running:
+            if reopen is None:
+                _fail_all(on_result, [*suspects, *reversed(queue)])
+                return
+            executor = reopen()
+            continue
+        alone = len(running) == 1
+        done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+        crashed: list[RunTask] = []
+        for future in done:
+            task = running.pop(future)
+            try:
+                on_result(future.result())
+            except BrokenProcessPool:
+                crashed.append(task)
+            except Exception as exc:
+                on_result(worker_died(task, exc))
+        if not crashed:
+            continue
+        crashed += running.values()  # the broken pool takes every run in flight with it
+        running.clear()
+        if alone:
+            on_result(worker_died(crashed[0], BrokenProcessPool("the worker running it died")))
+        else:
+            suspects.extend(reversed(crashed))
+        if reopen is None:
+            _fail_all(on_result, [*suspects, *reversed(queue)])
+            return
+        executor = reopen()
+
+
+def _fail_all(on_result: Callable[[RunResult], None], tasks: Sequence[RunTask]) -> None:
+    for task in tasks:
+        on_result(worker_died(task, BrokenProcessPool("no executor left")))
+
+
+def parameters_json(parameters: dict[str, Any]) -> str:
+    """A run's parameters as canonical JSON (for the runs table)."""
+    return json.dumps(parameters, sort_keys=True, default=str)

@@ -1,0 +1,188 @@
+"""A sweep's folder: the plan, then one set of Parquet files per finished run.
+
+    DIR/spec.toml         the experiment file as given
+    DIR/metadata.json     spec hash, executor, git commit, versions, platform, seeds, times
+    DIR/design.parquet    one row per design point (sample_id, varying factors)
+    DIR/plan.parquet      every planned run: run_id, sample_id, replicate, seed, factors, parameters
+    DIR/timeseries/RUN.parquet, DIR/registries/RUN.parquet   a finished run's tables
+    DIR/runs/RUN.parquet  a finished run's record, written last: the run is done when it exists
+    DIR/errors/RUN.parquet  a failed run's error and traceback
+
+Every file is written to a temporary name and renamed into place, so a sweep killed at any
+moment leaves only whole files; a run without its record is simply run again on resume.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from model import ConfigError
+from runs.execute import RunResult
+
+__all__ = ["Results", "SweepStore", "load_results"]
+
+TABLES = ("runs", "timeseries", "registries", "errors")
+STATUSES = ("queued", "done", "failed")
+
+
+@dataclass
+class Results:
+    """A sweep's data as pandas DataFrames, keyed by `run_id`."""
+
+    runs: pd.DataFrame
+    timeseries: pd.DataFrame
+    registries: pd.DataFrame
+    errors: pd.DataFrame
+
+
+class SweepStore:
+    """Reads and writes one sweep folder."""
+
+    def __init__(self, folder: str | Path) -> None:
+        """Open (but do not create) the folder."""
+        self.folder = Path(folder)
+
+    # --- creating ----------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether the folder already holds a sweep."""
+        return (self.folder / "plan.parquet").exists()
+
+    def create(
+        self, spec_text: str, design: pd.DataFrame, plan: pd.DataFrame, metadata: dict[str, Any]
+    ) -> None:
+        """Write the plan before any run starts; refuse a folder that holds a sweep."""
+        if self.exists():
+            raise ConfigError(
+                f"{self.folder} already holds a sweep; use `python -m runs resume {self.folder}`"
+            )
+        for table in TABLES:
+            (self.folder / table).mkdir(parents=True, exist_ok=True)
+        _atomic_text(self.folder / "spec.toml", spec_text)
+        _atomic_parquet(self.folder / "design.parquet", design)
+        _atomic_parquet(self.folder / "plan.parquet", plan)
+        self.write_metadata(metadata)
+
+    def write_metadata(self, metadata: dict[str, Any]) -> None:
+        """Replace metadata.json."""
+        _atomic_text(self.folder / "metadata.json", json.dumps(metadata, indent=2, default=str))
+
+    # --- recording ---------------------------------------------------------------------------
+    def record(self, result: RunResult) -> None:
+        """Write one finished run at once: its tables first, its record (or error) last."""
+        run_id = result.task.run_id
+        if result.status == "done":
+            for table, frame in (("timeseries", result.timeseries), ("registries", result.registries)):
+                if frame is not None:
+                    _atomic_parquet(self.folder / table / f"{run_id}.parquet", frame)
+            record = {
+                "run_id": run_id,
+                "status": "done",
+                "duration": result.duration,
+                **{f"final_{k}": v for k, v in result.final.items()},
+            }
+            _atomic_parquet(self.folder / "runs" / f"{run_id}.parquet", pd.DataFrame([record]))
+            (self.folder / "errors" / f"{run_id}.parquet").unlink(missing_ok=True)
+        else:
+            error = {
+                "run_id": run_id,
+                "sample_id": result.task.sample_id,
+                "replicate": result.task.replicate,
+                "seed": result.task.seed,
+                "error": result.error,
+                "traceback": result.traceback,
+            }
+            _atomic_parquet(self.folder / "errors" / f"{run_id}.parquet", pd.DataFrame([error]))
+
+    # --- reading -----------------------------------------------------------------------------
+    def metadata(self) -> dict[str, Any]:
+        """The sweep's metadata."""
+        return json.loads((self.folder / "metadata.json").read_text())
+
+    def spec_text(self) -> str:
+        """The experiment file as given."""
+        return (self.folder / "spec.toml").read_text(encoding="utf-8")
+
+    def plan(self) -> pd.DataFrame:
+        """Every planned run."""
+        return pd.read_parquet(self.folder / "plan.parquet")
+
+    def design(self) -> pd.DataFrame:
+        """The design points."""
+        return pd.read_parquet(self.folder / "design.parquet")
+
+    def done_ids(self) -> set[str]:
+        """Runs whose record exists."""
+        return {p.stem for p in (self.folder / "runs").glob("*.parquet")}
+
+    def failed_ids(self) -> set[str]:
+        """Runs with an error and no record."""
+        return {p.stem for p in (self.folder / "errors").glob("*.parquet")} - self.done_ids()
+
+    def status(self) -> dict[str, int]:
+        """Counts of queued, done and failed runs."""
+        planned = set(self.plan().run_id)
+        done, failed = self.done_ids() & planned, self.failed_ids() & planned
+        return {"queued": len(planned - done - failed), "done": len(done), "failed": len(failed)}
+
+    def load(self) -> Results:
+        """Every table, in plan order; only finished runs' data (a killed run's leftovers are ignored)."""
+        if not self.exists():
+            raise ConfigError(f"{self.folder} holds no sweep (no plan.parquet)")
+        plan = self.plan()
+        order = {run_id: i for i, run_id in enumerate(plan.run_id)}
+        done, failed = self.done_ids(), self.failed_ids()
+        records = _read_many(self.folder / "runs", done)
+        runs = plan.merge(records.drop(columns="status"), on="run_id", how="left") if len(records) else plan
+        runs["status"] = ["done" if r in done else "failed" if r in failed else "queued" for r in runs.run_id]
+        timeseries = _read_many(self.folder / "timeseries", done)
+        registries = _read_many(self.folder / "registries", done)
+        errors = _read_many(self.folder / "errors", failed)
+        return Results(
+            runs=runs.reset_index(drop=True),
+            timeseries=_in_plan_order(timeseries, order, ["step", "metric"]),
+            registries=_in_plan_order(registries, order, ["step", "registry"]),
+            errors=_in_plan_order(errors, order, []),
+        )
+
+
+def load_results(folder: str | Path) -> Results:
+    """A sweep's data: `.runs`, `.timeseries`, `.registries`, `.errors` (pandas DataFrames)."""
+    return SweepStore(folder).load()
+
+
+def _read_many(folder: Path, ids: set[str]) -> pd.DataFrame:
+    frames = [
+        pd.read_parquet(folder / f"{run_id}.parquet")
+        for run_id in sorted(ids)
+        if (folder / f"{run_id}.parquet").exists()
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _in_plan_order(frame: pd.DataFrame, order: dict[str, int], within: list[str]) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    key = frame.run_id.map(order)
+    sorter = frame.assign(_order=key).sort_values(["_order", *within], kind="stable")
+    return sorter.drop(columns="_order").reset_index(drop=True)
+
+
+def _atomic_parquet(path: Path, frame: pd.DataFrame) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+    os.replace(tmp, path)
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
