@@ -193,6 +193,7 @@ def _execute(
         file=sys.stderr,
         disable=not progress,
         dynamic_ncols=True,
+        mininterval=0.1 if sys.stderr.isatty() else 5.0,  # keep non-terminal logs short
     )
 
     def on_result(result: RunResult) -> None:
