@@ -13,14 +13,10 @@ plus redraw under 100 ms; usable within 3 s.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,81 +67,35 @@ def in_process() -> list[tuple[str, float]]:
 def in_browser() -> list[tuple[str, float]]:
     from playwright.sync_api import expect, sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "solara",
-            "run",
-            "app.py",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--production",
-            "--no-open",
-            "--no-check-version",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
+    from viz.serve import CHROMIUM, CHROMIUM_ARGS, serve_app
+
     rows = []
-    try:
-        for _ in range(360):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.25)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-            loads = []
-            for _ in range(3):
-                page = browser.new_page(viewport={"width": 1500, "height": 1000})
-                t = time.perf_counter()
-                page.goto(url)
-                expect(page.get_by_role("button", name="Step", exact=True)).to_be_visible(timeout=60_000)
-                expect(page.locator(".solara-echarts canvas").first).to_be_visible(timeout=60_000)
-                loads.append(time.perf_counter() - t)
-                page.close()
-            rows.append(("page load to usable (s, median of 3)", statistics.median(loads)))
+    with serve_app() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        loads = []
+        for _ in range(3):
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            t = time.perf_counter()
             page.goto(url)
-            button = page.get_by_role("button", name="Step", exact=True)
-            expect(button).to_be_visible(timeout=60_000)
-            times = []
-            for month in range(1, 41):
-                t = time.perf_counter()
-                button.click()
-                expect(page.get_by_text(re.compile(rf"^Month {month}\b")).first).to_be_visible(timeout=30_000)
-                times.append(time.perf_counter() - t)
-            rows.append(
-                (
-                    "browser: click Step to new month on screen (ms, median of 40)",
-                    1000 * statistics.median(times),
-                )
-            )
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+            expect(page.get_by_role("button", name="Step", exact=True)).to_be_visible(timeout=60_000)
+            expect(page.locator(".solara-echarts canvas").first).to_be_visible(timeout=60_000)
+            loads.append(time.perf_counter() - t)
+            page.close()
+        rows.append(("page load to usable (s, median of 3)", statistics.median(loads)))
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(url)
+        button = page.get_by_role("button", name="Step", exact=True)
+        expect(button).to_be_visible(timeout=60_000)
+        times = []
+        for month in range(1, 41):
+            t = time.perf_counter()
+            button.click()
+            expect(page.get_by_text(re.compile(rf"^Month {month}\b")).first).to_be_visible(timeout=30_000)
+            times.append(time.perf_counter() - t)
+        rows.append(
+            ("browser: click Step to new month on screen (ms, median of 40)", 1000 * statistics.median(times))
+        )
+        browser.close()
     return rows
 
 

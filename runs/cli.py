@@ -230,7 +230,7 @@ def _batch(args: argparse.Namespace, command: str) -> int:
             command=command,
         )
     elif args.command == "status":
-        print(describe(args.folder).splitlines()[0])
+        print(describe(args.folder))
         return 0
     elif args.command == "analyze":
         for name, table in analyze(args.folder).items():

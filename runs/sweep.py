@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import sys
 import time
 from pathlib import Path
@@ -229,15 +228,11 @@ def _plain(value: Any) -> Any:
 
 
 def describe(out: str | Path) -> str:
-    """One line per status: for `python -m runs status`."""
+    """One line: the sweep's counts of queued, done and failed runs (`python -m runs status`)."""
     store = SweepStore(out)
     if not store.exists():
         raise ConfigError(f"{out} holds no sweep (no plan.parquet)")
     counts = store.status()
     name = store.metadata().get("experiment", "?")
-    return (
-        f"{name}: "
-        + ", ".join(f"{counts[k]} {k}" for k in ("queued", "done", "failed"))
-        + f" (of {sum(counts.values())} planned)\n"
-        + json.dumps(counts)
-    )
+    listed = ", ".join(f"{counts[k]} {k}" for k in ("queued", "done", "failed"))
+    return f"{name}: {listed} (of {sum(counts.values())} planned)"
