@@ -82,7 +82,8 @@ MODEL_REPORTERS = {
     "accountability": accountability,
 }
 
-REGISTRY_REPORTERS = {
+#: registry_frame columns: the registry's name, then its attributes of the same names
+REGISTRY_REPORTERS = {"registry": "name"} | {
     name: name
     for name in (
         "quality",
@@ -101,4 +102,3 @@ REGISTRY_REPORTERS = {
         "status",
     )
 }
-REGISTRY_REPORTERS = {"registry": "name", **REGISTRY_REPORTERS}

@@ -84,3 +84,13 @@ def test_failure_scenario_compare_export_and_bad_input(page: Page, app_url: str,
     page.screenshot(path=str(ARTIFACTS / "app.png"), full_page=True)
     assert "Traceback" not in page.locator("body").inner_text()
     assert not errors, errors
+
+
+def test_each_browser_session_has_its_own_model(browser, app_url):
+    first, second = browser.new_page(), browser.new_page()
+    open_app(first, app_url)
+    open_app(second, app_url)
+    steps(first, 3)
+    expect(second.get_by_text("Month 0")).to_be_visible()
+    steps(second, 1)
+    expect(first.get_by_text(re.compile(r"^Month 3\b")).first).to_be_visible()

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from io import StringIO
 
 import ipyvuetify as v
-import pandas as pd
 import pytest
 import solara
 from solara.components.echarts import EchartsWidget
@@ -165,11 +163,13 @@ def test_sliders_come_from_params():
     assert set(Setup().fixed_kwargs()) | set(SLIDER_FIELDS) == names | {"seed"}
 
 
-def test_export_content_reads_back():
-    from model import PortabilityModel
-    from viz.views import _Export  # noqa: F401  (the component under test uses model frames)
-
-    model = PortabilityModel(seed=1, scale=0.005)
-    model.step()
-    frame = pd.read_csv(StringIO(model.model_frame().to_csv(index=False)))
-    assert frame.step.tolist() == [0, 1]
+def test_compare_mode_with_another_scenario():
+    rc = render()
+    select(rc, "Compare with (same seed)", "scenario:registry_failure_locked")
+    step(rc, 13)
+    series = charts(rc)[0]["series"]
+    assert len(series) == 10
+    text = headline_text(rc)
+    assert " vs " in text and "IPv4 at risk (%): 0 vs" in text  # only the compared run has a failure
+    setup = Setup(compare="scenario:registry_failure_locked").compared()
+    assert (setup.scenario, setup.regime, setup.compare) == ("registry_failure_locked", None, None)

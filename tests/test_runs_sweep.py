@@ -98,6 +98,31 @@ def test_dask_local_cluster_gives_the_same_data(serial, tmp_path):
     assert load_results(out).runs.status.eq("done").all()
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("distributed") is None and os.environ.get("CI") != "true",
+    reason='Dask is optional: pip install "rir-portability[cluster]"',
+)
+def test_dask_on_a_running_scheduler(serial, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+    ) as cluster:
+        out = tmp_path / "scheduler"
+        sweep(spec(), out, executor="dask", scheduler=cluster.scheduler_address, progress=False)
+    assert_same_data(serial, out)
+    assert load_results(out).runs.status.eq("done").all()
+
+
+def test_observation_schedule_and_outputs(tmp_path):
+    text = TEXT.format(model='observe_every = 7\noutputs = ["timeseries"]')
+    out = tmp_path / "observed"
+    sweep(ExperimentSpec.from_text(text), out, executor="serial", progress=False)
+    results = load_results(out)
+    assert sorted(results.timeseries.step.unique()) == [0, 7, 14, 21, 28, 30]  # every 7th month and the last
+    assert results.registries.empty
+
+
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
     out = tmp_path / "faulty"
     counts = sweep(spec("tests.faults:raises_under_mandatory"), out, executor="serial", progress=False)
