@@ -18,7 +18,7 @@ class LoggedEvent:
 
     step: int
     registry: str
-    kind: str  # governance_start, governance_end, insolvency, solvency_restored, surge
+    kind: str  # governance_start, governance_end, insolvency, solvency_restored, surge, obstruction
     detail: str
 
 

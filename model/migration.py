@@ -23,7 +23,7 @@ class Settlement:
     holders: np.ndarray  # ids of holders that moved
     origins: np.ndarray
     destinations: np.ndarray
-    obstructed: int
+    obstructed: np.ndarray  # releasing registry of each obstructed request
     refused: int
 
 
@@ -43,7 +43,7 @@ def settle_moves(s: HolderState, month: Month, neutrality: np.ndarray, obstructi
     u = month.draws[Draw.SETTLEMENT, due]
     completes = month.approval_odds * (1.0 - obstruction * (1.0 - neutrality[origins]))
     moved = u < completes
-    obstructed = int(np.count_nonzero(~moved & (u < month.approval_odds)))
+    blocked = ~moved & (u < month.approval_odds)
     movers = due[moved]
     s.registry[movers] = destinations[moved]
     s.imported[movers] = True
@@ -54,6 +54,6 @@ def settle_moves(s: HolderState, month: Month, neutrality: np.ndarray, obstructi
         holders=movers,
         origins=origins[moved],
         destinations=destinations[moved],
-        obstructed=obstructed,
-        refused=int(due.size - movers.size - obstructed),
+        obstructed=origins[blocked],
+        refused=int(due.size - movers.size - np.count_nonzero(blocked)),
     )

@@ -220,6 +220,11 @@ class PortabilityModel(Model):
         lost = np.bincount(settled.origins, weights=moved_ipv4, minlength=n_registries)
         self._outflow_share = np.divide(lost, ipv4_before, out=np.zeros(n_registries), where=ipv4_before > 0)
         self._log_surge(settled.holders.size)
+        for r in np.flatnonzero(np.bincount(settled.obstructed, minlength=n_registries)):
+            count = int(np.count_nonzero(settled.obstructed == r))
+            self.events.add(
+                self.steps, self.registries[r].name, "obstruction", f"blocked {count} move(s) out"
+            )
 
     def _log_surge(self, moves: int) -> None:
         recent = self._recent_moves[-12:]

@@ -250,7 +250,7 @@ def _batch(args: argparse.Namespace, command: str) -> int:
         )
         print(f"wrote {index}")
         return 0
-    print(", ".join(f"{counts[k]} {k}" for k in ("done", "failed", "queued")))
+    print(", ".join(f"{n} {status}" for status, n in counts.items()))
     return 0 if counts["failed"] == 0 else 1
 
 

@@ -130,7 +130,8 @@ class SweepStore:
         """Counts of queued, done and failed runs."""
         planned = set(self.plan().run_id)
         done, failed = self.done_ids() & planned, self.failed_ids() & planned
-        return {"queued": len(planned - done - failed), "done": len(done), "failed": len(failed)}
+        counts = {"queued": len(planned - done - failed), "done": len(done), "failed": len(failed)}
+        return {status: counts[status] for status in STATUSES}
 
     def load(self) -> Results:
         """Every table, in plan order; only finished runs' data (a killed run's leftovers are ignored)."""

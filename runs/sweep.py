@@ -234,5 +234,5 @@ def describe(out: str | Path) -> str:
         raise ConfigError(f"{out} holds no sweep (no plan.parquet)")
     counts = store.status()
     name = store.metadata().get("experiment", "?")
-    listed = ", ".join(f"{counts[k]} {k}" for k in ("queued", "done", "failed"))
+    listed = ", ".join(f"{n} {status}" for status, n in counts.items())
     return f"{name}: {listed} (of {sum(counts.values())} planned)"

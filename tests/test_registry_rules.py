@@ -144,7 +144,8 @@ def test_settlement_moves_obstructs_or_refuses_by_the_odds():
     m = month(n=4, approval_odds=0.8, draws={Draw.SETTLEMENT: [0.5, 0.7, 0.9, 0.0]})
     settled = settle_moves(s, m, neutrality=np.array([0.6, 0.8, 0.8]), obstruction=0.5)
     assert settled.holders.tolist() == [0]
-    assert (settled.obstructed, settled.refused) == (1, 1)
+    assert (settled.obstructed.size, settled.refused) == (1, 1)
+    assert settled.obstructed.tolist() == [0]  # the releasing registry blocked it
     assert s.registry.tolist() == [1, 0, 0, 0]
     assert s.imported.tolist() == [True, False, False, False]
     assert s.pending_destination.tolist() == [NO_MOVE] * 4

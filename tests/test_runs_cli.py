@@ -35,7 +35,7 @@ def test_sweep_status_analyze_report_resume(tmp_path, capsys):
     spec.write_text(TINY)
     out = tmp_path / "out"
     assert main(["sweep", str(spec), "--out", str(out), "--executor", "serial"]) == 0
-    assert "12 done, 0 failed, 0 queued" in capsys.readouterr().out
+    assert "0 queued, 12 done, 0 failed" in capsys.readouterr().out
     assert main(["status", str(out)]) == 0
     assert capsys.readouterr().out.strip() == "tiny: 0 queued, 12 done, 0 failed (of 12 planned)"
     assert main(["analyze", str(out)]) == 0

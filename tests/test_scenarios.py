@@ -107,3 +107,20 @@ def test_scenario_files_from_disk_reject_unknown_keys(tmp_path):
         load_scenario(str(worse))
     with pytest.raises(ConfigError, match=r"^unknown scenario 'nope'; valid: "):
         load_scenario("nope")
+
+
+def test_obstruction_shows_in_the_event_log():
+    # a bad, captured registry whose members want out, and a regime that lets it block them
+    model = PortabilityModel(
+        seed=3,
+        scale=0.01,
+        regime="status_quo",
+        obstruction=1.0,
+        registry_overrides={"RIPE NCC": {"quality": 0.2, "neutrality": 0.0}},
+    )
+    for _ in range(24):
+        model.step()
+    events = model.event_frame()
+    blocked = events[events.kind == "obstruction"]
+    assert len(blocked) > 0 and set(blocked.registry) == {"RIPE NCC"}
+    assert blocked.detail.str.match(r"blocked \d+ move\(s\) out").all()
