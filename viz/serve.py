@@ -18,7 +18,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "AppServerError", "http_status", "serve_app"]
+__all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "STEP_LOG_ENV",
+    "AppServerError",
+    "http_status",
+    "serve_app",
+    "server_log",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -33,6 +41,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+STEP_LOG_ENV = "RIR_APP_LOG_STEPS"  # set: the app logs one line per model step (tests watch it)
+_LOGS: dict[str, str] = {}  # url -> the running server's log file
 ASSET_PROBE = "/_solara/cdn/echarts@5.4.0/dist/echarts.js"  # the charts' library, served locally
 
 
@@ -62,7 +72,12 @@ def serve_app(timeout: float = 90.0, check_assets: bool = True) -> Iterator[str]
     """`solara run app.py` on 127.0.0.1 until the block ends; yields the page's URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "PYTHONUNBUFFERED": "1",
+        STEP_LOG_ENV: "1",
+    }
     command = [
         sys.executable,
         "-m",
@@ -93,13 +108,20 @@ def serve_app(timeout: float = 90.0, check_assets: bool = True) -> Iterator[str]
                 raise AppServerError(
                     "front-end assets missing: run `python scripts/install_solara_assets.py`"
                 )
+            _LOGS[url] = log.name
             yield url
         finally:
+            _LOGS.pop(url, None)
             server.terminate()
             try:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+def server_log(url: str) -> str:
+    """Everything the server at `url` (started by `serve_app`) has logged so far."""
+    return Path(_LOGS[url]).read_text(errors="replace")
 
 
 def _tail(path: str) -> str:

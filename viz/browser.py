@@ -1,0 +1,127 @@
+"""Drive the app in Chromium (Playwright) and read what the browser has drawn.
+
+Shared by the browser tests, the app benchmark and the screenshot script. Everything here
+waits on the page's state (the month shown, a chart's drawn data), never on a fixed time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+__all__ = ["TIMEOUT", "charts_drawn", "choose", "month_is", "open_app", "overflowing", "steps", "tab"]
+
+TIMEOUT = 60_000  # ms; a first page load on a busy 2-core machine
+
+# What ECharts has drawn in every visible chart of the open tab: its size, its series, the
+# extent of its drawn x axis. The instance comes from ECharts itself (getInstanceByDom), so
+# this reads the browser's state, not the option the server sent.
+_CHARTS_JS = """
+async () => {
+  const cdn = window.solara ? window.solara.cdn : '/_solara/cdn';
+  const echarts = await new Promise((ok) => requirejs([`${cdn}/echarts@5.4.0/dist/echarts.js`], ok));
+  const out = [];
+  for (const el of document.querySelectorAll('.solara-echarts')) {
+    if (!el.offsetParent) continue;  // in a hidden tab
+    const chart = echarts.getInstanceByDom(el);
+    if (!chart) { out.push({width: el.clientWidth, drawn: false}); continue; }
+    const model = chart.getModel();
+    const option = chart.getOption();
+    const x = model.getComponent('xAxis', 0);
+    const title = (option.title && option.title[0] && option.title[0].text) || '';
+    const series = (option.series || []).map((s) => ({
+      name: s.name, type: s.type, points: (s.data || []).length,
+      last: (s.data && s.data.length) ? s.data[s.data.length - 1] : null,
+    }));
+    out.push({
+      drawn: true, title, width: chart.getWidth(), height: chart.getHeight(),
+      canvas: el.querySelector('canvas') ? el.querySelector('canvas').clientWidth : 0,
+      series, x_type: x ? x.axis.type : null, x_extent: x ? x.axis.scale.getExtent() : null,
+      month: el.dataset.month === undefined ? null : Number(el.dataset.month),
+    });
+  }
+  return out;
+}
+"""
+
+# Text that does not fit its box: an element whose content is wider than itself and hides
+# or spills it (cards, alerts, labels), with the text it cuts.
+_OVERFLOW_JS = """
+() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('.v-card, .v-alert, .v-label, .v-card__title, .headline-item')) {
+    if (!el.offsetParent) continue;
+    if (el.scrollWidth > el.clientWidth + 2) bad.push((el.innerText || '').slice(0, 80));
+  }
+  return bad;
+}
+"""
+
+
+def open_app(page: Page, url: str) -> None:
+    """Open the page and wait until it can be used: the Step button and month 0 on screen."""
+    page.goto(url)
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled(timeout=TIMEOUT)
+    month_is(page, 0)
+
+
+def month_is(page: Page, month: int) -> None:
+    """Wait until the page says it is at `month`."""
+    expect(page.get_by_text(re.compile(rf"^Month {month}\b")).first).to_be_visible(timeout=TIMEOUT)
+
+
+def steps(page: Page, n: int, start: int = 0) -> None:
+    """Click Step `n` times, waiting for each new month on screen."""
+    button = page.get_by_role("button", name="Step", exact=True)
+    for month in range(start + 1, start + n + 1):
+        button.click()
+        month_is(page, month)
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the select labelled `label`."""
+    page.locator(".v-select", has=page.get_by_text(label, exact=True)).first.click()
+    page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
+
+
+def tab(page: Page, name: str) -> None:
+    """Open the dashboard tab `name`."""
+    page.get_by_role("tab", name=name, exact=True).click()
+
+
+def charts_drawn(page: Page, month: int | None = None, count: int | None = None) -> list[dict[str, Any]]:
+    """The visible charts as drawn, once every one is drawn with data (and shows `month`)."""
+    state: list[dict[str, Any]] = []
+
+    def ready() -> bool:
+        nonlocal state
+        state = page.evaluate(_CHARTS_JS)
+        if not state or (count is not None and len(state) != count):
+            return False
+        for chart in state:
+            if not chart["drawn"] or chart["width"] < 50 or chart["canvas"] < 50:
+                return False
+            if month is not None and chart["month"] is not None and chart["month"] != month:
+                return False
+        return True
+
+    _wait(page, ready, f"charts drawn (month {month}, count {count}); last seen {state}")
+    return state
+
+
+def overflowing(page: Page) -> list[str]:
+    """Texts on the page that do not fit their box."""
+    return page.evaluate(_OVERFLOW_JS)
+
+
+def _wait(page: Page, ready: Any, what: str, timeout_ms: int = TIMEOUT) -> None:
+    """Poll `ready()` between animation frames until it is true (state, not a fixed sleep)."""
+    import time
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not ready():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_function("() => new Promise((ok) => requestAnimationFrame(() => ok(true)))")
