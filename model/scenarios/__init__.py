@@ -1,12 +1,16 @@
 """Named scenarios: TOML files in `model/scenarios/`, each a set of parameters over the defaults.
 
-A scenario file has a `[scenario]` table (its `description`) and a `[params]` table of
-`Params` fields. `load_scenario` also reads a file of the same form from any path.
+A scenario file has a `[scenario]` table (its `description`, and for the app a `title`, a
+natural length in `months`, a short `story`, `notice` (things to notice) and `[[scenario.try]]`
+items (things to try: a `text`, parameters to `set`, a run to `compare` with)) and a
+`[params]` table of `Params` fields. `load_scenario` also reads a file of the same form from
+any path.
 """
 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,9 +18,41 @@ from typing import Any
 from model.errors import ConfigError
 from model.params import Params, check_names
 
-__all__ = ["describe_scenario", "list_scenarios", "load_scenario"]
+__all__ = [
+    "ScenarioInfo",
+    "Suggestion",
+    "describe_scenario",
+    "list_scenarios",
+    "load_scenario",
+    "scenario_info",
+]
 
 _TOP_KEYS = {"scenario", "params"}
+_SCENARIO_KEYS = {"description", "title", "months", "story", "notice", "try"}
+_TRY_KEYS = {"text", "set", "compare"}
+DEFAULT_MONTHS = 240
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A thing to try: what to read, the parameters it sets, the run it compares with."""
+
+    text: str
+    set: dict[str, Any] = field(default_factory=dict)
+    compare: str | None = None  # "regime:<name>" or "scenario:<name>"
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """A scenario's narrative, for people: title, length, story, things to notice and try."""
+
+    name: str
+    title: str
+    description: str
+    months: int = DEFAULT_MONTHS
+    story: str = ""
+    notice: tuple[str, ...] = ()
+    tries: tuple[Suggestion, ...] = ()
 
 
 def list_scenarios() -> list[str]:
@@ -59,3 +95,31 @@ def load_scenario(name: str) -> Params:
 def describe_scenario(name: str) -> str:
     """The scenario's one-paragraph description."""
     return str(_read(name).get("scenario", {}).get("description", ""))
+
+
+def scenario_info(name: str) -> ScenarioInfo:
+    """The scenario's narrative (the `[scenario]` table); unknown keys are errors naming the key."""
+    table = _read(name).get("scenario", {})
+    for key in table:
+        if key not in _SCENARIO_KEYS:
+            raise ConfigError(
+                f"scenario {name!r}: unknown key {key!r} in [scenario]; allowed: {sorted(_SCENARIO_KEYS)}"
+            )
+    tries = []
+    for item in table.get("try", []):
+        unknown = set(item) - _TRY_KEYS
+        if unknown:
+            raise ConfigError(f"scenario {name!r}: unknown key(s) {sorted(unknown)} in [[scenario.try]]")
+        tries.append(Suggestion(str(item["text"]), dict(item.get("set", {})), item.get("compare")))
+    months = table.get("months", DEFAULT_MONTHS)
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise ConfigError(f"scenario {name!r}: months must be an integer >= 1; got {months!r}")
+    return ScenarioInfo(
+        name=name,
+        title=str(table.get("title") or name.replace("_", " ").capitalize()),
+        description=str(table.get("description", "")),
+        months=months,
+        story=str(table.get("story", "")),
+        notice=tuple(str(n) for n in table.get("notice", [])),
+        tries=tuple(tries),
+    )
