@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from mesa.discrete_space import CellAgent
 
 from agents.state import ALLOWED, ELIGIBLE_ONLY, NO_MOVE, Action, Draw, HolderState, Month
+from agents.utility import belief_spread, kalman_gain, move_value, yearly_utility
 
 if TYPE_CHECKING:
     from mesa import Model
@@ -49,52 +50,61 @@ class NetworkAgent(CellAgent):
         """The per-agent path: update beliefs, then decide (the model settles the moves)."""
         month: Month = self.model.month  # type: ignore[attr-defined]
         update_beliefs(self.state, self.index, month)
-        action, destination, threat = decide(self.state, self.index, month)
+        action, destination, gain = decide(self.state, self.index, month)
         decisions = self.model.decisions  # type: ignore[attr-defined]
         decisions.action[self.index] = action
         decisions.destination[self.index] = destination
-        decisions.threat[self.index] = threat
+        decisions.gain[self.index] = gain
 
 
 def update_beliefs(s: HolderState, h: int, m: Month) -> None:
-    """Beliefs move toward what the holder hears: the public signal, its own experience, a peer.
+    """Beliefs about every registry, as a Kalman filter: a mean and a variance per registry.
 
-    Each is a partial adjustment, belief = (1 - weight) x belief + weight x observation, so
-    beliefs lag reality. One peer a month (drawn from the holder's neighbours on the peering
-    graph) reports on its own registry. Observations carry uniform noise.
+    Each month the holder expects each registry to have drifted (variance + drift_var), then
+    learns from the public benchmark of every registry, its own experience of its registry
+    and one peer's report on the peer's registry (a peer drawn from its neighbours on the
+    peering graph). Each observation is weighted by how precise it is against what the
+    holder already knows (`kalman_gain`): noisy sources move beliefs little, and with no
+    noise at all beliefs are the truth. Quality and neutrality are seen together, so they
+    share one variance.
     """
-    bq, bn = s.belief_quality[h], s.belief_neutrality[h]
-    keep = 1.0 - m.public_weight
+    bq, bn, var = s.belief_quality[h], s.belief_neutrality[h], s.belief_var[h]
+    public_var = m.public_noise * m.public_noise / 3.0
     for r in range(len(m.quality)):
-        bq[r] = bq[r] * keep + m.public_weight * m.quality[r]
-        bn[r] = bn[r] * keep + m.public_weight * m.neutrality[r]
+        var[r] += m.drift_var
+        gain = kalman_gain(var[r], public_var)
+        bq[r] += gain * (m.benchmark_quality[r] - bq[r])
+        bn[r] += gain * (m.benchmark_neutrality[r] - bn[r])
+        var[r] *= 1.0 - gain
     own = s.registry[h]
-    seen_q = m.quality[own] + (2.0 * m.draws[Draw.OWN_QUALITY, h] - 1.0) * m.noise_amplitude
-    seen_n = m.neutrality[own] + (2.0 * m.draws[Draw.OWN_NEUTRALITY, h] - 1.0) * m.noise_amplitude
-    bq[own] += m.learning_rate * (seen_q - bq[own])
-    bn[own] += m.learning_rate * (seen_n - bn[own])
+    seen_q = m.quality[own] + (2.0 * m.draws[Draw.OWN_QUALITY, h] - 1.0) * m.own_noise
+    seen_n = m.neutrality[own] + (2.0 * m.draws[Draw.OWN_NEUTRALITY, h] - 1.0) * m.own_noise
+    gain = kalman_gain(var[own], m.own_noise * m.own_noise / 3.0)
+    bq[own] += gain * (seen_q - bq[own])
+    bn[own] += gain * (seen_n - bn[own])
+    var[own] *= 1.0 - gain
     degree = s.peer_start[h + 1] - s.peer_start[h]
     if degree > 0:
         peer = s.peers[s.peer_start[h] + int(m.draws[Draw.PEER_PICK, h] * degree)]
         theirs = s.registry[peer]
-        heard_q = m.quality[theirs] + (2.0 * m.draws[Draw.PEER_QUALITY, h] - 1.0) * m.noise_amplitude
-        heard_n = m.neutrality[theirs] + (2.0 * m.draws[Draw.PEER_NEUTRALITY, h] - 1.0) * m.noise_amplitude
-        bq[theirs] += m.peer_weight * (heard_q - bq[theirs])
-        bn[theirs] += m.peer_weight * (heard_n - bn[theirs])
+        heard_q = m.quality[theirs] + (2.0 * m.draws[Draw.PEER_QUALITY, h] - 1.0) * m.peer_noise
+        heard_n = m.neutrality[theirs] + (2.0 * m.draws[Draw.PEER_NEUTRALITY, h] - 1.0) * m.peer_noise
+        gain = kalman_gain(var[theirs], m.peer_noise * m.peer_noise / 3.0)
+        bq[theirs] += gain * (heard_q - bq[theirs])
+        bn[theirs] += gain * (heard_n - bn[theirs])
+        var[theirs] *= 1.0 - gain
 
 
 def utility(s: HolderState, h: int, r: int, m: Month) -> float:
-    """How good registry r looks to holder h.
-
-    Weighted believed quality and neutrality, less the weighted fee (a share of the holding's
-    market value, times the registry's cost-recovery multiplier), plus the holder's fixed
-    appeal of r (its taste, less the regime's out-of-region friction when r is not home).
-    """
-    return (
-        s.w_quality[h] * s.belief_quality[h, r]
-        + s.w_neutrality[h] * s.belief_neutrality[h, r]
-        - s.weighted_fee[h, r] * m.fee_multiplier[r]
-        + s.fixed_appeal[h, r]
+    """What registry r is worth to holder h by its beliefs, USD a year (`yearly_utility`)."""
+    return yearly_utility(
+        s.value[h],
+        s.w_quality[h],
+        s.belief_quality[h, r],
+        s.w_neutrality[h],
+        s.belief_neutrality[h, r],
+        s.appeal[h, r],
+        s.fee_usd[h, r] * m.fee_multiplier[r],
     )
 
 
@@ -113,41 +123,54 @@ def may_move(origin: int, destination: int, *, eligible: bool, holds_asn: bool, 
 
 
 def one_off_cost(origin: int, destination: int, *, holds_ipv6: bool, m: Month) -> float:
-    """One-off cost of a move for a /22 holder: switching, plus renumbering IPv6 that cannot move."""
+    """One-off cost of a move for a /22 holder, USD: switching, plus renumbering IPv6 that cannot move."""
     renumber = holds_ipv6 and m.moves_ipv6[origin, destination] != ALLOWED
     return m.switching_cost + (m.ipv6_renumbering_cost if renumber else 0.0)
 
 
-def decide(s: HolderState, h: int, m: Month) -> tuple[int, int, bool]:
-    """Stay, voice, or request a move; and whether the holder is a credible threat of exit.
+def decide(s: HolderState, h: int, m: Month) -> tuple[int, int, float]:
+    """Stay, voice, or request a move; returns (action, best allowed destination, its value).
 
-    The expected gain of moving to r is approval_odds x (U_r - U_current) - cost, where
-    cost = size factor x one-off cost + waiting_cost x porting_delay (waiting costs
-    something, so slow porting deters). The holder leaves for the best allowed registry
-    when that gain beats its loyalty (loyalty_weight x loyalty). It is a *threat* when it
-    may leave and the gain is within threat_margin of that. A reviewing holder that does
-    not leave voices with a chance that grows with its dissatisfaction and its loyalty
-    (Hirschman: loyalty activates voice).
+    The value of moving to r (`move_value`, USD) is the approval odds times the present value
+    of the credible yearly gain, less one-off costs. The yearly gain is U_r - U_here less
+    what loyalty makes staying worth (loyalty_weight x loyalty x value); "credible" means
+    less `evidence_z` s.d. of the holder's own uncertainty about that difference, so a
+    holder does not leave for a difference its evidence cannot tell from noise. The one-off
+    costs are switching (and renumbering IPv6 that cannot move), scaled by the holder's size,
+    plus the service lost while the move is pending. A reviewing holder that may leave does
+    so when the best value is positive; one that does not leave voices with a chance that
+    grows with its dissatisfaction and its loyalty (Hirschman: loyalty activates voice).
     """
     current = int(s.registry[h])
-    can_exit = s.pending_destination[h] == NO_MOVE and m.step - s.moved_at[h] >= m.hold_period
     eligible = bool(s.legacy[h] or s.imported[h])
+    value = s.value[h]
     here = utility(s, h, current, m)
-    best, best_gain = NO_MOVE, -math.inf
+    staying = value * m.loyalty_weight * s.loyalty[h]
+    waiting = value * s.w_quality[h] * m.waiting_service_gap * m.porting_delay / 12.0
+    best, best_value = NO_MOVE, -math.inf
     for r in range(len(m.quality)):
-        if r == current or not may_move(current, r, eligible=eligible, holds_asn=s.asn[h] > 0, m=m):
+        if r == current or not m.accepting[r]:
             continue
-        cost = s.size_cost[h] * one_off_cost(current, r, holds_ipv6=s.ipv6[h] > 0, m=m)
-        cost += m.waiting_cost * m.porting_delay
-        gain = m.approval_odds * (utility(s, h, r, m) - here) - cost
-        if gain > best_gain:
-            best, best_gain = r, gain
-    threshold = m.loyalty_weight * s.loyalty[h]
-    threat = bool(can_exit and best_gain > threshold - m.threat_margin)
+        if not may_move(current, r, eligible=eligible, holds_asn=s.asn[h] > 0, m=m):
+            continue
+        one_off = s.size_factor[h] * one_off_cost(current, r, holds_ipv6=s.ipv6[h] > 0, m=m)
+        spread = belief_spread(
+            value, s.w_quality[h], s.w_neutrality[h], s.belief_var[h, current], s.belief_var[h, r]
+        )
+        worth = move_value(
+            utility(s, h, r, m) - here - staying,
+            spread,
+            one_off + waiting,
+            m.present_value,
+            m.approval_odds,
+            m.evidence_z,
+        )
+        if worth > best_value:
+            best, best_value = r, worth
     if not m.review[h] or s.pending_destination[h] != NO_MOVE:
-        return Action.STAY, best, threat
-    if can_exit and best_gain > threshold:
-        return Action.MOVE, best, threat
+        return Action.STAY, best, best_value
+    if m.step - s.moved_at[h] >= m.hold_period and best_value > 0.0:
+        return Action.MOVE, best, best_value
     weight = s.w_quality[h] + s.w_neutrality[h]
     if weight > 0.0:
         seen = (
@@ -157,5 +180,5 @@ def decide(s: HolderState, h: int, m: Month) -> tuple[int, int, bool]:
         shortfall = m.aspiration - seen
         chance = m.voice_propensity * (0.5 + s.loyalty[h]) * shortfall
         if shortfall > 0.0 and m.draws[Draw.VOICE, h] < chance:
-            return Action.VOICE, best, threat
-    return Action.STAY, best, threat
+            return Action.VOICE, best, best_value
+    return Action.STAY, best, best_value

@@ -1,11 +1,13 @@
 """The holders' rule as one compiled pass over the holder arrays: what the model runs.
 
-`agents.holder` is the specification, written per agent in plain Python. This module
-runs the same rule for every holder in one numba-compiled loop: the same operations in the
-same order (numba, without fastmath, fuses no multiply-adds), so the floating-point results
-are identical; `tests/test_kernel_equivalence.py` proves it on whole runs. The per-pair parts
-of the rule (may this holder move origin -> destination, at what one-off cost) are tabulated
-by calling `agents.holder`'s own functions, so they are written once.
+`agents.holder` is the specification, written per agent in plain Python. This module runs
+the same rule for every holder in one numba-compiled loop, reading the same `Month` and the
+holders' arrays (`HolderColumns`), and compiling the very functions of `agents.utility` that
+the specification calls. The operations come in the same order (numba, without fastmath,
+fuses no multiply-adds), so the floating-point results are identical;
+`tests/test_kernel_equivalence.py` proves it on whole runs. The per-pair parts of the rule
+(may this holder move origin -> destination, at what one-off cost) are tabulated by calling
+`agents.holder`'s own functions, so they too are written once.
 """
 
 from __future__ import annotations
@@ -13,16 +15,23 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from agents import utility
 from agents.holder import may_move, one_off_cost
 from agents.state import NO_MOVE, Action, Decisions, Draw, HolderState, Month
 
 __all__ = ["decide_all", "exit_cost_table"]
 
+_yearly_utility = njit(utility.yearly_utility)
+_kalman_gain = njit(utility.kalman_gain)
+_move_value = njit(utility.move_value)
+_belief_spread = njit(utility.belief_spread)
+
 
 def exit_cost_table(m: Month) -> np.ndarray:
-    """One-off cost of every move for every kind of holder; +inf where the regime forbids it.
+    """One-off cost of every move for every kind of holder (a /22 holder's, USD); +inf where forbidden.
 
-    Indexed [kind, origin, destination] with kind = 4 x eligible + 2 x holds_asn + holds_ipv6.
+    Indexed [kind, origin, destination] with kind = `HolderState.kind`
+    (4 x eligible + 2 x holds_asn + holds_ipv6).
     """
     n = len(m.quality)
     table = np.full((8, n, n), np.inf)
@@ -42,156 +51,91 @@ def exit_cost_table(m: Month) -> np.ndarray:
 def decide_all(s: HolderState, m: Month, costs: np.ndarray) -> Decisions:
     """`holder.update_beliefs` then `holder.decide` for every holder; `costs` = `exit_cost_table(m)`."""
     out = Decisions.empty(s.size)
-    _month(
-        s.registry,
-        s.home,
-        s.asn,
-        s.ipv6,
-        s.legacy,
-        s.imported,
-        s.w_quality,
-        s.w_neutrality,
-        s.loyalty,
-        s.weighted_fee,
-        s.fixed_appeal,
-        s.size_cost,
-        s.belief_quality,
-        s.belief_neutrality,
-        s.pending_destination,
-        s.moved_at,
-        s.peer_start,
-        s.peers,
-        m.quality,
-        m.neutrality,
-        m.fee_multiplier,
-        m.review,
-        m.draws,
-        costs,
-        m.step,
-        m.hold_period,
-        1.0 - m.public_weight,
-        m.public_weight,
-        m.learning_rate,
-        m.peer_weight,
-        m.noise_amplitude,
-        m.waiting_cost * m.porting_delay,
-        m.approval_odds,
-        m.loyalty_weight,
-        m.threat_margin,
-        m.aspiration,
-        m.voice_propensity,
-        out.action,
-        out.destination,
-        out.threat,
-    )
+    _every_holder(s.columns(), m, s.kind, costs, out.action, out.destination, out.gain)
     return out
 
 
 @njit(cache=True)
-def _month(
-    registry,
-    home,
-    asn,
-    ipv6,
-    legacy,
-    imported,
-    w_quality,
-    w_neutrality,
-    loyalty,
-    weighted_fee,
-    fixed_appeal,
-    size_cost,
-    belief_q,
-    belief_n,
-    pending,
-    moved_at,
-    peer_start,
-    peers,
-    quality,
-    neutrality,
-    fee_multiplier,
-    review,
-    draws,
-    costs,
-    step,
-    hold_period,
-    keep,
-    public_weight,
-    learning_rate,
-    peer_weight,
-    noise_amplitude,
-    waiting,
-    approval_odds,
-    loyalty_weight,
-    threat_margin,
-    aspiration,
-    voice_propensity,
-    action,
-    destination,
-    threat,
-):  # pragma: no cover - compiled; covered through the equivalence tests
-    n_registries = quality.shape[0]
-    for h in range(registry.shape[0]):
-        # beliefs: public signal, own experience, one peer's report
+def _learn(s, h, r, seen_q, seen_n, noise_var):  # pragma: no cover - compiled
+    gain = _kalman_gain(s.belief_var[h, r], noise_var)
+    s.belief_quality[h, r] += gain * (seen_q - s.belief_quality[h, r])
+    s.belief_neutrality[h, r] += gain * (seen_n - s.belief_neutrality[h, r])
+    s.belief_var[h, r] *= 1.0 - gain
+
+
+@njit(cache=True)
+def _utility(s, h, r, m):  # pragma: no cover - compiled
+    return _yearly_utility(
+        s.value[h],
+        s.w_quality[h],
+        s.belief_quality[h, r],
+        s.w_neutrality[h],
+        s.belief_neutrality[h, r],
+        s.appeal[h, r],
+        s.fee_usd[h, r] * m.fee_multiplier[r],
+    )
+
+
+@njit(cache=True)
+def _every_holder(s, m, kind, costs, action, destination, best_values):  # pragma: no cover - compiled
+    # s: HolderColumns, m: Month; writes beliefs in s and the decisions in the last three arrays
+    n_registries = m.quality.shape[0]
+    public_var = m.public_noise * m.public_noise / 3.0
+    own_var = m.own_noise * m.own_noise / 3.0
+    peer_var = m.peer_noise * m.peer_noise / 3.0
+    for h in range(s.registry.shape[0]):
+        # beliefs: expected drift, the public benchmark, own experience, one peer's report
         for r in range(n_registries):
-            belief_q[h, r] = belief_q[h, r] * keep + public_weight * quality[r]
-            belief_n[h, r] = belief_n[h, r] * keep + public_weight * neutrality[r]
-        own = registry[h]
-        seen_q = quality[own] + (2.0 * draws[2, h] - 1.0) * noise_amplitude
-        seen_n = neutrality[own] + (2.0 * draws[3, h] - 1.0) * noise_amplitude
-        belief_q[h, own] += learning_rate * (seen_q - belief_q[h, own])
-        belief_n[h, own] += learning_rate * (seen_n - belief_n[h, own])
-        degree = peer_start[h + 1] - peer_start[h]
+            s.belief_var[h, r] += m.drift_var
+            _learn(s, h, r, m.benchmark_quality[r], m.benchmark_neutrality[r], public_var)
+        own = s.registry[h]
+        seen_q = m.quality[own] + (2.0 * m.draws[Draw.OWN_QUALITY, h] - 1.0) * m.own_noise
+        seen_n = m.neutrality[own] + (2.0 * m.draws[Draw.OWN_NEUTRALITY, h] - 1.0) * m.own_noise
+        _learn(s, h, own, seen_q, seen_n, own_var)
+        degree = s.peer_start[h + 1] - s.peer_start[h]
         if degree > 0:
-            peer = peers[peer_start[h] + int(draws[4, h] * degree)]
-            theirs = registry[peer]
-            heard_q = quality[theirs] + (2.0 * draws[5, h] - 1.0) * noise_amplitude
-            heard_n = neutrality[theirs] + (2.0 * draws[6, h] - 1.0) * noise_amplitude
-            belief_q[h, theirs] += peer_weight * (heard_q - belief_q[h, theirs])
-            belief_n[h, theirs] += peer_weight * (heard_n - belief_n[h, theirs])
+            peer = s.peers[s.peer_start[h] + int(m.draws[Draw.PEER_PICK, h] * degree)]
+            theirs = s.registry[peer]
+            heard_q = m.quality[theirs] + (2.0 * m.draws[Draw.PEER_QUALITY, h] - 1.0) * m.peer_noise
+            heard_n = m.neutrality[theirs] + (2.0 * m.draws[Draw.PEER_NEUTRALITY, h] - 1.0) * m.peer_noise
+            _learn(s, h, theirs, heard_q, heard_n, peer_var)
 
-        # the choice: best allowed move, threat, then move / voice / stay
-        here = (
-            w_quality[h] * belief_q[h, own]
-            + w_neutrality[h] * belief_n[h, own]
-            - weighted_fee[h, own] * fee_multiplier[own]
-            + fixed_appeal[h, own]
-        )
-        kind = 4 * (legacy[h] or imported[h]) + 2 * (asn[h] > 0) + (ipv6[h] > 0)
-        best, best_gain = NO_MOVE, -np.inf
+        # the choice: the best allowed move, then move / voice / stay
+        value = s.value[h]
+        here = _utility(s, h, own, m)
+        staying = value * m.loyalty_weight * s.loyalty[h]
+        waiting = value * s.w_quality[h] * m.waiting_service_gap * m.porting_delay / 12.0
+        best, best_value = NO_MOVE, -np.inf
         for r in range(n_registries):
-            one_off = costs[kind, own, r]
-            if r == own or one_off == np.inf:
+            one_off = costs[kind[h], own, r]
+            if r == own or not m.accepting[r] or one_off == np.inf:
                 continue
-            cost = size_cost[h] * one_off
-            cost += waiting
-            u = (
-                w_quality[h] * belief_q[h, r]
-                + w_neutrality[h] * belief_n[h, r]
-                - weighted_fee[h, r] * fee_multiplier[r]
-                + fixed_appeal[h, r]
+            spread = _belief_spread(
+                value, s.w_quality[h], s.w_neutrality[h], s.belief_var[h, own], s.belief_var[h, r]
             )
-            gain = approval_odds * (u - here) - cost
-            if gain > best_gain:
-                best, best_gain = r, gain
+            worth = _move_value(
+                _utility(s, h, r, m) - here - staying,
+                spread,
+                s.size_factor[h] * one_off + waiting,
+                m.present_value,
+                m.approval_odds,
+                m.evidence_z,
+            )
+            if worth > best_value:
+                best, best_value = r, worth
         destination[h] = best
-        can_exit = pending[h] == NO_MOVE and step - moved_at[h] >= hold_period
-        threshold = loyalty_weight * loyalty[h]
-        threat[h] = can_exit and best_gain > threshold - threat_margin
-        if not review[h] or pending[h] != NO_MOVE:
+        best_values[h] = best_value
+        if not m.review[h] or s.pending_destination[h] != NO_MOVE:
             continue
-        if can_exit and best_gain > threshold:
-            action[h] = 2  # Action.MOVE
+        if m.step - s.moved_at[h] >= m.hold_period and best_value > 0.0:
+            action[h] = Action.MOVE
             continue
-        weight = w_quality[h] + w_neutrality[h]
+        weight = s.w_quality[h] + s.w_neutrality[h]
         if weight > 0.0:
-            seen = (w_quality[h] * belief_q[h, own] + w_neutrality[h] * belief_n[h, own]) / weight
-            shortfall = aspiration - seen
-            chance = voice_propensity * (0.5 + loyalty[h]) * shortfall
-            if shortfall > 0.0 and draws[1, h] < chance:
-                action[h] = 1  # Action.VOICE
-
-
-# the compiled loop names rows and actions by number: keep them in step with the enums
-assert (Draw.VOICE, Draw.OWN_QUALITY, Draw.OWN_NEUTRALITY, Draw.PEER_PICK) == (1, 2, 3, 4)
-assert (Draw.PEER_QUALITY, Draw.PEER_NEUTRALITY, Action.VOICE, Action.MOVE) == (5, 6, 1, 2)
+            seen = (
+                s.w_quality[h] * s.belief_quality[h, own] + s.w_neutrality[h] * s.belief_neutrality[h, own]
+            ) / weight
+            shortfall = m.aspiration - seen
+            chance = m.voice_propensity * (0.5 + s.loyalty[h]) * shortfall
+            if shortfall > 0.0 and m.draws[Draw.VOICE, h] < chance:
+                action[h] = Action.VOICE

@@ -1,31 +1,43 @@
-"""The holders' state as arrays, and what one month tells them.
+"""The holders' state as arrays, what one month tells them, and the names both rules share.
 
 Holders' state lives in numpy arrays (one entry per holder) so that the model can run the
-batched kernel; `NetworkAgent` objects are views onto one index of these arrays.
+batched kernel; `NetworkAgent` objects are views onto one index of these arrays. `Month`
+is a `NamedTuple`, so the compiled kernel takes it as it is.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from model.params import Params
 
 __all__ = [
     "ALLOWED",
     "ELIGIBLE_ONLY",
     "FORBIDDEN",
     "NO_MOVE",
+    "SQRT3",
     "Action",
     "Decisions",
     "Draw",
+    "HolderColumns",
     "HolderState",
     "Month",
+    "RegistryStatus",
+    "annuity",
+    "build_month",
 ]
 
 NO_MOVE = -1  # pending_destination of a holder with no move under way
 # entries of a regime's move matrix M[origin, destination] (see model.regimes)
 FORBIDDEN, ALLOWED, ELIGIBLE_ONLY = 0, 1, 2
+SQRT3 = math.sqrt(3.0)  # uniform noise on +/- a has s.d. a / sqrt(3)
 
 
 class Action(IntEnum):
@@ -49,6 +61,15 @@ class Draw(IntEnum):
     SETTLEMENT = 7
 
 
+class RegistryStatus(StrEnum):
+    """A registry's state: by governance events, insolvency, or closure (frames keep the strings)."""
+
+    OPERATING = "operating"
+    DEGRADED = "degraded"
+    FAILED = "failed"
+    CLOSED = "closed"
+
+
 @dataclass
 class HolderState:
     """Every holder's state; index = holder id. Arrays of shape (n,) or (n, registries)."""
@@ -60,30 +81,29 @@ class HolderState:
     ipv6: np.ndarray  # int: IPv6 blocks held
     legacy: np.ndarray  # bool: legacy space (may leave AFRINIC under status_quo_2026)
     imported: np.ndarray  # bool: the holder's space has been moved in from another registry
-    w_quality: np.ndarray
+    w_quality: np.ndarray  # weight on quality (a point of quality is worth w x value USD a year)
     w_neutrality: np.ndarray
-    w_fee: np.ndarray
-    loyalty: np.ndarray
-    fixed_appeal: np.ndarray  # (n, R) taste for each registry, less out-of-region friction
-    belief_quality: np.ndarray  # (n, R)
+    loyalty: np.ndarray  # [0, 1]
+    value: np.ndarray  # USD a year that one index point is worth at weight 1 (quality_value x addresses)
+    size_factor: np.ndarray  # one-off costs relative to a /22 holder's: (ipv4 / 4) ** size_exponent
+    appeal: np.ndarray  # (n, R) taste for each registry less out-of-region friction, index points a year
+    belief_quality: np.ndarray  # (n, R) mean belief
     belief_neutrality: np.ndarray  # (n, R)
-    fee_usd: np.ndarray  # (n, R) yearly fee at each registry's schedule (multiplier 1)
-    weighted_fee: np.ndarray  # (n, R) w_fee x that fee as a share of the holding's market value
-    size_cost: np.ndarray  # per-unit cost factor, (ipv4 / 4) ** (size_exponent - 1)
+    belief_var: np.ndarray  # (n, R) variance of those beliefs (the same observations inform both)
+    fee_usd: np.ndarray  # (n, R) yearly fee at each registry's schedule (multiplier 1), USD
     pending_destination: np.ndarray  # int: NO_MOVE or the registry being moved to
-    pending_due: np.ndarray  # int: month the pending move is settled
+    pending_due: np.ndarray  # int: month the pending move is due for release
     moved_at: np.ndarray  # int: month of the last completed move
+    moves: np.ndarray  # int: completed moves so far
     peer_start: np.ndarray  # CSR offsets into peers, shape (n + 1,)
     peers: np.ndarray  # CSR neighbour ids on the peering graph
     # what the holder pays and enjoys at its current registry (kept up to date by `refresh`)
     paid_usd: np.ndarray = field(init=False)
-    paid_weighted_fee: np.ndarray = field(init=False)
     appeal_here: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         """Fill the columns that depend on the current registry."""
         self.paid_usd = np.empty(self.size)
-        self.paid_weighted_fee = np.empty(self.size)
         self.appeal_here = np.empty(self.size)
         self.refresh(np.arange(self.size))
 
@@ -92,41 +112,139 @@ class HolderState:
         """Number of holders."""
         return int(self.registry.size)
 
+    @property
+    def kind(self) -> np.ndarray:
+        """Which row of the regime's cost table applies: 4 x eligible + 2 x holds ASNs + holds IPv6."""
+        eligible = self.legacy | self.imported
+        return 4 * eligible.astype(np.int64) + 2 * (self.asn > 0) + (self.ipv6 > 0)
+
     def refresh(self, holders: np.ndarray) -> None:
         """Recompute, for these holders, the columns that depend on their current registry."""
         here = self.registry[holders]
         self.paid_usd[holders] = self.fee_usd[holders, here]
-        self.paid_weighted_fee[holders] = self.weighted_fee[holders, here]
-        self.appeal_here[holders] = self.fixed_appeal[holders, here]
+        self.appeal_here[holders] = self.appeal[holders, here]
+
+    def columns(self) -> HolderColumns:
+        """The arrays the compiled kernel reads and writes, as one tuple."""
+        return HolderColumns(*(getattr(self, name) for name in HolderColumns._fields))
 
 
-@dataclass
-class Month:
-    """Everything a holder's rule reads in one month, besides its own state."""
+class HolderColumns(NamedTuple):
+    """The holder arrays the kernel needs (views, not copies)."""
+
+    registry: np.ndarray
+    home: np.ndarray
+    asn: np.ndarray
+    ipv6: np.ndarray
+    legacy: np.ndarray
+    imported: np.ndarray
+    w_quality: np.ndarray
+    w_neutrality: np.ndarray
+    loyalty: np.ndarray
+    value: np.ndarray
+    size_factor: np.ndarray
+    appeal: np.ndarray
+    belief_quality: np.ndarray
+    belief_neutrality: np.ndarray
+    belief_var: np.ndarray
+    fee_usd: np.ndarray
+    pending_destination: np.ndarray
+    moved_at: np.ndarray
+    peer_start: np.ndarray
+    peers: np.ndarray
+
+
+class Month(NamedTuple):
+    """Everything a holder's rule reads in one month, besides its own state.
+
+    Built by `build_month`, the one place that turns `Params` into these terms.
+    """
 
     step: int
     quality: np.ndarray  # (R,) true service quality
     neutrality: np.ndarray  # (R,) true neutrality
     fee_multiplier: np.ndarray  # (R,) cost-recovery multiplier on each fee schedule
-    moves_ipv4: np.ndarray  # (R, R) regime's move matrix for IPv4 (regimes.ALLOWED ...)
+    accepting: np.ndarray  # (R,) bool: the registry takes in members (not closed)
+    moves_ipv4: np.ndarray  # (R, R) regime's move matrix for IPv4 (ALLOWED ...)
     moves_asn: np.ndarray  # (R, R) for ASNs
     moves_ipv6: np.ndarray  # (R, R) for IPv6
     review: np.ndarray  # (n,) bool: the holder reviews this month
-    draws: np.ndarray  # (len(Draw), n) uniforms on [0, 1)
-    porting_delay: float
+    draws: np.ndarray  # (len(Draw), n) uniforms on [0, 1), rows by `Draw`
+    benchmark_quality: np.ndarray  # (R,) the public benchmark this month: truth plus common noise
+    benchmark_neutrality: np.ndarray  # (R,)
+    porting_delay: float  # months
     approval_odds: float
-    hold_period: int
-    learning_rate: float
-    peer_weight: float
-    public_weight: float
-    noise_amplitude: float  # uniform noise on +/- this has s.d. observation_noise
-    switching_cost: float
-    ipv6_renumbering_cost: float
-    waiting_cost: float
-    loyalty_weight: float
-    threat_margin: float
+    hold_period: int  # months
+    own_noise: float  # amplitude a of the uniform noise on +/- a of own experience
+    peer_noise: float  # ... of a peer's report
+    public_noise: float  # ... of the public benchmark (one draw per registry, seen by all)
+    drift_var: float  # variance of the monthly change holders expect in a trait
+    present_value: float  # years: discounted value of a yearly gain that starts after the delay
+    evidence_z: float
+    switching_cost: float  # USD for a /22
+    ipv6_renumbering_cost: float  # USD for a /22
+    waiting_service_gap: float  # index points lost while a move is pending
+    loyalty_weight: float  # index points a year
     aspiration: float
     voice_propensity: float
+
+
+def annuity(years: float, rate: float) -> float:
+    """Present value of 1 a year for `years` years at yearly discount `rate` (paid continuously)."""
+    if rate <= 0.0:
+        return years
+    return (1.0 - math.exp(-rate * years)) / rate
+
+
+def build_month(
+    p: Params,
+    step: int,
+    *,
+    quality: np.ndarray,
+    neutrality: np.ndarray,
+    fee_multiplier: np.ndarray,
+    accepting: np.ndarray,
+    moves: dict[str, np.ndarray],
+    review: np.ndarray,
+    draws: np.ndarray,
+    benchmark_draws: np.ndarray,
+) -> Month:
+    """The month's terms from the parameters, the registries' state and the month's draws.
+
+    `benchmark_draws`: (2, R) uniforms for the public benchmark's noise (quality, neutrality).
+    """
+    delay = float(p.regime_setting("porting_delay"))
+    noise = p.observation_noise * SQRT3
+    public = noise * p.public_noise_ratio
+    return Month(
+        step=step,
+        quality=quality,
+        neutrality=neutrality,
+        fee_multiplier=fee_multiplier,
+        accepting=accepting,
+        moves_ipv4=moves["ipv4"],
+        moves_asn=moves["asn"],
+        moves_ipv6=moves["ipv6"],
+        review=review,
+        draws=draws,
+        benchmark_quality=quality + (2.0 * benchmark_draws[0] - 1.0) * public,
+        benchmark_neutrality=neutrality + (2.0 * benchmark_draws[1] - 1.0) * public,
+        porting_delay=delay,
+        approval_odds=float(p.regime_setting("approval_odds")),
+        hold_period=int(p.regime_setting("hold_period")),
+        own_noise=noise,
+        peer_noise=noise * p.peer_noise_ratio,
+        public_noise=public,
+        drift_var=p.belief_drift**2,
+        present_value=annuity(p.planning_horizon, p.discount_rate) * math.exp(-p.discount_rate * delay / 12.0),
+        evidence_z=p.evidence_z,
+        switching_cost=p.switching_cost,
+        ipv6_renumbering_cost=p.ipv6_renumbering_cost,
+        waiting_service_gap=p.waiting_service_gap,
+        loyalty_weight=p.loyalty_weight,
+        aspiration=p.aspiration,
+        voice_propensity=p.voice_propensity,
+    )
 
 
 @dataclass
@@ -135,13 +253,13 @@ class Decisions:
 
     action: np.ndarray  # int: Action
     destination: np.ndarray  # int: best allowed registry (meaningful when action == MOVE)
-    threat: np.ndarray  # bool: would leave (within the threat margin) and is allowed to
+    gain: np.ndarray  # float: value of the best allowed move, USD (-inf when none is allowed)
 
     @classmethod
     def empty(cls, n: int) -> Decisions:
-        """All holders staying, no threat."""
+        """All holders staying, no move allowed."""
         return cls(
             action=np.zeros(n, dtype=np.int64),
             destination=np.full(n, NO_MOVE, dtype=np.int64),
-            threat=np.zeros(n, dtype=bool),
+            gain=np.full(n, -np.inf),
         )

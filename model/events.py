@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
 from model.params import GovernanceEvent, Params
 
-__all__ = ["EventLog", "GovernanceCalendar", "LoggedEvent"]
+__all__ = ["EventKind", "EventLog", "GovernanceCalendar", "LoggedEvent"]
+
+
+class EventKind(StrEnum):
+    """What the event log records (the frame keeps the strings)."""
+
+    GOVERNANCE_START = "governance_start"
+    GOVERNANCE_END = "governance_end"
+    INSOLVENCY = "insolvency"
+    SOLVENCY_RESTORED = "solvency_restored"
+    CLOSURE = "closure"
+    SURGE = "surge"
+    OBSTRUCTION = "obstruction"
 
 
 @dataclass(frozen=True)
@@ -18,7 +31,7 @@ class LoggedEvent:
 
     step: int
     registry: str
-    kind: str  # governance_start, governance_end, insolvency, solvency_restored, surge, obstruction
+    kind: str  # an EventKind value
     detail: str
 
 
@@ -26,8 +39,8 @@ class EventLog(list[LoggedEvent]):
     """The run's events, in the order they happened."""
 
     def add(self, step: int, registry: str, kind: str, detail: str = "") -> None:
-        """Append an event."""
-        self.append(LoggedEvent(step, registry, kind, detail))
+        """Append an event (`kind` must be an `EventKind` value)."""
+        self.append(LoggedEvent(step, registry, EventKind(kind).value, detail))
 
 
 class GovernanceCalendar:

@@ -1,8 +1,12 @@
-"""Moving a registration: requests join a queue; when due, the regime settles them.
+"""Moving a registration: requests join the releasing registry's queue; the regime settles them.
 
-Settlement of a due request: it completes with probability approval_odds x (1 - obstruction
-x (1 - neutrality of the releasing registry)); otherwise it was obstructed or refused.
-A completed move changes the holder's registry and all of its resources go with it.
+A request falls due after the regime's porting delay. The releasing registry processes due
+requests first come, first served, up to its release capacity this month
+(`RegistryAgent.release_slots`); the rest wait in its queue (and the holder goes on losing
+service while it waits). A processed request completes with probability
+approval_odds x (1 - obstruction x (1 - neutrality of the releasing registry)); otherwise it
+was obstructed or refused. A request to a registry that has closed meanwhile is refused. A
+completed move changes the holder's registry and all of its resources go with it.
 """
 
 from __future__ import annotations
@@ -18,13 +22,15 @@ __all__ = ["Settlement", "request_moves", "settle_moves"]
 
 @dataclass
 class Settlement:
-    """What the regime did with the requests that fell due this month."""
+    """What the regime did with the requests processed this month."""
 
     holders: np.ndarray  # ids of holders that moved
     origins: np.ndarray
     destinations: np.ndarray
     obstructed: np.ndarray  # releasing registry of each obstructed request
     refused: int
+    processed: np.ndarray  # (R,) requests each registry processed (they used its capacity)
+    queue: np.ndarray  # (R,) requests due but still waiting for the releasing registry
 
 
 def request_moves(s: HolderState, decisions: Decisions, month: Month) -> int:
@@ -35,25 +41,37 @@ def request_moves(s: HolderState, decisions: Decisions, month: Month) -> int:
     return int(movers.size)
 
 
-def settle_moves(s: HolderState, month: Month, neutrality: np.ndarray, obstruction: float) -> Settlement:
-    """Settle every request due by now: move, obstruct or refuse."""
+def settle_moves(s: HolderState, month: Month, slots: np.ndarray, obstruction: float) -> Settlement:
+    """Process due requests, oldest first, up to each releasing registry's `slots`: move, obstruct, refuse."""
+    n_registries = slots.size
     due = np.flatnonzero((s.pending_destination != NO_MOVE) & (s.pending_due <= month.step))
-    origins = s.registry[due]
-    destinations = s.pending_destination[due]
-    u = month.draws[Draw.SETTLEMENT, due]
-    completes = month.approval_odds * (1.0 - obstruction * (1.0 - neutrality[origins]))
-    moved = u < completes
-    blocked = ~moved & (u < month.approval_odds)
-    movers = due[moved]
+    origin_of_due = s.registry[due]
+    order = np.lexsort((due, s.pending_due[due], origin_of_due))  # by origin, then age, then id
+    due, origin_of_due = due[order], origin_of_due[order]
+    first = np.searchsorted(origin_of_due, np.arange(n_registries))
+    rank = np.arange(due.size) - first[origin_of_due]
+    processed_mask = rank < slots[origin_of_due]
+    waiting = np.bincount(origin_of_due[~processed_mask], minlength=n_registries)
+    taken = due[processed_mask]
+    origins = s.registry[taken]
+    destinations = s.pending_destination[taken]
+    u = month.draws[Draw.SETTLEMENT, taken]
+    completes = month.approval_odds * (1.0 - obstruction * (1.0 - month.neutrality[origins]))
+    moved = (u < completes) & month.accepting[destinations]
+    blocked = ~moved & (u < month.approval_odds) & month.accepting[destinations]
+    movers = taken[moved]
     s.registry[movers] = destinations[moved]
     s.imported[movers] = True
     s.moved_at[movers] = month.step
-    s.pending_destination[due] = NO_MOVE
+    s.moves[movers] += 1
+    s.pending_destination[taken] = NO_MOVE
     s.refresh(movers)
     return Settlement(
         holders=movers,
         origins=origins[moved],
         destinations=destinations[moved],
         obstructed=origins[blocked],
-        refused=int(due.size - movers.size - np.count_nonzero(blocked)),
+        refused=int(taken.size - movers.size - np.count_nonzero(blocked)),
+        processed=np.bincount(origins, minlength=n_registries),
+        queue=waiting,
     )

@@ -22,24 +22,22 @@ from mesa.discrete_space import Network
 
 from agents.holder import NetworkAgent
 from agents.kernels import decide_all, exit_cost_table
-from agents.registry import RegistryAgent
-from agents.state import Action, Decisions, Draw, HolderState, Month
+from agents.registry import MemberPriors, RegistryAgent, RegistryTally, credible_threat
+from agents.state import Action, Decisions, Draw, HolderState, Month, build_month
 from model.calibration import MEDIAN_HOLDING, Calibration, load_calibration
 from model.errors import ConfigError, ReproducibilityWarning
-from model.events import EventLog, GovernanceCalendar
+from model.events import EventKind, EventLog, GovernanceCalendar
 from model.migration import request_moves, settle_moves
 from model.params import Params
 from model.population import build_population, holder_state, peering_edges
 from model.regimes import move_matrix
-from model.reporters import MODEL_REPORTERS, REGISTRY_REPORTERS
+from model.reporters import MODEL_REPORTERS, REGISTRY_REPORTERS, move_reasons
 from model.scenarios import load_scenario
 
 __all__ = ["ENGINES", "PortabilityModel", "check_registries"]
 
 ENGINES = ("kernel", "agents")
 STREAMS = ("population", "graph", "events", "dynamics")  # one random stream per concern
-SURGE_MIN_SHARE = 0.002  # a surge also needs moves by at least this share of holders
-SQRT3 = 3.0**0.5
 
 
 class PortabilityModel(Model):
@@ -82,19 +80,22 @@ class PortabilityModel(Model):
             self._build_holders()
             self._build_registries()
         self.moves = {r: move_matrix(self.p.regime, names, r) for r in ("ipv4", "asn", "ipv6")}
-        self._exit_costs: np.ndarray | None = None  # the regime's cost table, fixed for a run
+        self.priors = MemberPriors.from_params(self.p)
         self.events = EventLog()
         n_registries = len(names)
         self.flow_members = np.zeros((n_registries, n_registries), dtype=np.int64)  # moves so far
         self.flow_ipv4 = np.zeros((n_registries, n_registries), dtype=np.int64)  # /24s moved so far
-        self.tally = {"moves": 0, "moved_ipv4": 0, "voices": 0, "requests": 0}
+        self.tally = {"moves": 0, "moved_ipv4": 0, "voices": 0, "requests": 0, "queued": 0}
+        self.reasons = dict.fromkeys(("quality", "taste", "fees"), 0)
         self._recent_moves: list[int] = []
         self.decisions = Decisions.empty(self.holders.size)
+        self.month = self._new_month(0, review=np.zeros(self.holders.size, dtype=bool))
+        self._exit_costs = exit_cost_table(self.month)  # the regime's cost table, fixed for a run
         self.datacollector = DataCollector(
             model_reporters=MODEL_REPORTERS,
             agenttype_reporters={RegistryAgent: REGISTRY_REPORTERS},
         )
-        self._tally_registries(np.zeros(len(names)), np.zeros(len(names)))
+        self._hand_tallies(self._tallies(), log=False)
         self.datacollector.collect(self)
 
     @classmethod
@@ -114,15 +115,32 @@ class PortabilityModel(Model):
     # --- building ------------------------------------------------------------------------
     def _build_holders(self) -> None:
         population = build_population(self.calibration.registries, self.p, self.streams["population"])
-        edges = peering_edges(population.home, population.ipv4, self.streams["graph"])
-        self.holders: HolderState = holder_state(population, edges, self.calibration, self.p)
+        self._edges = peering_edges(population.home, population.ipv4, self.p, self.streams["graph"])
+        self.holders: HolderState = holder_state(population, self._edges, self.calibration, self.p)
+        self.total_ipv4 = int(self.holders.ipv4.sum())
+        self._grid: Network | None = None
+        if self.engine == "agents":
+            self._place_holders()
+
+    @property
+    def grid(self) -> Network:
+        """The peering graph as a Mesa `Network`, with a `NetworkAgent` on every node.
+
+        Built on first use: the batched kernel reads the same graph from the holder arrays,
+        so a run that never looks at the Mesa space does not pay for its per-edge objects.
+        """
+        if self._grid is None:
+            self._place_holders()
+        return self._grid  # type: ignore[return-value]
+
+    def _place_holders(self) -> None:
         graph = nx.Graph()
         graph.add_nodes_from(range(self.holders.size))
-        graph.add_edges_from(edges.tolist())
-        self.grid = Network(graph, capacity=1, random=self.random, layout=None)
-        for h in range(self.holders.size):
-            NetworkAgent(self, h, self.grid[h])
-        self.total_ipv4 = int(self.holders.ipv4.sum())
+        graph.add_edges_from(self._edges.tolist())
+        with _collector_paused():
+            self._grid = Network(graph, capacity=1, random=self.random, layout=None)
+            for h in range(self.holders.size):
+                NetworkAgent(self, h, self._grid[h])
 
     def _build_registries(self) -> None:
         s = self.holders
@@ -147,7 +165,7 @@ class PortabilityModel(Model):
         self._begin_month()
         self._holders_choose()
         self._migrate()
-        self._registries_respond()
+        self._hand_tallies(self._tallies(), log=True)
         self.datacollector.collect(self)
 
     def _begin_month(self) -> None:
@@ -157,42 +175,37 @@ class PortabilityModel(Model):
         ending, starting = self.calendar.advance(step)
         for r in ending:
             self.registries[r].end_event()
-            self.events.add(step, self.registries[r].name, "governance_end", "governance restored")
+            self.events.add(step, self.registries[r].name, EventKind.GOVERNANCE_END, "governance restored")
         for r, event in starting:
             self.registries[r].begin_event(event)
             self.events.add(
-                step, event.registry, "governance_start", f"{event.status} for {event.duration} months"
+                step, event.registry, EventKind.GOVERNANCE_START, f"{event.status} for {event.duration} months"
             )
         changed = np.array([r.status != b for r, b in zip(self.registries, before, strict=True)])
-        s, p = self.holders, self.p
+        s = self.holders
         draws = self.streams["dynamics"].random((len(Draw), s.size))
-        self.month = Month(
-            step=step,
+        review = (draws[Draw.REVIEW] < self.p.review_rate) | changed[s.registry]
+        self.month = self._new_month(step, review=review, draws=draws)
+
+    def _new_month(self, step: int, *, review: np.ndarray, draws: np.ndarray | None = None) -> Month:
+        n_registries = len(self.registries)
+        if draws is None:  # the month before the first: nothing is observed, nobody reviews
+            draws = np.full((len(Draw), self.holders.size), 0.5)
+            benchmark = np.full((2, n_registries), 0.5)
+        else:
+            benchmark = self.streams["dynamics"].random((2, n_registries))
+        return build_month(
+            self.p,
+            step,
             quality=np.array([r.quality for r in self.registries]),
             neutrality=np.array([r.neutrality for r in self.registries]),
             fee_multiplier=np.array([r.fee_multiplier for r in self.registries]),
-            moves_ipv4=self.moves["ipv4"],
-            moves_asn=self.moves["asn"],
-            moves_ipv6=self.moves["ipv6"],
-            review=(draws[Draw.REVIEW] < p.review_rate) | changed[s.registry],
+            accepting=np.array([r.accepting for r in self.registries]),
+            moves=self.moves,
+            review=review,
             draws=draws,
-            porting_delay=float(p.regime_setting("porting_delay")),
-            approval_odds=float(p.regime_setting("approval_odds")),
-            hold_period=int(p.regime_setting("hold_period")),
-            learning_rate=p.learning_rate,
-            peer_weight=p.peer_weight,
-            public_weight=p.public_weight,
-            noise_amplitude=p.observation_noise * SQRT3,
-            switching_cost=p.switching_cost,
-            ipv6_renumbering_cost=p.ipv6_renumbering_cost,
-            waiting_cost=p.waiting_cost,
-            loyalty_weight=p.loyalty_weight,
-            threat_margin=p.threat_margin,
-            aspiration=p.aspiration,
-            voice_propensity=p.voice_propensity,
+            benchmark_draws=benchmark,
         )
-        if self._exit_costs is None:
-            self._exit_costs = exit_cost_table(self.month)
 
     def _holders_choose(self) -> None:
         """Beliefs, then stay / voice / move, by the batched kernel or agent by agent."""
@@ -203,72 +216,90 @@ class PortabilityModel(Model):
             self.agents_by_type[NetworkAgent].do("step")
 
     def _migrate(self) -> None:
-        """Queue the month's move requests and settle those that are due."""
+        """Queue the month's move requests; registries release what their capacity allows."""
         s, month = self.holders, self.month
         n_registries = len(self.registries)
-        ipv4_before = np.bincount(s.registry, weights=s.ipv4, minlength=n_registries)
+        self._fees_before = np.bincount(s.registry, weights=s.paid_usd, minlength=n_registries)
+        requested = self.decisions.action == Action.MOVE
+        for reason, count in move_reasons(s, month, self.decisions.destination, requested).items():
+            self.reasons[reason] += count
         self.tally["requests"] = request_moves(s, self.decisions, month)
-        settled = settle_moves(s, month, month.neutrality, float(self.p.regime_setting("obstruction")))
+        fallback = float(self.p.regime_setting("release_fallback"))
+        slots = np.array([r.release_slots(fallback) for r in self.registries], dtype=np.int64)
+        settled = settle_moves(s, month, slots, float(self.p.regime_setting("obstruction")))
+        for r, registry in enumerate(self.registries):
+            registry.released(int(settled.processed[r]))
         moved_ipv4 = s.ipv4[settled.holders]
         self.tally["moves"] = int(settled.holders.size)
         self.tally["moved_ipv4"] = int(moved_ipv4.sum())
         self.tally["voices"] = int(np.count_nonzero(self.decisions.action == Action.VOICE))
+        self.tally["queued"] = int(settled.queue.sum())
         np.add.at(self.flow_members, (settled.origins, settled.destinations), 1)
         np.add.at(self.flow_ipv4, (settled.origins, settled.destinations), moved_ipv4)
-        self._inflow = np.bincount(settled.destinations, minlength=n_registries)
-        self._outflow = np.bincount(settled.origins, minlength=n_registries)
-        lost = np.bincount(settled.origins, weights=moved_ipv4, minlength=n_registries)
-        self._outflow_share = np.divide(lost, ipv4_before, out=np.zeros(n_registries), where=ipv4_before > 0)
+        self._settled = settled
         self._log_surge(settled.holders.size)
         for r in np.flatnonzero(np.bincount(settled.obstructed, minlength=n_registries)):
             count = int(np.count_nonzero(settled.obstructed == r))
             self.events.add(
-                self.steps, self.registries[r].name, "obstruction", f"blocked {count} move(s) out"
+                self.steps, self.registries[r].name, EventKind.OBSTRUCTION, f"blocked {count} move(s) out"
             )
 
     def _log_surge(self, moves: int) -> None:
         recent = self._recent_moves[-12:]
         baseline = max(np.mean(recent) if recent else 0.0, 1.0)
-        if moves >= self.p.surge_factor * baseline and moves >= SURGE_MIN_SHARE * self.holders.size:
-            self.events.add(self.steps, "all", "surge", f"{moves} moves (last year's mean {baseline:.1f})")
+        if moves >= self.p.surge_factor * baseline and moves >= self.p.surge_min_share * self.holders.size:
+            self.events.add(
+                self.steps, "all", EventKind.SURGE, f"{moves} moves (last year's mean {baseline:.1f})"
+            )
         self._recent_moves.append(moves)
 
-    def _registries_respond(self) -> None:
-        """Each registry settles its accounts, feels pressure and sets its effort."""
-        s = self.holders
-        n_registries = len(self.registries)
-        voices = np.bincount(s.registry[self.decisions.action == Action.VOICE], minlength=n_registries)
-        self._tally_registries(self._inflow, self._outflow, voices)
-        fees = s.paid_usd
-        yearly = np.bincount(s.registry, weights=fees, minlength=n_registries)
-        threat = np.bincount(s.registry, weights=fees * self.decisions.threat, minlength=n_registries)
-        for r, registry in enumerate(self.registries):
-            registry.exit_threat = float(threat[r] / yearly[r]) if yearly[r] > 0 else 0.0
-            was_insolvent = registry.insolvent
-            registry.settle_accounts(float(yearly[r]))
-            if registry.insolvent != was_insolvent:
-                kind = "insolvency" if registry.insolvent else "solvency_restored"
-                self.events.add(self.steps, registry.name, kind, f"reserves {registry.reserves:.1f} months")
-            voice_share = voices[r] / registry.members if registry.members else 0.0
-            registry.respond(registry.pressure(float(self._outflow_share[r]), float(voice_share)))
-
-    def _tally_registries(
-        self, inflow: np.ndarray, outflow: np.ndarray, voices: np.ndarray | None = None
-    ) -> None:
+    def _tallies(self) -> list[RegistryTally]:
+        """What each registry is told this month: members, holdings, flows, voice, the threat."""
         s = self.holders
         n_registries = len(self.registries)
         members = np.bincount(s.registry, minlength=n_registries)
         ipv4 = np.bincount(s.registry, weights=s.ipv4, minlength=n_registries)
         asn = np.bincount(s.registry, weights=s.asn, minlength=n_registries)
+        fees = np.bincount(s.registry, weights=s.paid_usd, minlength=n_registries)
+        voices = np.bincount(s.registry[self.decisions.action == Action.VOICE], minlength=n_registries)
+        threat = credible_threat(s, self.month, self._exit_costs, self.priors)
+        settled = getattr(self, "_settled", None)
+        zeros = np.zeros(n_registries, dtype=np.int64)
+        inflow = zeros if settled is None else np.bincount(settled.destinations, minlength=n_registries)
+        outflow = zeros if settled is None else np.bincount(settled.origins, minlength=n_registries)
+        queue = zeros if settled is None else settled.queue
+        lost = (
+            np.zeros(n_registries)
+            if settled is None
+            else np.bincount(settled.origins, weights=s.fee_usd[settled.holders, settled.origins], minlength=n_registries)
+        )
+        before = getattr(self, "_fees_before", fees)
         total_asn = max(asn.sum(), 1.0)
-        for r, registry in enumerate(self.registries):
-            registry.members = int(members[r])
-            registry.ipv4 = int(ipv4[r])
-            registry.ipv4_share = float(ipv4[r] / self.total_ipv4)
-            registry.asn_share = float(asn[r] / total_asn)
-            registry.inflow = int(inflow[r])
-            registry.outflow = int(outflow[r])
-            registry.voice = 0 if voices is None else int(voices[r])
+        return [
+            RegistryTally(
+                members=int(members[r]),
+                ipv4=int(ipv4[r]),
+                ipv4_share=float(ipv4[r] / self.total_ipv4),
+                asn_share=float(asn[r] / total_asn),
+                yearly_fees=float(fees[r]),
+                inflow=int(inflow[r]),
+                outflow=int(outflow[r]),
+                revenue_lost=float(lost[r] / before[r]) if before[r] > 0 else 0.0,
+                voice_share=float(voices[r] / members[r]) if members[r] else 0.0,
+                threat=float(threat[r]),
+                queue=int(queue[r]),
+            )
+            for r in range(n_registries)
+        ]
+
+    def _hand_tallies(self, tallies: list[RegistryTally], *, log: bool) -> None:
+        """Each registry takes its tally: at build it only records it; each month it steps."""
+        for registry, tally in zip(self.registries, tallies, strict=True):
+            if not log:
+                registry.record(tally)
+                continue
+            for kind, detail in registry.step(tally):
+                self.events.add(self.steps, registry.name, kind, detail)
 
     # --- outputs -------------------------------------------------------------------------
     def model_frame(self) -> pd.DataFrame:
@@ -284,6 +315,24 @@ class PortabilityModel(Model):
         frame = frame.reset_index(drop=True)
         frame.insert(0, "step", steps)
         return frame
+
+    def holder_frame(self) -> pd.DataFrame:
+        """One row per holder, now: where it is registered, what it holds, how often it moved."""
+        s = self.holders
+        names = np.array([r.name for r in self.registries])
+        return pd.DataFrame(
+            {
+                "holder": np.arange(s.size),
+                "registry": names[s.registry],
+                "home": names[s.home],
+                "ipv4": s.ipv4,
+                "ipv6": s.ipv6,
+                "asn": s.asn,
+                "legacy": s.legacy,
+                "loyalty": s.loyalty,
+                "moves": s.moves,
+            }
+        )
 
     def flow_frame(self) -> pd.DataFrame:
         """Moves so far, one row per origin -> destination pair: members and IPv4 (/24 blocks)."""
@@ -343,6 +392,8 @@ def _seed(seed: int | str | None) -> int:
     if seed is None:
         warnings.warn("seed=None: this run is not reproducible", ReproducibilityWarning, stacklevel=3)
         return int(np.random.SeedSequence().generate_state(1)[0])
+    if isinstance(seed, bool):
+        raise ConfigError(f"seed must be a non-negative integer; got {seed!r}")
     try:
         value = int(str(seed).strip()) if isinstance(seed, str) else int(seed)
     except (TypeError, ValueError):

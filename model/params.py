@@ -45,16 +45,26 @@ def _num(
     *,
     unit: str = "",
     integer: bool = False,
-    label: str | None = None,
+    label: str,
+    source: str,
 ) -> Any:
-    """A numeric field with its bounds and description in the metadata."""
-    meta = {"low": low, "high": high, "doc": doc, "unit": unit, "integer": integer, "label": label}
+    """A numeric field with its bounds, label, unit, description and source in the metadata."""
+    meta = {
+        "low": low,
+        "high": high,
+        "doc": doc,
+        "unit": unit,
+        "integer": integer,
+        "label": label,
+        "source": source,
+    }
     return field(default=default, metadata=meta)
 
 
-def _choice(default: str, choices: tuple[str, ...], doc: str, label: str | None = None) -> Any:
-    """A categorical field with its allowed values in the metadata."""
-    return field(default=default, metadata={"choices": choices, "doc": doc, "label": label})
+def _choice(default: str, choices: tuple[str, ...], doc: str, *, label: str, source: str) -> Any:
+    """A categorical field with its allowed values, label, description and source in the metadata."""
+    meta = {"choices": choices, "doc": doc, "label": label, "unit": "", "source": source}
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,8 +117,13 @@ class GovernanceEvent:
 class Params:
     """The parameters of one run.
 
-    Units: time in months, traits on [0, 1], utility in the holders' own units (a quality
-    difference of 0.1 is worth 0.1 to a holder of weight 1).
+    Units: time in months (horizons in years), traits and the quality index on [0, 1], money
+    in USD. A holder values the quality index in money: a whole point of quality (0 -> 1) is
+    worth `quality_value` USD per address per year, times its own weight; fees are paid in
+    USD. "Index points" below are points of that quality scale (0.1 = a tenth of the range).
+    Every field's metadata has bounds, a label, a unit, a description and its source
+    (`domain.md` sections are summarised in docs/ODD.md §6; `[assumption]` marks a modelling
+    choice with no published figure behind it).
     """
 
     # --- population and regime -----------------------------------------------------------
@@ -117,11 +132,22 @@ class Params:
         0.0005,
         2.0,
         "share of the real population of holders (1.0 = about 85,000, the five RIRs' members)",
+        label="Scale",
+        source="NRO member counts (ODD §6); the default is a run size [assumption]",
     )
     regime: str = _choice(
         "status_quo",
         REGIME_NAMES,
         "portability regime: which moves between registries are allowed and on what terms",
+        label="Portability regime",
+        source="model/data/regimes.toml (domain.md §B1)",
+    )
+    fee_schedules: str = _choice(
+        "own",
+        ("own", "common"),
+        "each registry's real fee schedule, or one common schedule (the five averaged) for all",
+        label="Fee schedules",
+        source="model/data/registries.toml (domain.md §A1); 'common' isolates fees [assumption]",
     )
     # --- the regime's terms; None keeps the regime's own value ---------------------------
     porting_delay: float | None = _num(
@@ -130,18 +156,33 @@ class Params:
         60.0,
         "months from a move request to its completion (None: the regime's)",
         unit="months",
+        label="Porting delay",
+        source="regimes.toml",
     )
     approval_odds: float | None = _num(
-        None, 0.0, 1.0, "probability a requested move is approved (None: the regime's)"
+        None,
+        0.0,
+        1.0,
+        "probability a requested move is approved (None: the regime's)",
+        label="Approval odds",
+        source="regimes.toml",
     )
     obstruction: float | None = _num(
         None,
         0.0,
         1.0,
         "chance a releasing registry of neutrality 0 blocks a move (None: the regime's)",
+        label="Obstruction",
+        source="regimes.toml",
     )
     friction: float | None = _num(
-        None, 0.0, 2.0, "utility cost of being registered outside one's home region (None: the regime's)"
+        None,
+        0.0,
+        2.0,
+        "yearly cost of being registered outside one's home region (None: the regime's)",
+        unit="index points a year",
+        label="Out-of-region friction",
+        source="regimes.toml",
     )
     hold_period: int | None = _num(
         None,
@@ -150,74 +191,556 @@ class Params:
         "months a holder must wait after a move before moving again (None: the regime's)",
         unit="months",
         integer=True,
+        label="Hold period",
+        source="regimes.toml",
     )
-    # --- resource holders ----------------------------------------------------------------
-    review_rate: float = _num(1 / 12, 0.0, 1.0, "chance a holder reviews its registration in a month")
-    weight_quality: float = _num(1.0, 0.0, 5.0, "mean weight holders put on service quality")
-    weight_neutrality: float = _num(1.0, 0.0, 5.0, "mean weight holders put on neutrality")
-    weight_fee: float = _num(
-        0.3, 0.0, 10.0, "mean weight on the yearly fee as a share of the holding's market value"
+    release_fallback: float | None = _num(
+        None,
+        0.0,
+        1.0,
+        "releases a fallback (NRO/ICANN level) processes for a registry that cannot, per month (None: the regime's)",
+        unit="share of members a month",
+        label="Fallback release capacity",
+        source="regimes.toml",
     )
-    preference_spread: float = _num(0.5, 0.0, 1.0, "weights are drawn uniformly within mean x (1 +/- spread)")
-    taste_sd: float = _num(0.03, 0.0, 0.5, "s.d. of each holder's fixed taste for each registry")
+    # --- resource holders: what they want ------------------------------------------------
+    review_rate: float = _num(
+        1 / 12,
+        0.0,
+        1.0,
+        "chance a holder reviews its registration in a month",
+        unit="per month",
+        label="Review rate",
+        source="[assumption] a yearly review, e.g. at membership renewal",
+    )
+    weight_quality: float = _num(
+        1.0,
+        0.0,
+        5.0,
+        "mean weight holders put on service quality",
+        label="Weight on quality",
+        source="[assumption] the unit of the holders' weights",
+    )
+    weight_neutrality: float = _num(
+        1.0,
+        0.0,
+        5.0,
+        "mean weight holders put on neutrality",
+        label="Weight on neutrality",
+        source="[assumption] as much as on quality",
+    )
+    preference_spread: float = _num(
+        0.5,
+        0.0,
+        1.0,
+        "weights are drawn uniformly within mean x (1 +/- spread)",
+        label="Spread of weights",
+        source="[assumption]",
+    )
+    taste_sd: float = _num(
+        0.03,
+        0.0,
+        0.5,
+        "s.d. of each holder's fixed taste for each registry",
+        unit="index points a year",
+        label="Taste spread",
+        source="[assumption]",
+    )
+    quality_value: float = _num(
+        4.0,
+        0.0,
+        100.0,
+        "what a whole point of quality is worth to a holder of weight 1, per address held",
+        unit="USD per address a year",
+        label="Money value of quality",
+        source="yearly user cost of an address: price USD 50 (domain.md §A2, 2022) x 8% a year",
+    )
     switching_cost: float = _num(
-        0.1, 0.0, 2.0, "utility cost of a move for a /22 holder, per unit of its holdings"
+        2000.0,
+        0.0,
+        1e6,
+        "one-off cost of moving a /22 holder's registration (contracts, records, RPKI, fees)",
+        unit="USD for a /22",
+        label="Switching cost",
+        source="[assumption] staff and legal work plus a transfer fee (ARIN about USD 500, domain.md §F)",
     )
     size_exponent: float = _num(
-        0.8, 0.0, 1.0, "switching cost grows with holdings to this power (sub-linear)"
+        0.5,
+        0.0,
+        1.0,
+        "one-off costs grow with holdings to this power",
+        label="Cost-size exponent",
+        source="[assumption] work grows with the number of records, sub-linearly in space",
     )
     ipv6_renumbering_cost: float = _num(
-        0.03, 0.0, 2.0, "extra cost of a move when the holder's IPv6 cannot move with it"
-    )
-    waiting_cost: float = _num(
-        0.01, 0.0, 1.0, "utility cost of each month a move is pending", unit="per month"
+        5000.0,
+        0.0,
+        1e6,
+        "extra one-off cost when the holder's IPv6 cannot move with it (renumbering)",
+        unit="USD for a /22",
+        label="IPv6 renumbering cost",
+        source="[assumption]",
     )
     waiting_service_gap: float = _num(
-        0.1, 0.0, 1.0, "service quality a holder loses while its move is pending"
+        0.1,
+        0.0,
+        1.0,
+        "service quality a holder loses while its move is pending (the cost of waiting)",
+        unit="index points",
+        label="Service gap while waiting",
+        source="[assumption]; waiting must cost something (design notes)",
     )
-    loyalty_weight: float = _num(0.05, 0.0, 1.0, "gain a fully loyal holder needs before it leaves")
-    aspiration: float = _num(0.75, 0.0, 1.0, "quality/neutrality below which a holder is dissatisfied")
-    voice_propensity: float = _num(3.0, 0.0, 20.0, "how readily a dissatisfied holder complains (voice)")
-    learning_rate: float = _num(0.1, 0.0, 1.0, "weight of a month's own experience in beliefs")
-    peer_weight: float = _num(0.2, 0.0, 1.0, "weight of a peer's report in beliefs")
-    public_weight: float = _num(0.05, 0.0, 1.0, "weight of the public signal in beliefs")
-    observation_noise: float = _num(0.05, 0.0, 0.5, "s.d. of the noise in one observation")
-    # --- registries ----------------------------------------------------------------------
-    initial_quality: float = _num(0.8, 0.0, 1.0, "every registry's service quality at start")
-    initial_neutrality: float = _num(0.8, 0.0, 1.0, "every registry's neutrality at start")
-    responsiveness: float = _num(0.5, 0.0, 1.0, "how strongly registry management answers pressure")
-    base_effort: float = _num(0.3, 0.0, 1.0, "effort of a registry under no pressure (complacency)")
-    effort_adjustment: float = _num(0.2, 0.0, 1.0, "share of the gap to target effort closed a month")
-    improvement_rate: float = _num(0.05, 0.0, 1.0, "monthly gain in quality/neutrality at full effort")
-    complacency_rate: float = _num(0.01, 0.0, 1.0, "monthly loss of quality at zero effort")
-    capture_drift: float = _num(0.005, 0.0, 1.0, "monthly loss of neutrality at zero effort")
-    exit_weight: float = _num(5.0, 0.0, 50.0, "pressure from resources lost in the last year")
-    threat_weight: float = _num(1.0, 0.0, 50.0, "pressure from the credible threat of exit")
-    voice_weight: float = _num(2.0, 0.0, 50.0, "pressure from members' voice")
+    loyalty_weight: float = _num(
+        0.05,
+        0.0,
+        1.0,
+        "yearly value a fully loyal holder sets on staying where it is",
+        unit="index points a year",
+        label="Weight of loyalty",
+        source="[assumption]",
+    )
+    loyalty_a: float = _num(
+        2.0,
+        0.1,
+        20.0,
+        "loyalty ~ Beta(loyalty_a, loyalty_b)",
+        label="Loyalty shape a",
+        source="[assumption] symmetric and bell-shaped",
+    )
+    loyalty_b: float = _num(
+        2.0,
+        0.1,
+        20.0,
+        "loyalty ~ Beta(loyalty_a, loyalty_b)",
+        label="Loyalty shape b",
+        source="[assumption] symmetric and bell-shaped",
+    )
+    planning_horizon: float = _num(
+        5.0,
+        0.5,
+        30.0,
+        "years over which a holder (and a registry) counts the yearly gains of a move",
+        unit="years",
+        label="Planning horizon",
+        source="[assumption] a business plan; RIPE's needs horizon is 5 years (domain.md §B)",
+    )
+    discount_rate: float = _num(
+        0.08,
+        0.0,
+        1.0,
+        "yearly discount rate of future gains",
+        unit="per year",
+        label="Discount rate",
+        source="[assumption] a firm's cost of capital",
+    )
+    evidence_z: float = _num(
+        1.645,
+        0.0,
+        5.0,
+        "a holder moves only on a difference this many s.d. of its own uncertainty above zero",
+        label="Evidence needed (z)",
+        source="[assumption] one-sided 95%",
+    )
+    aspiration: float = _num(
+        0.75,
+        0.0,
+        1.0,
+        "quality/neutrality below which a holder is dissatisfied",
+        unit="index points",
+        label="Aspiration",
+        source="[assumption]",
+    )
+    voice_propensity: float = _num(
+        3.0,
+        0.0,
+        20.0,
+        "how readily a dissatisfied holder complains (voice)",
+        label="Voice propensity",
+        source="[assumption]",
+    )
+    # --- resource holders: what they learn -----------------------------------------------
+    observation_noise: float = _num(
+        0.05,
+        0.0,
+        0.5,
+        "s.d. of the noise in a month's own experience of a registry (0 switches all noise off)",
+        unit="index points",
+        label="Observation noise",
+        source="[assumption]",
+    )
+    peer_noise_ratio: float = _num(
+        2.0,
+        0.1,
+        10.0,
+        "noise of a peer's report, relative to own experience",
+        label="Peer report noise (ratio)",
+        source="[assumption] second-hand reports are less precise",
+    )
+    public_noise_ratio: float = _num(
+        3.0,
+        0.1,
+        10.0,
+        "noise of the public benchmark of every registry, relative to own experience",
+        label="Public benchmark noise (ratio)",
+        source="[assumption]",
+    )
+    belief_drift: float = _num(
+        0.02,
+        0.0,
+        0.5,
+        "s.d. of the monthly change holders expect in a registry's traits (keeps beliefs learning)",
+        unit="index points a month",
+        label="Expected drift",
+        source="[assumption]",
+    )
+    # --- holdings and the peering graph ---------------------------------------------------
+    body_sigma: float = _num(
+        1.2,
+        0.1,
+        3.0,
+        "ln-space s.d. of the log-normal body of holdings",
+        label="Body spread (ln)",
+        source="domain.md §A3: log-normal fits sigma 1.16-1.84",
+    )
+    tail_share: float = _num(
+        0.2,
+        0.0,
+        0.9,
+        "share of holders in the Pareto tail",
+        label="Tail share",
+        source="[assumption] gives Gini 0.91-0.96 (domain.md §A3: 0.93-0.95)",
+    )
+    tail_min_blocks: float = _num(
+        16.0,
+        1.0,
+        1024.0,
+        "smallest holding in the Pareto tail",
+        unit="/24 blocks",
+        label="Tail start",
+        source="domain.md §A3: tail above a /20",
+    )
+    tail_alpha: float = _num(
+        1.0,
+        0.3,
+        3.0,
+        "Pareto index of the tail of holdings",
+        label="Tail index",
+        source="domain.md §A3: alpha 0.6-1.1",
+    )
+    max_holder_share: float = _num(
+        0.12,
+        0.01,
+        1.0,
+        "largest share of its registry's IPv4 one holder may hold (the excess goes to the next ones)",
+        label="Largest holder's share",
+        source="domain.md §A3: top-1 share 7.3% (AFRINIC), 11.9% (LACNIC)",
+    )
+    mean_degree: float = _num(
+        8.0,
+        0.0,
+        50.0,
+        "mean number of peering links per holder",
+        label="Peering degree",
+        source="[assumption] (~340k links for ~85k holders)",
+    )
+    regional_peering: float = _num(
+        0.7,
+        0.0,
+        1.0,
+        "share of peering links within a region",
+        label="Regional peering",
+        source="[assumption]",
+    )
+    # --- registries: traits and management -----------------------------------------------
+    initial_quality: float = _num(
+        0.8,
+        0.0,
+        1.0,
+        "every registry's service quality at start",
+        unit="index points",
+        label="Initial quality",
+        source="[assumption] equal for all: no claim about any real registry",
+    )
+    initial_neutrality: float = _num(
+        0.8,
+        0.0,
+        1.0,
+        "every registry's neutrality at start",
+        unit="index points",
+        label="Initial neutrality",
+        source="[assumption] equal for all",
+    )
+    responsiveness: float = _num(
+        0.5,
+        0.0,
+        1.0,
+        "share of what is at stake that management counts when it chooses effort",
+        label="Responsiveness",
+        source="[assumption]",
+    )
+    base_effort: float = _num(
+        0.3,
+        0.0,
+        1.0,
+        "effort of a registry with nothing at stake (complacency)",
+        label="Complacent effort",
+        source="[assumption]",
+    )
+    effort_adjustment: float = _num(
+        0.2,
+        0.0,
+        1.0,
+        "share of the gap to the chosen effort closed a month",
+        label="Effort adjustment",
+        source="[assumption] organisations change course over months",
+    )
+    improvement_rate: float = _num(
+        0.05,
+        0.0,
+        1.0,
+        "monthly gain in quality/neutrality at full effort, times the room left",
+        label="Improvement rate",
+        source="[assumption]",
+    )
+    complacency_rate: float = _num(
+        0.01,
+        0.0,
+        1.0,
+        "monthly loss of quality at zero effort",
+        label="Complacency rate",
+        source="[assumption]",
+    )
+    capture_drift: float = _num(
+        0.005,
+        0.0,
+        1.0,
+        "monthly loss of neutrality at zero effort",
+        label="Capture drift",
+        source="[assumption]",
+    )
+    exit_weight: float = _num(
+        1.0,
+        0.0,
+        50.0,
+        "how much management counts revenue lost to members who left (0 switches the channel off)",
+        label="Weight of realised exit",
+        source="[assumption] equal weights for the three channels",
+    )
+    threat_weight: float = _num(
+        1.0,
+        0.0,
+        50.0,
+        "how much management counts revenue the credible threat of exit puts at stake (0: off)",
+        label="Weight of the credible threat",
+        source="[assumption] equal weights for the three channels",
+    )
+    voice_weight: float = _num(
+        1.0,
+        0.0,
+        50.0,
+        "how much management counts members' voice, one member one vote (0: off)",
+        label="Weight of voice",
+        source="[assumption] equal weights for the three channels",
+    )
     threat_margin: float = _num(
-        0.02, 0.0, 1.0, "a member counts as a threat if its gain from leaving is within this of its threshold"
+        0.05,
+        0.001,
+        1.0,
+        "shortfall behind the best allowed rival at which management gauges the threat of exit",
+        unit="index points",
+        label="Threat margin",
+        source="[assumption]",
     )
-    effort_cost: float = _num(0.2, 0.0, 2.0, "extra operating cost at full effort, relative to base")
-    fixed_cost_share: float = _num(0.7, 0.0, 1.0, "share of operating cost that does not shrink with members")
-    reserve_target: float = _num(12.0, 0.0, 120.0, "reserves a registry aims to hold", unit="months")
+    threat_uncertainty: float = _num(
+        0.1,
+        0.001,
+        2.0,
+        "a registry's uncertainty about a member's private yearly gain from leaving (s.d.)",
+        unit="index points a year",
+        label="Registry's uncertainty about members",
+        source="[assumption]",
+    )
+    signal_memory: float = _num(
+        12.0,
+        1.0,
+        120.0,
+        "months over which management remembers exits and voice (mean age of the memory)",
+        unit="months",
+        label="Memory of exits and voice",
+        source="[assumption] a budget year",
+    )
+    # --- registries: books -----------------------------------------------------------------
+    effort_cost: float = _num(
+        0.2,
+        0.0,
+        2.0,
+        "extra operating cost at full effort, relative to the complacent cost (grows with the square)",
+        label="Cost of effort",
+        source="[assumption]",
+    )
+    fixed_cost_share: float = _num(
+        0.7,
+        0.0,
+        1.0,
+        "share of operating cost that does not shrink with members",
+        label="Fixed cost share",
+        source="[assumption] salaries are most of RIR costs (ARIN 2025: 78%, domain.md §A1)",
+    )
+    reserve_target: float = _num(
+        12.0,
+        0.0,
+        120.0,
+        "reserves a registry aims to hold",
+        unit="months",
+        label="Reserve target",
+        source="[assumption]",
+    )
     fee_adjustment: float = _num(
-        0.1, 0.0, 1.0, "share of the way to cost-recovering fees a registry moves each month"
+        0.1,
+        0.0,
+        1.0,
+        "share of the way to cost-recovering fees a registry moves each month",
+        label="Fee adjustment",
+        source="[assumption]",
     )
-    max_fee_multiplier: float = _num(4.0, 1.0, 20.0, "cap on a registry's fees relative to its schedule")
+    max_fee_multiplier: float = _num(
+        4.0,
+        1.0,
+        20.0,
+        "cap on a registry's fees relative to its schedule",
+        label="Highest fee multiplier",
+        source="[assumption]",
+    )
+    min_fee_multiplier: float = _num(
+        0.5,
+        0.0,
+        1.0,
+        "floor on a registry's fees relative to its schedule",
+        label="Lowest fee multiplier",
+        source="[assumption]",
+    )
+    min_reserve_months: float = _num(
+        3.0,
+        0.0,
+        60.0,
+        "below these reserves a registry cuts effort in proportion",
+        unit="months",
+        label="Reserves that protect effort",
+        source="[assumption]",
+    )
+    insolvency_limit: int = _num(
+        24,
+        1,
+        240,
+        "months of insolvency after which a registry closes",
+        unit="months",
+        integer=True,
+        label="Insolvency limit",
+        source="[assumption]",
+    )
+    paralysis_degraded: float = _num(
+        0.5,
+        0.0,
+        1.0,
+        "share of effort that still works while governance is degraded",
+        label="Effort that works when degraded",
+        source="[assumption]",
+    )
+    paralysis_failed: float = _num(
+        0.0,
+        0.0,
+        1.0,
+        "share of effort that still works while governance has failed",
+        label="Effort that works when failed",
+        source="[assumption] AFRINIC had no quorate board for ~3 years (domain.md §C1)",
+    )
+    release_capacity: float = _num(
+        0.05,
+        0.0,
+        1.0,
+        "releases an operating registry can process a month",
+        unit="share of members a month",
+        label="Release capacity",
+        source="[assumption]",
+    )
+    release_degraded: float = _num(
+        0.5,
+        0.0,
+        1.0,
+        "share of the release capacity left while governance is degraded",
+        label="Releases when degraded",
+        source="[assumption]",
+    )
+    release_failed: float = _num(
+        0.1,
+        0.0,
+        1.0,
+        "share of the release capacity left while governance has failed",
+        label="Releases when failed",
+        source="[assumption] AFRINIC stalled allocations in 2025 (domain.md §A4)",
+    )
     # --- governance events ---------------------------------------------------------------
-    event_hazard: float = _num(0.0, 0.0, 0.1, "monthly chance of a random governance event per registry")
-    event_duration: float = _num(12.0, 1.0, 120.0, "mean duration of a random event", unit="months")
-    event_quality_drop: float = _num(0.3, 0.0, 1.0, "quality lost at the start of a random event")
-    event_neutrality_drop: float = _num(0.2, 0.0, 1.0, "neutrality lost at the start of a random event")
+    event_hazard: float = _num(
+        0.0,
+        0.0,
+        0.1,
+        "monthly chance of a random governance event per registry",
+        unit="per month",
+        label="Event hazard",
+        source="[assumption] off by default; scenarios schedule events",
+    )
+    event_duration: float = _num(
+        12.0,
+        1.0,
+        120.0,
+        "mean duration of a random event",
+        unit="months",
+        label="Event duration",
+        source="[assumption]",
+    )
+    event_quality_drop: float = _num(
+        0.3,
+        0.0,
+        1.0,
+        "quality lost at the start of a random event",
+        unit="index points",
+        label="Quality drop",
+        source="[assumption]",
+    )
+    event_neutrality_drop: float = _num(
+        0.2,
+        0.0,
+        1.0,
+        "neutrality lost at the start of a random event",
+        unit="index points",
+        label="Neutrality drop",
+        source="[assumption]",
+    )
     surge_factor: float = _num(
-        3.0, 1.0, 100.0, "moves above this multiple of the last year's mean are a surge"
+        3.0,
+        1.0,
+        100.0,
+        "moves above this multiple of the last year's mean are logged as a surge",
+        label="Surge factor",
+        source="[assumption] a reporting threshold, no effect on behaviour",
+    )
+    surge_min_share: float = _num(
+        0.002,
+        0.0,
+        1.0,
+        "a surge also needs moves by at least this share of holders",
+        label="Smallest surge",
+        source="[assumption] a reporting threshold, no effect on behaviour",
     )
     events: tuple[GovernanceEvent, ...] = field(
-        default=(), metadata={"doc": "scheduled governance events (list of tables)"}
+        default=(), metadata={"doc": "scheduled governance events (list of tables)", "label": "Events"}
     )
     registry_overrides: Mapping[str, Mapping[str, float]] = field(
         default_factory=dict,
-        metadata={"doc": "per-registry settings, e.g. {AFRINIC = {reserves_months = 3}}"},
+        metadata={
+            "doc": "per-registry settings, e.g. {AFRINIC = {reserves_months = 3}}",
+            "label": "Registry overrides",
+        },
     )
 
     def __post_init__(self) -> None:

@@ -2,8 +2,12 @@
 
 Holdings are heavy-tailed (domain.md §A3: Gini 0.93-0.95, top 1% hold 68-81%, median /22):
 a log-normal body with its median at a /22 and a Pareto tail above a /20, drawn at
-stratified quantiles so that small populations keep the shape. The tail is then rescaled
-so that each registry's holders hold its real IPv4 total (times `scale`).
+stratified quantiles (not at random), so that small populations keep the shape and no
+registry hangs on one lucky draw. The tail is then rescaled so that each registry's holders
+hold its real IPv4 total (times `scale`), and no holder may hold more than
+`max_holder_share` of its registry (real top-1 shares are 7-12%): what lies above the cap
+is spread over the next largest holders (water-filling), so the top of a small registry is
+represented by several holders and keeps the top's total.
 """
 
 from __future__ import annotations
@@ -15,20 +19,12 @@ import numpy as np
 from scipy.special import ndtri
 
 from agents.state import NO_MOVE, HolderState
-from model.calibration import MEDIAN_HOLDING, Calibration, RegistrySpec
+from model.calibration import ADDRESSES_PER_BLOCK, MEDIAN_HOLDING, Calibration, RegistrySpec
 from model.params import Params
 
-__all__ = ["Population", "build_population", "holder_state", "peering_edges"]
+__all__ = ["Population", "build_population", "cap_holdings", "holder_state", "peering_edges"]
 
 MEDIAN_BLOCKS = float(MEDIAN_HOLDING)
-BODY_SIGMA = 1.2  # ln-space s.d. of the body (domain.md §F: 1.2-1.8)
-TAIL_SHARE = 0.2  # share of holders in the Pareto tail [assumption; gives Gini 0.91-0.96]
-TAIL_MIN_BLOCKS = 16.0  # the tail starts at a /20 (domain.md §F)
-TAIL_ALPHA = 1.0  # Pareto index of the tail (domain.md §F: 0.6-1.1)
-# body median placed so that the whole population's median is MEDIAN_BLOCKS
-BODY_MEDIAN_BLOCKS = MEDIAN_BLOCKS * float(np.exp(-BODY_SIGMA * ndtri(0.5 / (1.0 - TAIL_SHARE))))
-MEAN_DEGREE = 8  # ~340k peering edges for ~85k holders (design/model.md)
-REGIONAL_PEERING = 0.7  # share of peering links within a region [assumption]
 
 
 @dataclass
@@ -42,7 +38,6 @@ class Population:
     legacy: np.ndarray  # bool: holds legacy space
     w_quality: np.ndarray
     w_neutrality: np.ndarray
-    w_fee: np.ndarray
     loyalty: np.ndarray  # [0, 1]
     taste: np.ndarray  # (holders, registries): fixed idiosyncratic taste
 
@@ -55,7 +50,7 @@ def build_population(
     home = np.repeat(np.arange(len(registries)), counts)
     ipv4 = np.concatenate(
         [
-            _holdings(n, spec.ipv4_blocks * params.scale, rng)
+            _holdings(n, spec.ipv4_blocks * params.scale, params, rng)
             for n, spec in zip(counts, registries, strict=True)
         ]
     )
@@ -79,28 +74,50 @@ def build_population(
         legacy=legacy,
         w_quality=weights(params.weight_quality),
         w_neutrality=weights(params.weight_neutrality),
-        w_fee=weights(params.weight_fee),
-        loyalty=rng.beta(2.0, 2.0, n),
+        loyalty=rng.beta(params.loyalty_a, params.loyalty_b, n),
         taste=rng.normal(0.0, params.taste_sd, (n, len(registries))),
     )
 
 
-def _holdings(n: int, total_blocks: float, rng: np.random.Generator) -> np.ndarray:
-    """N heavy-tailed holdings (in /24 blocks) summing to about `total_blocks`."""
+def _holdings(n: int, total_blocks: float, p: Params, rng: np.random.Generator) -> np.ndarray:
+    """N heavy-tailed holdings (in /24 blocks) summing to about `total_blocks`, none above the cap."""
     u = (np.arange(n) + 0.5) / n  # quantile midpoints: the top holding has no runaway variance
-    body = u < 1.0 - TAIL_SHARE
+    body = u < 1.0 - p.tail_share
     blocks = np.empty(n)
-    v = np.clip(u[body] / (1.0 - TAIL_SHARE), 1e-12, 1 - 1e-12)
-    blocks[body] = BODY_MEDIAN_BLOCKS * np.exp(BODY_SIGMA * ndtri(v))
-    w = (u[~body] - (1.0 - TAIL_SHARE)) / TAIL_SHARE
-    blocks[~body] = TAIL_MIN_BLOCKS * (1.0 - w) ** (-1.0 / TAIL_ALPHA)
+    # body median placed so that the whole population's median is a /22
+    body_median = MEDIAN_BLOCKS * float(np.exp(-p.body_sigma * ndtri(min(0.5 / (1.0 - p.tail_share), 1 - 1e-9))))
+    v = np.clip(u[body] / (1.0 - p.tail_share), 1e-12, 1 - 1e-12)
+    blocks[body] = body_median * np.exp(p.body_sigma * ndtri(v))
+    w = (u[~body] - (1.0 - p.tail_share)) / p.tail_share
+    blocks[~body] = p.tail_min_blocks * (1.0 - w) ** (-1.0 / p.tail_alpha)
     blocks = np.maximum(1.0, np.rint(blocks))
     tail_total = blocks[~body].sum()
     if tail_total > 0:
         # the tail carries the registry's total: the body keeps its /22 median
         factor = max(1.0, (total_blocks - blocks[body].sum()) / tail_total)
-        blocks[~body] = np.maximum(1.0, np.rint(blocks[~body] * factor))
-    return rng.permutation(blocks.astype(np.int64))
+        blocks[~body] = blocks[~body] * factor
+    blocks = cap_holdings(blocks, max(p.max_holder_share, 1.0 / n) * blocks.sum())
+    return rng.permutation(np.maximum(1, np.rint(blocks)).astype(np.int64))
+
+
+def cap_holdings(blocks: np.ndarray, cap: float) -> np.ndarray:
+    """Holdings with none above `cap`, the excess spread over the others in proportion (same total).
+
+    Water-filling: cut every holding above the cap, give the excess to the holdings below
+    it in proportion to their size, and repeat until nothing is above the cap.
+    """
+    blocks = blocks.astype(float).copy()
+    for _ in range(blocks.size):
+        over = blocks > cap * (1.0 + 1e-12)
+        if not over.any():
+            break
+        excess = float((blocks[over] - cap).sum())
+        blocks[over] = cap
+        under = blocks < cap
+        if not under.any():
+            break
+        blocks[under] += excess * blocks[under] / blocks[under].sum()
+    return blocks
 
 
 def _asns(ipv4: np.ndarray, total: float, rng: np.random.Generator) -> np.ndarray:
@@ -109,7 +126,7 @@ def _asns(ipv4: np.ndarray, total: float, rng: np.random.Generator) -> np.ndarra
     return rng.poisson(propensity * (total / propensity.sum())).astype(np.int64)
 
 
-def peering_edges(home: np.ndarray, ipv4: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def peering_edges(home: np.ndarray, ipv4: np.ndarray, p: Params, rng: np.random.Generator) -> np.ndarray:
     """A scale-free peering graph as an (edges, 2) array of holder ids, no loops or repeats.
 
     Chung-Lu style: each endpoint is drawn with probability proportional to
@@ -119,8 +136,8 @@ def peering_edges(home: np.ndarray, ipv4: np.ndarray, rng: np.random.Generator) 
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
     weight = np.sqrt(ipv4.astype(float))
-    n_edges = MEAN_DEGREE * n // 2
-    n_regional = int(REGIONAL_PEERING * n_edges)
+    n_edges = int(p.mean_degree * n) // 2
+    n_regional = int(p.regional_peering * n_edges)
     first = rng.choice(n, n_edges, p=weight / weight.sum())
     second = np.empty(n_edges, dtype=np.int64)
     second[n_regional:] = rng.choice(n, n_edges - n_regional, p=weight / weight.sum())
@@ -151,7 +168,8 @@ def holder_state(
         [spec.yearly_fee(population.ipv4, population.asn) for spec in calibration.registries],
         axis=1,
     )
-    value = population.ipv4.astype(float) * calibration.block_value
+    if params.fee_schedules == "common":
+        fee_usd = np.repeat(fee_usd.mean(axis=1, keepdims=True), n_registries, axis=1)
     friction = float(params.regime_setting("friction"))
     quality = np.full(n_registries, params.initial_quality)
     neutrality = np.full(n_registries, params.initial_neutrality)
@@ -172,17 +190,19 @@ def holder_state(
         imported=np.zeros(n, dtype=bool),
         w_quality=population.w_quality,
         w_neutrality=population.w_neutrality,
-        w_fee=population.w_fee,
         loyalty=population.loyalty,
-        fixed_appeal=population.taste - friction * (np.arange(n_registries) != population.home[:, None]),
+        value=params.quality_value * ADDRESSES_PER_BLOCK * population.ipv4.astype(float),
+        size_factor=(population.ipv4 / MEDIAN_BLOCKS) ** params.size_exponent,
+        appeal=population.taste - friction * (np.arange(n_registries) != population.home[:, None]),
         belief_quality=np.tile(quality, (n, 1)),
         belief_neutrality=np.tile(neutrality, (n, 1)),
+        # a holder starts as sure of each registry as one month of its own experience makes it
+        belief_var=np.full((n, n_registries), params.observation_noise**2),
         fee_usd=fee_usd,
-        weighted_fee=population.w_fee[:, None] * (fee_usd / value[:, None]),
-        size_cost=(population.ipv4 / MEDIAN_BLOCKS) ** (params.size_exponent - 1.0),
         pending_destination=np.full(n, NO_MOVE, dtype=np.int64),
         pending_due=np.zeros(n, dtype=np.int64),
         moved_at=np.full(n, -(10**9), dtype=np.int64),
+        moves=np.zeros(n, dtype=np.int64),
         peer_start=peer_start.astype(np.int64),
         peers=both_ways[:, 1].astype(np.int64),
     )

@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 RESOURCES = ("ipv4", "asn", "ipv6")
-TERMS = ("porting_delay", "approval_odds", "obstruction", "friction", "hold_period")
+TERMS = ("porting_delay", "approval_odds", "obstruction", "friction", "hold_period", "release_fallback")
 _RULE_KEYS = {"open", "inbound", "outbound_eligible"}
 
 

@@ -6,12 +6,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.state import NO_MOVE
+from agents.state import NO_MOVE, HolderState, Month, RegistryStatus
+from agents.utility import yearly_utility
+from model.calibration import ADDRESSES_PER_BLOCK
 
 if TYPE_CHECKING:
     from model.model import PortabilityModel
 
-__all__ = ["MODEL_REPORTERS", "REGISTRY_REPORTERS"]
+__all__ = ["MODEL_REPORTERS", "REGISTRY_REPORTERS", "move_reasons"]
 
 
 def _ipv4_weights(model: PortabilityModel) -> np.ndarray:
@@ -43,24 +45,49 @@ def hhi_ipv4(model: PortabilityModel) -> float:
 
 def ipv4_at_risk(model: PortabilityModel) -> float:
     """Share of IPv4 held at registries that are degraded or failed."""
-    at_risk = sum(r.ipv4 for r in model.registries if r.status != "operating")
+    at_risk = sum(r.ipv4 for r in model.registries if r.status != RegistryStatus.OPERATING)
     return float(at_risk / model.total_ipv4)
 
 
 def welfare(model: PortabilityModel) -> float:
-    """Mean holder utility at its registry, from true quality and neutrality, less waiting costs."""
+    """Holders' utility at their registries by the truth, USD per address a year (`yearly_utility`).
+
+    Summed over holders (true quality and neutrality, fees paid, taste and friction, less the
+    service lost while a move is pending) and divided by all addresses held, so that a
+    number means the same at every scale.
+    """
     s, p = model.holders, model.p
     quality = np.array([r.quality for r in model.registries])[s.registry]
     neutrality = np.array([r.neutrality for r in model.registries])[s.registry]
     multiplier = np.array([r.fee_multiplier for r in model.registries])[s.registry]
-    utility = (
-        s.w_quality * quality
-        + s.w_neutrality * neutrality
-        - s.paid_weighted_fee * multiplier
-        + s.appeal_here
-        - s.w_quality * p.waiting_service_gap * (s.pending_destination != NO_MOVE)
+    waiting = p.waiting_service_gap * (s.pending_destination != NO_MOVE)
+    utility = yearly_utility(
+        s.value, s.w_quality, quality - waiting, s.w_neutrality, neutrality, s.appeal_here, s.paid_usd * multiplier
     )
-    return float(utility.mean())
+    return float(utility.sum() / (model.total_ipv4 * ADDRESSES_PER_BLOCK))
+
+
+def move_reasons(
+    s: HolderState, m: Month, destination: np.ndarray, movers: np.ndarray
+) -> dict[str, int]:
+    """Why the holders requesting a move this month do so: the largest part of their yearly gain.
+
+    The believed yearly gain of the move splits into quality and neutrality (beliefs), taste
+    and friction (fixed appeal) and fees; each request is counted under its largest part.
+    """
+    h = np.flatnonzero(movers)
+    if h.size == 0:
+        return {"quality": 0, "taste": 0, "fees": 0}
+    here, there = s.registry[h], destination[h]
+    beliefs = s.value[h] * (
+        s.w_quality[h] * (s.belief_quality[h, there] - s.belief_quality[h, here])
+        + s.w_neutrality[h] * (s.belief_neutrality[h, there] - s.belief_neutrality[h, here])
+    )
+    taste = s.value[h] * (s.appeal[h, there] - s.appeal[h, here])
+    fees = s.fee_usd[h, here] * m.fee_multiplier[here] - s.fee_usd[h, there] * m.fee_multiplier[there]
+    largest = np.argmax(np.stack([beliefs, taste, fees]), axis=0)
+    counts = np.bincount(largest, minlength=3)
+    return {"quality": int(counts[0]), "taste": int(counts[1]), "fees": int(counts[2])}
 
 
 def accountability(model: PortabilityModel) -> float:
@@ -75,30 +102,44 @@ MODEL_REPORTERS = {
     "hhi_ipv4": hhi_ipv4,
     "moves": lambda m: m.tally["moves"],
     "moved_ipv4": lambda m: m.tally["moved_ipv4"],
+    "requests": lambda m: m.tally["requests"],
     "pending_moves": lambda m: int(np.count_nonzero(m.holders.pending_destination != NO_MOVE)),
+    "release_queue": lambda m: m.tally["queued"],
+    "requests_quality": lambda m: m.reasons["quality"],
+    "requests_taste": lambda m: m.reasons["taste"],
+    "requests_fees": lambda m: m.reasons["fees"],
     "ipv4_at_risk": ipv4_at_risk,
     "voice_rate": lambda m: m.tally["voices"] / m.holders.size,
     "welfare": welfare,
     "accountability": accountability,
 }
 
-#: registry_frame columns: the registry's name, then its attributes of the same names
-REGISTRY_REPORTERS = {"registry": "name"} | {
-    name: name
-    for name in (
-        "quality",
-        "neutrality",
-        "fee",
-        "reserves",
-        "members",
-        "ipv4",
-        "ipv4_share",
-        "asn_share",
-        "inflow",
-        "outflow",
-        "exit_threat",
-        "voice",
-        "effort",
-        "status",
-    )
-}
+#: registry_frame columns: the registry's name, then its attributes (or a function of it)
+REGISTRY_REPORTERS = (
+    {"registry": "name"}
+    | {
+        name: name
+        for name in (
+            "quality",
+            "neutrality",
+            "fee",
+            "reserves",
+            "members",
+            "ipv4",
+            "ipv4_share",
+            "asn_share",
+            "inflow",
+            "outflow",
+            "queue",
+            "exit_threat",
+            "voice",
+            "effort",
+        )
+    }
+    | {
+        "effort_threat": lambda r: r.effort_from("threat"),
+        "effort_exit": lambda r: r.effort_from("exit"),
+        "effort_voice": lambda r: r.effort_from("voice"),
+        "status": lambda r: r.status.value,
+    }
+)
