@@ -17,6 +17,7 @@ from SALib.analyze import sobol as sobol_analyze
 from scipy import stats
 
 from runs.design import problem
+from runs.errors import SweepError
 from runs.seeds import sampler_seed
 from runs.spec import ExperimentSpec
 from runs.store import Results, SweepStore
@@ -158,6 +159,13 @@ def analyze(folder: str | Path) -> dict[str, pd.DataFrame]:
     """Every table for a sweep folder, written to `folder/analysis/` as CSV."""
     store = SweepStore(folder)
     results = store.load()
+    if not (results.runs.status == "done").any():
+        counts = store.status()
+        raise SweepError(
+            f"{folder} has no finished runs to analyse "
+            f"({counts['queued']} queued, {counts['failed']} failed); "
+            f"run `python -m runs resume {folder}` first"
+        )
     spec = ExperimentSpec.from_text(store.spec_text())
     factors = [f.name for f in spec.varying]
     tables = {

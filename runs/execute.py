@@ -4,6 +4,11 @@
 same data); it never raises: a failing run comes back as a record with its traceback. The
 driver (`run_tasks`) keeps a bounded number of runs in flight, hands each finished one to a
 callback at once (the store writes it), and survives a worker that dies.
+
+A worker process is started once and runs many tasks. It ignores SIGINT (the driver alone
+decides what a Ctrl-C does) and exits when its parent dies, however the parent dies, so a
+killed driver leaves no orphans. A run over its time limit (`RunTask.timeout`) is stopped
+and recorded as failed.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ import importlib
 import json
 import multiprocessing
 import os
+import signal
+import socket
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -24,11 +32,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model import ConfigError, load_scenario
+from runs.errors import SweepError
+from runs.options import EXECUTORS
 
-__all__ = ["EXECUTORS", "RunResult", "RunTask", "execute_run", "open_executor", "run_tasks"]
-
-EXECUTORS = ("serial", "processes", "dask")
+__all__ = ["EXECUTORS", "RunResult", "RunTask", "RunTimeout", "execute_run", "open_executor", "run_tasks"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,11 @@ class RunTask:
     observe_every: int = 1
     outputs: tuple[str, ...] = ("timeseries", "registries")
     model: str = "model:PortabilityModel"
+    timeout: float | None = None  # seconds; None: no limit
+
+
+class RunTimeout(Exception):  # noqa: N818 (reads as the record: "RunTimeout: ...")
+    """A run went over its time limit."""
 
 
 @dataclass
@@ -71,12 +83,15 @@ def _factory(entry: str) -> Callable[..., Any]:
 
 def execute_run(task: RunTask) -> RunResult:
     """Build and run one model; return its tables (observed every k months, and the last)."""
+    from model import load_scenario
+
     started = time.perf_counter()
     try:
-        params = load_scenario(task.scenario).with_overrides(**task.parameters)
-        model = _factory(task.model)(params, seed=task.seed)
-        for _ in range(task.steps):
-            model.step()
+        with _time_limit(task.timeout):
+            params = load_scenario(task.scenario).with_overrides(**task.parameters)
+            model = _factory(task.model)(params, seed=task.seed)
+            for _ in range(task.steps):
+                model.step()
         frame = model.model_frame()
         keep = (frame.step % task.observe_every == 0) | (frame.step == frame.step.max())
         frame = frame[keep]
@@ -97,6 +112,29 @@ def execute_run(task: RunTask) -> RunResult:
             error=f"{type(exc).__name__}: {exc}",
             traceback=traceback.format_exc(),
         )
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise `RunTimeout` in the block after `seconds` (SIGALRM: main thread only, else no limit).
+
+    Process-pool workers and the serial executor run tasks in their main thread; Dask runs
+    them in threads, where the limit cannot interrupt a run (use Dask's own timeouts there).
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise RunTimeout(f"the run took longer than its time limit of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _long(run_id: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -128,13 +166,54 @@ class SerialExecutor(cf.Executor):
     """Runs each task in the calling process when submitted (the reference executor)."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
-        """Run now; return a finished future."""
+        """Run now; return a finished future (an interrupt propagates at once)."""
         future: cf.Future = cf.Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
+        except Exception as exc:
             future.set_exception(exc)
         return future
+
+
+def _worker_init() -> None:
+    """In each pool worker: leave SIGINT to the driver; exit when the driver dies; import once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    try:  # Linux: the kernel kills this worker when its parent dies
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:  # elsewhere (and as a second guard): poll the parent
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    import model  # noqa: F401  (import the model once per worker, not once per run)
+
+
+def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """End a pool's workers now, runs in flight included (shutdown alone waits for them)."""
+    for process in list(getattr(pool, "_processes", {}).values()):  # no public API for this
+        if process.is_alive():
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def check_scheduler(address: str, timeout: float = 5.0) -> None:
+    """Refuse a Dask scheduler address that is malformed or that nothing answers at, at once."""
+    host, sep, port = address.removeprefix("tcp://").rpartition(":")
+    if not address.startswith("tcp://") or not sep or not port.isdigit():
+        raise SweepError(f"--scheduler must be tcp://HOST:PORT; got {address!r}")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise SweepError(
+            f"--scheduler {address}: no Dask scheduler answers there ({exc.strerror or exc})"
+        ) from None
 
 
 @contextmanager
@@ -148,27 +227,31 @@ def open_executor(
     cluster at `scheduler` (tcp://host:port) or on a LocalCluster on 127.0.0.1.
     """
     if kind not in EXECUTORS:
-        raise ConfigError(f"executor must be one of {EXECUTORS}; got {kind!r}")
+        raise SweepError(f"--executor must be one of {', '.join(EXECUTORS)}; got {kind!r}")
     if workers is not None and workers < 1:
-        raise ConfigError(f"workers must be >= 1; got {workers}")
+        raise SweepError(f"--workers must be an integer >= 1; got {workers}")
     workers = workers or os.cpu_count() or 1
     if kind == "serial":
         yield SerialExecutor()
     elif kind == "processes":
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        pool = cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
+        )
         try:
             yield pool
+        except BaseException:
+            _kill_workers(pool)  # interrupted or failed: do not wait for the runs in flight
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     else:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise ConfigError(
-                'the dask executor needs Dask: pip install "rir-portability[cluster]"'
-            ) from None
+            raise SweepError('the dask executor needs Dask: pip install "rir-portability[cluster]"') from None
         if scheduler:
-            client = Client(scheduler)
+            check_scheduler(scheduler)
+            client = Client(scheduler, timeout="10s")
             cluster = None
         else:
             cluster = LocalCluster(
@@ -229,11 +312,13 @@ def run_tasks(
         for future in done:
             task = running.pop(future)
             try:
-                on_result(future.result())
+                result = future.result()
             except BrokenProcessPool:
                 crashed.append(task)
-            except Exception as exc:
-                on_result(worker_died(task, exc))
+                continue
+            except Exception as exc:  # the executor lost the run (the run's own errors are results)
+                result = worker_died(task, exc)
+            on_result(result)  # a storage error here stops the sweep: it is not the run's failure
         if not crashed:
             continue
         crashed += running.values()  # the broken pool takes every run in flight with it

@@ -10,6 +10,7 @@
     observe_every = 1              # keep every k-th month (and the last)
     outputs = ["timeseries", "registries"]
     model = "model:PortabilityModel"   # entry point: module:callable(params, seed=...)
+    timeout = 600                  # optional: seconds a run may take before it is recorded as failed
 
     [parameters]                   # a list = levels; a scalar or {value = ...} = fixed;
     regime = ["none", "mandatory"] # {low = , high = } = a range for lhs / sobol / morris
@@ -51,6 +52,7 @@ _EXPERIMENT_KEYS = {
     "outputs": list,
     "model": str,
     "description": str,
+    "timeout": (int, float),
 }
 _REQUIRED = ("name", "steps", "replications", "seed")
 _DESIGN_KEYS = {"kind": str, "samples": int, "levels": int}
@@ -87,6 +89,7 @@ class ExperimentSpec:
     outputs: tuple[str, ...] = OUTPUTS
     model: str = "model:PortabilityModel"
     description: str = ""
+    timeout: float | None = None  # how a run is executed, not what it computes: not in the hash
     text: str = field(default="", compare=False)  # the file as written, for the record
 
     @property
@@ -134,17 +137,31 @@ class ExperimentSpec:
         return hashlib.sha256(text.encode()).hexdigest()
 
     def with_overrides(
-        self, *, scale: float | None = None, replications: int | None = None, samples: int | None = None
+        self,
+        *,
+        scale: float | None = None,
+        replications: int | None = None,
+        samples: int | None = None,
+        steps: int | None = None,
+        timeout: float | None = None,
     ) -> ExperimentSpec:
-        """A copy at another scale (a fixed parameter), number of replicates or of samples."""
+        """A copy at another scale (a fixed parameter), number of replicates, samples, steps or timeout."""
         spec = self
+        if steps is not None:
+            if steps < 1:
+                raise ConfigError(f"--steps must be an integer >= 1; got {steps}")
+            spec = replace(spec, steps=steps)
+        if timeout is not None:
+            if not timeout > 0:
+                raise ConfigError(f"--timeout must be a number of seconds > 0; got {timeout}")
+            spec = replace(spec, timeout=float(timeout))
         if samples is not None and spec.design != "factorial":
             if samples < 1:
-                raise ConfigError(f"samples must be an integer >= 1; got {samples}")
+                raise ConfigError(f"--samples must be an integer >= 1; got {samples}")
             spec = replace(spec, samples=samples)
         if replications is not None:
             if replications < 1:
-                raise ConfigError(f"replications must be an integer >= 1; got {replications}")
+                raise ConfigError(f"--replications must be an integer >= 1; got {replications}")
             spec = replace(spec, replications=replications)
         if scale is not None:
             _check_value("--scale", "scale", scale)
@@ -177,20 +194,28 @@ def _unknown(where: str, key: str, allowed: Any) -> ConfigError:
     return ConfigError(f"unknown key {where}{key!r}{hint}")
 
 
+def _unknown_table(key: str) -> ConfigError:
+    close = difflib.get_close_matches(key, sorted(_SECTIONS), n=1)
+    hint = f"; did you mean [{close[0]}]?" if close else ""
+    allowed = ", ".join(f"[{name}]" for name in sorted(_SECTIONS))
+    return ConfigError(f"unknown table [{key}]{hint} (allowed: {allowed})")
+
+
 def _typed(section: str, data: dict[str, Any], types: dict[str, type]) -> None:
     for key, value in data.items():
         if key not in types:
             raise _unknown(f"{section}.", key, types)
         expected = types[key]
-        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+        ok = isinstance(value, expected) and not isinstance(value, bool)
         if not ok:
-            raise ConfigError(f"{section}.{key} must be {expected.__name__}; got {value!r}")
+            name = "number" if isinstance(expected, tuple) else expected.__name__
+            raise ConfigError(f"{section}.{key} must be {name}; got {value!r}")
 
 
 def _validate(data: dict[str, Any], text: str) -> ExperimentSpec:
     for key in data:
         if key not in _SECTIONS:
-            raise _unknown("[", key, _SECTIONS) from None
+            raise _unknown_table(key) from None
     experiment = data.get("experiment")
     if not isinstance(experiment, dict):
         raise ConfigError("the file needs an [experiment] table")
@@ -198,7 +223,7 @@ def _validate(data: dict[str, Any], text: str) -> ExperimentSpec:
     for key in _REQUIRED:
         if key not in experiment:
             raise ConfigError(f"experiment.{key} is required")
-    for key, low in (("steps", 0), ("replications", 1), ("seed", 0), ("observe_every", 1)):
+    for key, low in (("steps", 1), ("replications", 1), ("seed", 0), ("observe_every", 1)):
         if key in experiment and experiment[key] < low:
             raise ConfigError(f"experiment.{key} must be an integer >= {low}; got {experiment[key]}")
     scenario = experiment.get("scenario", "status_quo")
@@ -213,6 +238,9 @@ def _validate(data: dict[str, Any], text: str) -> ExperimentSpec:
     for name in outputs:
         if name not in OUTPUTS:
             raise ConfigError(f"experiment.outputs: {name!r} is not one of {OUTPUTS}")
+    timeout = experiment.get("timeout")
+    if timeout is not None and not timeout > 0:
+        raise ConfigError(f"experiment.timeout must be a number of seconds > 0; got {timeout}")
     model = experiment.get("model", "model:PortabilityModel")
     if ":" not in model:
         raise ConfigError(f"experiment.model must be 'module:callable'; got {model!r}")
@@ -256,6 +284,7 @@ def _validate(data: dict[str, Any], text: str) -> ExperimentSpec:
         outputs=outputs,
         model=model,
         description=experiment.get("description", ""),
+        timeout=float(timeout) if timeout is not None else None,
         text=text,
     )
     base = load_scenario(scenario)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -70,8 +71,12 @@ def test_set_overrides_any_parameter(capsys):
         (["run", "status_quo", "--scale", "7"], "error: scale must be a number in [0.0005, 2.0]; got 7.0"),
         (["run", "status_quo", "--set", "nokey"], "error: --set takes KEY=VALUE; got 'nokey'"),
         (["run", "status_quo", "--out", "x.json"], "error: --out must end in .csv or .parquet"),
-        (["run", "status_quo", "--steps", "-1"], "--steps: must be a non-negative integer; got '-1'"),
-        (["run", "status_quo", "--seed", "abc"], "--seed: must be a non-negative integer; got 'abc'"),
+        (["run", "status_quo", "--steps", "-1"], "--steps: must be an integer >= 1; got '-1'"),
+        (["run", "status_quo", "--steps", "0"], "--steps: must be an integer >= 1; got '0'"),
+        (["run", "status_quo", "--seed", "abc"], "--seed: must be an integer >= 0; got 'abc'"),
+        (["run", "status_quo", "--set", "seed=3"], "the seed is not a parameter; use --seed 3"),
+        (["run", "status_quo", "--set", "events=maybe"], "error: --set events: must be a TOML list"),
+        (["run", "status_quo", "--out", "/proc/x.csv"], "error: --out /proc/x.csv: cannot write in /proc"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
     ],
 )
@@ -84,10 +89,28 @@ def test_bad_input_exits_2_with_one_clear_line(argv, message, capsys):
     assert "Traceback" not in err
 
 
+def test_an_output_path_under_a_file_is_refused_before_the_run(tmp_path, capsys):
+    (tmp_path / "FILE").write_text("x")
+    started = time.perf_counter()
+    assert main(["run", "status_quo", "--steps", "50", "--out", str(tmp_path / "FILE" / "x.csv")]) == 2
+    assert time.perf_counter() - started < 5  # refused before building the model
+    err = capsys.readouterr().err
+    assert err == f"error: --out {tmp_path / 'FILE' / 'x.csv'}: {tmp_path / 'FILE'} is a file, not a folder\n"
+    (tmp_path / "d.csv").mkdir()
+    assert main(["run", "status_quo", "--out", str(tmp_path / "d.csv")]) == 2
+    assert "is a folder; give a file name ending in .csv or .parquet" in capsys.readouterr().err
+
+
+def test_one_month_is_singular(capsys):
+    assert main(["run", "status_quo", "--steps", "1", "--scale", "0.002"]) == 0
+    assert ", 1 month, regime" in capsys.readouterr().out
+
+
 def test_scenarios_lists_every_scenario(capsys):
     assert main(["scenarios"]) == 0
     out = capsys.readouterr().out
     assert "registry_failure_portable\n" in out and "small_registry_drain\n" in out
+    assert "regimes (--regime): " in out and "mandatory" in out
 
 
 def test_the_real_command_line_exits_2_without_a_traceback():

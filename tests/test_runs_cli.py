@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -61,6 +62,11 @@ def test_sweep_status_analyze_report_resume(tmp_path, capsys):
         (["sweep", "x.toml"], "the following arguments are required: --out"),
         (["sweep", "x.toml", "--out", "o", "--executor", "mpi"], "invalid choice: 'mpi'"),
         (["sweep", "x.toml", "--out", "o", "--workers", "0"], "--workers: must be an integer >= 1; got '0'"),
+        (["sweep", "x.toml", "--out", "o", "--workers", "-2"], "--workers: must be an integer >= 1; got '-2"),
+        (["sweep", "x.toml", "--out", "o", "--steps", "0"], "--steps: must be an integer >= 1; got '0'"),
+        (["sweep", "x.toml", "--out", "README.md"], "error: --out README.md is a file; give a new or empty"),
+        (["sweep", "x.toml", "--out", "runs"], "error: --out runs is not empty and holds no sweep; give"),
+        (["paper", "--samples", "0"], "--samples: must be an integer >= 1; got '0'"),
         (["paper", "--scale", "9"], "--scale: scale must be a number in [0.0005, 2.0]; got 9.0"),
     ],
 )
@@ -72,6 +78,68 @@ def test_bad_batch_input_exits_2(argv, message, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_an_unreachable_dask_scheduler_is_refused_at_once_and_nothing_is_planned(tmp_path, capsys):
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY)
+    out = tmp_path / "o"
+    started = time.monotonic()
+    argv = ["sweep", str(spec), "--out", str(out), "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"]
+    assert main(argv) == 2
+    assert time.monotonic() - started < 10
+    err = capsys.readouterr().err
+    expected = "error: --scheduler tcp://127.0.0.1:1: no Dask scheduler answers there (Connection refused)"
+    assert err == f"{expected}\n"
+    assert not out.exists()
+
+
+def test_sweep_overrides_scale_replications_and_steps(tmp_path, capsys):
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY)
+    out = tmp_path / "o"
+    argv = ["sweep", str(spec), "--out", str(out), "--executor", "serial"]
+    assert main([*argv, "--scale", "0.002", "--replications", "1", "--steps", "2"]) == 0
+    assert "0 queued, 4 done, 0 failed" in capsys.readouterr().out
+    written = (out / "spec.toml").read_text()
+    assert (
+        "steps = 2\n" in written
+        and "replications = 1\n" in written
+        and "[parameters.scale]\nvalue = 0.002\n" in written
+    )
+    assert set(load_results(out).timeseries.step) == {0, 1, 2}
+
+
+def test_analyze_refuses_a_sweep_with_no_finished_run(tmp_path, capsys):
+    from runs.spec import ExperimentSpec
+    from runs.store import SweepStore
+    from runs.sweep import plan, spec_toml
+
+    spec = ExperimentSpec.from_text(TINY)
+    design, runs_plan, _ = plan(spec)
+    SweepStore(tmp_path / "o").create(spec_toml(spec), design, runs_plan, {"executions": []})
+    assert main(["analyze", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {tmp_path / 'o'} has no finished runs to analyse (12 queued, 0 failed)")
+
+
+def test_help_and_status_start_without_the_model_or_pandas(tmp_path):
+    probe = (
+        "import sys, runs.cli\n"
+        "code = runs.cli.main(['status', sys.argv[1]])\n"
+        "heavy = sorted(m for m in ('model', 'pandas', 'matplotlib', 'mesa') if m in sys.modules)\n"
+        "print(code, heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == "2 []", done.stderr
+    helped = subprocess.run(
+        [sys.executable, "-m", "runs", "sweep", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=9
+    )
+    assert helped.returncode == 0
+    assert "(default: processes)" in helped.stdout and "example:\n  python -m runs sweep " in helped.stdout
+    assert "{serial,processes,dask}" in helped.stdout
 
 
 def test_progress_bar_reports_counts_and_eta(tmp_path):

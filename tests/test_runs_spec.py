@@ -40,7 +40,7 @@ def edit(old: str, new: str) -> str:
 
 BAD = [
     (edit("steps = 6", "step = 6"), r"unknown key experiment\.'step'; did you mean 'steps'\?"),
-    (edit("steps = 6", "steps = -1"), r"experiment\.steps must be an integer >= 0; got -1"),
+    (edit("steps = 6", "steps = 0"), r"experiment\.steps must be an integer >= 1; got 0"),
     (edit("steps = 6", 'steps = "six"'), r"experiment\.steps must be int; got 'six'"),
     (
         edit("replications = 2", "replications = 0"),
@@ -48,7 +48,10 @@ BAD = [
     ),
     (edit('name = "t"\n', ""), r"experiment\.name is required"),
     (edit('scenario = "status_quo"', 'scenario = "nope"'), r"experiment\.scenario: unknown scenario 'nope'"),
-    (edit("[design]", "[desing]"), r"unknown key \['desing'; did you mean 'design'\?"),
+    (
+        edit("[design]", "[desing]"),
+        r"unknown table \[desing\]; did you mean \[design\]\? \(allowed: \[design\], \[experiment\], ",
+    ),
     (
         edit('kind = "factorial"', 'kind = "grid"'),
         r"design\.kind must be one of \('factorial', 'lhs', 'sobol', 'morris'\)",

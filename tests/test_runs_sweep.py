@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model import ConfigError
+from runs.errors import SweepError
 from runs.spec import ExperimentSpec
 from runs.store import load_results
 from runs.sweep import resume, sweep
@@ -40,8 +40,9 @@ def spec(model: str = "") -> ExperimentSpec:
 
 def assert_same_data(a: Path, b: Path) -> None:
     x, y = load_results(a), load_results(b)
-    # wall-clock duration is the only column that is not the model's data
-    pd.testing.assert_frame_equal(x.runs.drop(columns="duration"), y.runs.drop(columns="duration"))
+    # wall-clock duration and the execution's id are the only columns that are not the model's data
+    how = ["duration", "execution"]
+    pd.testing.assert_frame_equal(x.runs.drop(columns=how), y.runs.drop(columns=how))
     pd.testing.assert_frame_equal(x.timeseries, y.timeseries)
     pd.testing.assert_frame_equal(x.registries, y.registries)
 
@@ -159,9 +160,9 @@ def test_a_worker_that_dies_does_not_hang_the_sweep(tmp_path):
 
 
 def test_a_folder_that_holds_a_sweep_is_refused(serial):
-    with pytest.raises(ConfigError, match=r"already holds a sweep; use `python -m runs resume"):
+    with pytest.raises(SweepError, match=r"already holds a sweep; use `python -m runs resume"):
         sweep(spec(), serial, executor="serial", progress=False)
-    with pytest.raises(ConfigError, match=r"holds no sweep to resume"):
+    with pytest.raises(SweepError, match=r"holds no sweep to resume"):
         resume(serial.parent / "nothing-here", executor="serial", progress=False)
 
 

@@ -1,0 +1,217 @@
+"""A sweep never loses work: signals, orphan workers, the folder lock, storage errors, timeouts.
+
+The signal tests drive a real process tree (`python -m runs sweep` with two workers) and are
+kept small: a handful of short runs slowed by `tests.faults.slow`.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from runs import store as store_module
+from runs.cli import main
+from runs.errors import StorageError, SweepError
+from runs.lock import FolderLock
+from runs.spec import ExperimentSpec
+from runs.store import load_results
+from runs.sweep import resume, sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXT = """
+[experiment]
+name = "safe"
+scenario = "status_quo"
+steps = {steps}
+replications = {replications}
+seed = 3
+{extra}
+
+[parameters]
+regime = ["none", "mandatory"]
+scale = 0.002
+"""
+
+
+def spec(steps: int = 3, replications: int = 2, extra: str = "") -> ExperimentSpec:
+    return ExperimentSpec.from_text(TEXT.format(steps=steps, replications=replications, extra=extra))
+
+
+def write_spec(tmp_path: Path, **kwargs) -> Path:
+    path = tmp_path / "exp.toml"
+    values = {"steps": 3, "replications": 2, "extra": "", **kwargs}
+    text = TEXT.format(**values)
+    path.write_text(text)
+    return path
+
+
+def children(pid: int) -> set[int]:
+    """The pids of a process's children (Linux /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found |= {int(p) for p in task.read_text().split()}
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead
+
+
+def wait_for(condition, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def start_sweep(tmp_path: Path, out: Path) -> subprocess.Popen:
+    spec_file = write_spec(tmp_path, steps=6, replications=6, extra='model = "tests.faults:slow"')
+    return subprocess.Popen(
+        [sys.executable, "-m", "runs", "sweep", str(spec_file), "--out", str(out), "--workers", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def workers_of(driver: subprocess.Popen) -> set[int]:
+    """The driver's pool workers, once both have started (the resource tracker too)."""
+    assert wait_for(lambda: len(children(driver.pid)) >= 2), "the workers never started"
+    return children(driver.pid)
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_stops_the_sweep_cleanly_and_resume_finishes_it(tmp_path, signum, code):
+    out = tmp_path / "out"
+    driver = start_sweep(tmp_path, out)
+    try:
+        workers = workers_of(driver)
+        assert wait_for(lambda: len(list((out / "runs").glob("*.parquet"))) >= 1)
+        # SIGINT as a terminal sends it (to the whole group: workers ignore it); SIGTERM to the driver
+        if signum == signal.SIGINT:
+            os.killpg(driver.pid, signum)
+        else:
+            driver.send_signal(signum)
+        _, err = driver.communicate(timeout=60)
+    finally:
+        if driver.poll() is None:
+            os.killpg(driver.pid, signal.SIGKILL)
+    assert driver.returncode == code
+    assert "Traceback" not in err
+    name = signal.Signals(signum).name
+    assert f"stopped by {name}: finished runs are kept; finish with `python -m runs resume {out}`" in err
+    assert wait_for(lambda: not any(alive(p) for p in workers), timeout=10), "orphan workers"
+    executions = json.loads((out / "metadata.json").read_text())["executions"]
+    assert executions[-1]["status"] == f"interrupted by {name}"
+    done = len(list((out / "runs").glob("*.parquet")))
+    assert 1 <= executions[-1]["done"] == done < 12
+    assert not list(out.rglob("*.tmp"))
+    assert resume(out, executor="serial", progress=False) == {"queued": 0, "done": 12, "failed": 0}
+
+
+def test_workers_exit_when_the_driver_is_killed_and_the_next_driver_takes_over(tmp_path):
+    out = tmp_path / "out"
+    driver = start_sweep(tmp_path, out)
+    try:
+        workers = workers_of(driver)
+        assert wait_for(lambda: len(list((out / "runs").glob("*.parquet"))) >= 1)
+        driver.kill()  # SIGKILL to the driver alone: nothing runs in it any more
+        driver.wait(timeout=30)
+        assert wait_for(lambda: not any(alive(p) for p in workers), timeout=10), "orphan workers"
+    finally:
+        if driver.poll() is None:
+            os.killpg(driver.pid, signal.SIGKILL)
+    assert (out / ".lock").read_text().startswith(f"pid {driver.pid} on ")  # left behind
+    recorded = len(list((out / "runs").glob("*.parquet")))
+    resume(out, executor="serial", progress=False)  # the stale lock is taken over
+    killed, finished = json.loads((out / "metadata.json").read_text())["executions"]
+    assert killed["status"] == "killed" and killed["recorded"] == recorded
+    assert finished["status"] == "finished" and finished["done"] == 12 - recorded
+    assert (out / ".lock").read_text() == ""
+
+
+def test_a_second_driver_on_the_same_folder_is_refused(tmp_path, capsys):
+    out = tmp_path / "out"
+    sweep(spec(), out, executor="serial", progress=False)
+    with FolderLock(out):  # as a running driver holds it
+        with pytest.raises(SweepError, match=rf"{out} is in use by pid {os.getpid()} on "):
+            resume(out, executor="serial", retry_failed=True, progress=False)
+        assert main(["resume", str(out), "--executor", "serial"]) == 2
+        assert "is in use by pid" in capsys.readouterr().err
+    assert resume(out, executor="serial", progress=False)["done"] == 4  # free again
+
+
+@pytest.mark.parametrize("executor", ["serial", "processes"])
+def test_a_hung_run_times_out_as_failed_and_the_sweep_goes_on(tmp_path, executor):
+    extra = 'model = "tests.faults:hangs_under_mandatory"\ntimeout = 2'
+    started = time.monotonic()
+    counts = sweep(spec(extra=extra), tmp_path / "out", executor=executor, workers=2, progress=False)
+    assert time.monotonic() - started < 60
+    assert counts == {"queued": 0, "done": 2, "failed": 2}
+    errors = load_results(tmp_path / "out").errors
+    assert errors.error.eq("RunTimeout: the run took longer than its time limit of 2 s").all()
+
+
+def test_the_timeout_option_overrides_the_file(tmp_path, capsys):
+    spec_file = write_spec(tmp_path, extra='model = "tests.faults:hangs_under_mandatory"\ntimeout = 600')
+    argv = ["sweep", str(spec_file), "--out", str(tmp_path / "o"), "--executor", "serial", "--timeout", "1"]
+    assert main(argv) == 1  # failed runs: exit 1
+    assert "0 queued, 2 done, 2 failed" in capsys.readouterr().out
+    assert "timeout = 1.0" in (tmp_path / "o" / "spec.toml").read_text()
+
+
+def failing_writes(monkeypatch, after: int, code: int) -> None:
+    """Make the store's Parquet writes fail after `after` successes, as a full or read-only disk does."""
+    real = store_module.pq.write_table
+    calls = {"n": 0}
+
+    def write_table(table, where, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > after:
+            Path(where).write_bytes(b"PAR1")  # half a file, as a disk that fills up mid-write
+            raise OSError(code, os.strerror(code))
+        return real(table, where, *args, **kwargs)
+
+    monkeypatch.setattr(store_module.pq, "write_table", write_table)
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS])
+def test_a_storage_error_stops_the_sweep_and_never_fails_a_finished_run(tmp_path, monkeypatch, code):
+    out = tmp_path / "out"
+    failing_writes(monkeypatch, after=2 + 3 * 2, code=code)  # design and plan, then two whole runs
+    with pytest.raises(StorageError, match=rf"cannot write the results of run \w+ into {out}: "):
+        sweep(spec(), out, executor="serial", progress=False)
+    assert not list(out.rglob("*.tmp")) and not list(out.rglob(".*.tmp"))
+    assert not list((out / "errors").glob("*.parquet"))  # no finished run recorded as failed
+    assert len(list((out / "runs").glob("*.parquet"))) == 2
+    assert json.loads((out / "metadata.json").read_text())["executions"][-1]["status"] == "storage error"
+    monkeypatch.undo()
+    assert resume(out, executor="serial", progress=False) == {"queued": 0, "done": 4, "failed": 0}
+
+
+def test_the_cli_reports_a_storage_error_in_one_line(tmp_path, monkeypatch, capsys):
+    spec_file = write_spec(tmp_path)
+    failing_writes(monkeypatch, after=2, code=errno.ENOSPC)
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec_file), "--out", str(out), "--executor", "serial"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("error: cannot write the results of run ")
+    assert "No space left on device" in err[-1]
+    assert err[-1].endswith(f"finished runs are kept; fix it, then `python -m runs resume {out}`")
+    assert not any("Traceback" in line for line in err)
