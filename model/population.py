@@ -12,6 +12,7 @@ represented by several holders and keeps the top's total.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -100,24 +101,36 @@ def _holdings(n: int, total_blocks: float, p: Params, rng: np.random.Generator) 
     return rng.permutation(np.maximum(1, np.rint(blocks)).astype(np.int64))
 
 
-def cap_holdings(blocks: np.ndarray, cap: float) -> np.ndarray:
-    """Holdings with none above `cap`, the excess spread over the others in proportion (same total).
+def cap_holdings(blocks: np.ndarray, cap: float, top_share: float = 0.01) -> np.ndarray:
+    """Holdings with none above `cap` and the same total, the excess kept at the top.
 
-    Water-filling: cut every holding above the cap, give the excess to the holdings below
-    it in proportion to their size, and repeat until nothing is above the cap.
+    Water-filling: cut every holding above the cap and give the excess to the other
+    holdings of the top percentile (`top_share` of holders, at least one) in proportion to
+    their size; when all of them are at the cap, to the top 2%, 4%, ... So the top of the
+    distribution keeps its total as far as the count of holders allows.
     """
-    blocks = blocks.astype(float).copy()
-    for _ in range(blocks.size):
-        over = blocks > cap * (1.0 + 1e-12)
-        if not over.any():
+    order = np.argsort(-blocks, kind="stable")
+    held = blocks[order].astype(float)
+    top = max(1, math.ceil(top_share * held.size))
+    excess = 0.0
+    for _ in range(4 * held.size):
+        over = held > cap
+        excess += float((held[over] - cap).sum())
+        held[over] = cap
+        if excess <= 0.0:
             break
-        excess = float((blocks[over] - cap).sum())
-        blocks[over] = cap
-        under = blocks < cap
-        if not under.any():
-            break
-        blocks[under] += excess * blocks[under] / blocks[under].sum()
-    return blocks
+        room = held[:top] < cap
+        if not room.any():
+            if top == held.size:
+                break  # everyone is at the cap: the cap cannot be kept (n x cap < total)
+            top = min(held.size, 2 * top)
+            continue
+        receivers = held[:top][room]
+        held[:top][room] = receivers + excess * receivers / receivers.sum()
+        excess = 0.0
+    capped = np.empty_like(held)
+    capped[order] = held
+    return capped
 
 
 def _asns(ipv4: np.ndarray, total: float, rng: np.random.Generator) -> np.ndarray:

@@ -1,6 +1,12 @@
-"""Exact outcomes of the holders' rule on tiny hand-built cases, for the spec and the kernel."""
+"""Exact outcomes of the holders' rule on tiny hand-built cases, for the spec and the kernel.
+
+Units: in `tests.builders`, a point of quality is worth 1,000 USD a year to each holder, and
+one year of gain counts (present value 1) unless a test says otherwise.
+"""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pytest
@@ -20,7 +26,7 @@ def spec(s, m):
 
 def kernel(s, m):
     d = decide_all(s, m, exit_cost_table(m))
-    return d.action.tolist(), d.destination.tolist(), d.threat.tolist()
+    return d.action.tolist(), d.destination.tolist(), d.gain.tolist()
 
 
 ENGINES = pytest.mark.parametrize("run", [spec, kernel], ids=["spec", "kernel"])
@@ -34,44 +40,98 @@ def better_at(registry: int, by: float = 0.1, n: int = 2, **columns):
 
 @ENGINES
 def test_reviewer_moves_to_the_registry_it_believes_better(run):
-    m = month(review=[True, False])
-    actions, destinations, threats = run(better_at(2), m)
+    actions, destinations, gains = run(better_at(2), month(review=[True, False]))
     assert actions == [Action.MOVE, Action.STAY]  # only the reviewer acts
     assert destinations == [2, 2]
-    assert threats == [True, True]  # both would leave: both count as a threat
+    assert gains == pytest.approx([100.0, 100.0])  # 0.1 point x 1,000 USD x 1 year
 
 
 @ENGINES
-def test_loyalty_holds_a_holder_back_and_the_margin_decides_the_threat(run):
-    s = better_at(2, loyalty=[1.0, 1.0])
-    m = month(review=[True, True], loyalty_weight=0.2, threat_margin=0.15)
-    actions, _, threats = run(s, m)
-    assert actions == [Action.STAY, Action.STAY]  # gain 0.1 < 0.2 x loyalty 1
-    assert threats == [True, True]  # 0.1 > 0.2 - 0.15
-    m = month(review=[True, True], loyalty_weight=0.2, threat_margin=0.05)
-    assert run(s, m)[2] == [False, False]
+def test_loyalty_makes_staying_worth_something(run):
+    s = better_at(2, loyalty=[1.0, 0.25])
+    actions, _, gains = run(s, month(review=[True, True], loyalty_weight=0.2))
+    # staying is worth 0.2 x loyalty x 1,000: 200 > 100 holds the first; 50 < 100 lets the second go
+    assert actions == [Action.STAY, Action.MOVE]
+    assert gains == pytest.approx([-100.0, 50.0])
 
 
 @ENGINES
-def test_forbidden_pairs_are_never_chosen(run):
+def test_a_holder_does_not_leave_for_a_difference_its_evidence_cannot_tell_from_noise(run):
+    # belief variances 0.0025 here and there: the s.d. of the believed difference is
+    # 1,000 x sqrt((1 + 1) x 0.005) = 100 USD a year
+    s = better_at(2, belief_var=np.full((2, 3), 0.0025))
+    actions, _, gains = run(s, month(review=[True, True], evidence_z=1.645))
+    assert actions == [Action.STAY, Action.STAY]
+    assert gains == pytest.approx([100.0 - 164.5] * 2)
+    actions, _, gains = run(s, month(review=[True, True], evidence_z=0.5))
+    assert actions == [Action.MOVE, Action.MOVE]
+    assert gains == pytest.approx([50.0] * 2)
+
+
+@ENGINES
+def test_present_value_and_approval_odds_scale_the_gain_against_one_off_costs(run):
+    s = better_at(2)
+    m = month(review=[True, True], present_value=4.0, approval_odds=0.5, switching_cost=150.0)
+    assert run(s, m)[0] == [Action.MOVE] * 2  # 0.5 x 4 x 100 - 150 = 50
+    assert run(s, m)[2] == pytest.approx([50.0] * 2)
+    m = m._replace(switching_cost=250.0)
+    assert run(s, m)[0] == [Action.STAY] * 2  # 200 - 250 < 0
+
+
+@ENGINES
+def test_costs_switching_ipv6_renumbering_and_waiting_add_up(run):
+    # cost = size_factor x (switching + renumbering) + waiting (value x w_quality x gap x delay / 12)
+    s = better_at(2, n=3, ipv6=[0, 1, 1], size_factor=[1.0, 1.0, 0.5])
+    m = month(n=3, review=[True] * 3, switching_cost=60.0, ipv6_renumbering_cost=60.0)
+    m.moves_ipv6[:] = FORBIDDEN
+    actions, _, gains = run(s, m)
+    assert gains == pytest.approx([40.0, -20.0, 40.0])
+    assert actions == [Action.MOVE, Action.STAY, Action.MOVE]
+    m = month(n=3, review=[True] * 3, switching_cost=60.0, waiting_service_gap=0.1, porting_delay=6.0)
+    assert run(s, m)[2] == pytest.approx([-10.0, -10.0, 20.0])  # waiting costs 1,000 x 0.1 x 0.5 = 50
+
+
+@ENGINES
+def test_fees_in_money_and_fixed_appeal_in_quality_points_enter_the_utility(run):
+    fee = np.full((2, 3), 1000.0)
+    fee[:, 2] = 1050.0
+    s = better_at(2, fee_usd=fee)
+    m = month(review=[True, True], fee_multiplier=[1.0, 1.0, 2.0])  # 100 - (2,100 - 1,000) < 0
+    actions, destinations, gains = run(s, m)
+    assert actions == [Action.STAY] * 2
+    assert destinations == [1, 1] and gains == pytest.approx([0.0, 0.0])  # registry 1 is as good
+    m = month(review=[True, True], fee_multiplier=[1.0, 1.0, 0.9])  # 100 - (945 - 1,000) = 155
+    assert run(s, m)[2] == pytest.approx([155.0] * 2)
+    appeal = np.zeros((2, 3))
+    appeal[1, 2] = -0.2  # e.g. out-of-region friction: 0.2 points = 200 USD a year
+    actions, _, gains = run(better_at(2, appeal=appeal), month(review=[True, True]))
+    assert actions == [Action.MOVE, Action.STAY]
+    assert gains == pytest.approx([100.0, 0.0])  # holder 1's best is then registry 1, at 0
+
+
+@ENGINES
+def test_forbidden_pairs_and_closed_registries_are_never_chosen(run):
     m = month(review=[True, True])
     m.moves_ipv4[0, 2] = FORBIDDEN
-    actions, destinations, threats = run(better_at(2), m)
+    actions, destinations, gains = run(better_at(2), m)
     assert destinations == [1, 1]  # the best allowed, at zero gain
-    assert actions == [Action.STAY, Action.STAY]  # a zero gain does not beat a zero threshold
-    assert threats == [False, False]
+    assert actions == [Action.STAY, Action.STAY]  # a zero gain is no reason to move
+    m = month(review=[True, True], accepting=[True, True, False])
+    assert run(better_at(2), m)[1] == [1, 1]
 
 
 @ENGINES
 def test_no_allowed_destination_means_no_destination(run):
     m = month(review=[True, True])
     m.moves_ipv4[:] = FORBIDDEN
-    assert run(better_at(2), m)[1] == [NO_MOVE, NO_MOVE]
+    actions, destinations, gains = run(better_at(2), m)
+    assert destinations == [NO_MOVE, NO_MOVE]
+    assert gains == [-math.inf, -math.inf]
 
 
 @ENGINES
 def test_eligible_only_lets_legacy_or_imported_space_leave(run):
-    m = month(review=[True, True, True])
+    m = month(n=3, review=[True, True, True])
     m.moves_ipv4[0, :] = ELIGIBLE_ONLY
     m.moves_ipv4[0, 0] = FORBIDDEN
     s = better_at(2, n=3, legacy=[True, False, False], imported=[False, False, True])
@@ -87,44 +147,10 @@ def test_asn_rules_bind_only_holders_of_asns(run):
 
 
 @ENGINES
-def test_costs_switching_ipv6_renumbering_and_waiting_add_up(run):
-    # gain 0.1; cost = size_cost x (switching + renumbering) + waiting x delay
-    s = better_at(2, n=3, ipv6=[0, 1, 1], size_cost=[1.0, 1.0, 0.5])
-    m = month(n=3, review=[True] * 3, switching_cost=0.06, ipv6_renumbering_cost=0.06)
-    m.moves_ipv6[:] = FORBIDDEN
-    # 0.1 - 0.06 > 0: moves; 0.1 - 0.12 < 0: stays; 0.1 - 0.5 x 0.12 > 0: moves
-    assert run(s, m)[0] == [Action.MOVE, Action.STAY, Action.MOVE]
-    m = month(n=3, review=[True] * 3, switching_cost=0.06, waiting_cost=0.01, porting_delay=5.0)
-    assert run(s, m)[0] == [Action.STAY, Action.STAY, Action.MOVE]  # 0.1 - 0.06 - 0.05 < 0
-
-
-@ENGINES
-def test_approval_odds_scale_the_expected_gain(run):
-    s = better_at(2)
-    assert run(s, month(review=[True, True], approval_odds=0.5, switching_cost=0.04))[0] == [Action.MOVE] * 2
-    assert run(s, month(review=[True, True], approval_odds=0.3, switching_cost=0.04))[0] == [Action.STAY] * 2
-
-
-@ENGINES
-def test_fees_and_fixed_appeal_enter_the_utility(run):
-    fee = np.zeros((2, 3))
-    fee[:, 2] = 0.05
-    s = better_at(2, weighted_fee=fee)
-    m = month(review=[True, True], fee_multiplier=[1.0, 1.0, 3.0])  # 0.1 - 0.15 < 0
-    assert run(s, m)[0] == [Action.STAY, Action.STAY]
-    appeal = np.zeros((2, 3))
-    appeal[1, 2] = -0.2  # e.g. out-of-region friction
-    m = month(review=[True, True])
-    assert run(better_at(2, fixed_appeal=appeal), m)[0] == [Action.MOVE, Action.STAY]
-
-
-@ENGINES
 def test_hold_period_and_pending_moves_block_exit(run):
     s = better_at(2, n=3, moved_at=[95, 80, -(10**9)], pending_destination=[NO_MOVE, NO_MOVE, 1])
     m = month(n=3, review=[True] * 3, hold_period=12)  # step 100
-    actions, _, threats = run(s, m)
-    assert actions == [Action.STAY, Action.MOVE, Action.STAY]
-    assert threats == [False, True, False]
+    assert run(s, m)[0] == [Action.STAY, Action.MOVE, Action.STAY]
 
 
 @ENGINES
@@ -142,31 +168,44 @@ def test_dissatisfied_reviewers_voice_by_chance(run):
     assert run(s, m)[0] == [Action.STAY, Action.STAY]
 
 
-def test_beliefs_follow_public_signal_own_experience_and_one_peer():
-    # holder 0 (at registry 0) has one peer, holder 1, at registry 2
-    s = holders(2, registry=[0, 2], peer_start=[0, 1, 1], peers=[1])
+def test_beliefs_learn_from_benchmark_own_experience_and_one_peer_by_precision():
+    # holder 0 (at registry 0) has one peer, holder 1, at registry 2; uniform noise of
+    # amplitude a has variance a^2 / 3
+    s = holders(2, registry=[0, 2], peer_start=[0, 1, 1], peers=[1], belief_var=np.full((2, 3), 0.01))
     m = month(
         quality=[0.6, 0.8, 0.9],
         neutrality=[0.5, 0.8, 0.7],
-        public_weight=0.5,
-        learning_rate=0.5,
-        peer_weight=0.25,
-        noise_amplitude=0.1,
+        benchmark_quality=np.array([0.6, 0.8, 0.9]),
+        benchmark_neutrality=np.array([0.5, 0.8, 0.7]),
+        drift_var=0.005,
+        public_noise=math.sqrt(3 * 0.015),  # variance 0.015
+        own_noise=0.3,  # variance 0.03; draw 0.75 -> noise +0.15, draw 0.25 -> -0.15
+        peer_noise=math.sqrt(3 * 0.0075),  # variance 0.0075
         draws={
             Draw.OWN_QUALITY: [0.75, 0.5],
             Draw.OWN_NEUTRALITY: [0.25, 0.5],
-            Draw.PEER_QUALITY: [1.0, 0.5],
-            Draw.PEER_NEUTRALITY: [0.0, 0.5],
+            Draw.PEER_QUALITY: [0.5, 0.5],
+            Draw.PEER_NEUTRALITY: [0.5, 0.5],
             Draw.PEER_PICK: [0.3, 0.5],
         },
     )
     update_beliefs(s, 0, m)
-    # public: 0.8 x 0.5 + 0.5 x q -> [0.7, 0.8, 0.85]; own (noise +0.05): 0.7 + 0.5 x (0.65 - 0.7)
-    # peer on registry 2 (noise +0.1): 0.85 + 0.25 x (1.0 - 0.85)
-    assert s.belief_quality[0] == pytest.approx([0.675, 0.8, 0.8875])
-    # public: [0.65, 0.8, 0.75]; own (noise -0.05): 0.65 + 0.5 x (0.45 - 0.65);
-    # peer (noise -0.1): 0.75 + 0.25 x (0.6 - 0.75)
-    assert s.belief_neutrality[0] == pytest.approx([0.55, 0.8, 0.7125])
+    # drift: variance 0.015; benchmark (variance 0.015): gain 1/2 -> beliefs halfway, variance 0.0075
+    # own (variance 0.03): gain 0.0075 / 0.0375 = 0.2; quality seen 0.75; neutrality seen 0.35
+    # peer on registry 2 (variance 0.0075, no noise drawn): gain 1/2
+    q0 = 0.7 + 0.2 * (0.75 - 0.7)
+    n0 = 0.65 + 0.2 * (0.35 - 0.65)
+    assert s.belief_quality[0] == pytest.approx([q0, 0.8, 0.85 + 0.5 * (0.9 - 0.85)])
+    assert s.belief_neutrality[0] == pytest.approx([n0, 0.8, 0.75 + 0.5 * (0.7 - 0.75)])
+    assert s.belief_var[0] == pytest.approx([0.0075 * 0.8, 0.0075, 0.00375])
+
+
+def test_without_noise_beliefs_are_the_truth_after_one_month():
+    s = holders(1, belief_quality=[[0.1, 0.2, 0.3]], belief_var=[[0.0, 0.04, 0.04]])
+    m = month(n=1, quality=[0.6, 0.8, 0.9], drift_var=0.0004, own_noise=0.0, peer_noise=0.0, public_noise=0.0)
+    update_beliefs(s, 0, m)
+    assert s.belief_quality[0] == pytest.approx([0.6, 0.8, 0.9], abs=1e-15)
+    assert s.belief_var[0].tolist() == [0.0, 0.0, 0.0]
 
 
 def test_kernel_updates_beliefs_exactly_as_the_spec():
@@ -176,6 +215,7 @@ def test_kernel_updates_beliefs_exactly_as_the_spec():
         registry=rng.integers(0, 3, n),
         belief_quality=rng.random((n, 3)),
         belief_neutrality=rng.random((n, 3)),
+        belief_var=rng.random((n, 3)) * 0.01,
         peer_start=np.arange(n + 1),
         peers=rng.integers(0, n, n),
     )
@@ -183,14 +223,15 @@ def test_kernel_updates_beliefs_exactly_as_the_spec():
     m = month(
         n=n,
         quality=[0.3, 0.6, 0.9],
-        public_weight=0.1,
-        learning_rate=0.3,
-        peer_weight=0.2,
-        noise_amplitude=0.08,
+        benchmark_quality=np.array([0.35, 0.55, 0.95]),
+        own_noise=0.08,
+        peer_noise=0.16,
+        public_noise=0.24,
+        drift_var=0.0004,
         draws={row: rng.random(n) for row in Draw},
     )
     for h in range(n):
         update_beliefs(a, h, m)
     decide_all(b, m, exit_cost_table(m))
-    assert np.array_equal(a.belief_quality, b.belief_quality)
-    assert np.array_equal(a.belief_neutrality, b.belief_neutrality)
+    for name in ("belief_quality", "belief_neutrality", "belief_var"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name

@@ -21,11 +21,19 @@ def assert_same(a: PortabilityModel, b: PortabilityModel) -> None:
     pd.testing.assert_frame_equal(a.model_frame(), b.model_frame(), check_exact=True)
     pd.testing.assert_frame_equal(a.registry_frame(), b.registry_frame(), check_exact=True)
     pd.testing.assert_frame_equal(a.event_frame(), b.event_frame(), check_exact=True)
-    for name in ("registry", "belief_quality", "belief_neutrality", "pending_destination", "moved_at"):
+    for name in (
+        "registry",
+        "belief_quality",
+        "belief_neutrality",
+        "belief_var",
+        "pending_destination",
+        "moved_at",
+        "moves",
+    ):
         assert np.array_equal(getattr(a.holders, name), getattr(b.holders, name)), name
     assert np.array_equal(a.decisions.action, b.decisions.action)
     assert np.array_equal(a.decisions.destination, b.decisions.destination)
-    assert np.array_equal(a.decisions.threat, b.decisions.threat)
+    assert np.array_equal(a.decisions.gain, b.decisions.gain)
 
 
 @settings(max_examples=25)

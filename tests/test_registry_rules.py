@@ -6,8 +6,18 @@ import numpy as np
 import pytest
 from mesa import Model
 
-from agents.registry import RegistryAgent
-from agents.state import NO_MOVE, Draw
+from scipy.special import ndtr
+
+from agents.kernels import exit_cost_table
+from agents.registry import (
+    MemberPriors,
+    RegistryAgent,
+    RegistryTally,
+    choose_effort,
+    credible_threat,
+    steady_quality,
+)
+from agents.state import NO_MOVE, Draw, annuity
 from model.calibration import RegistrySpec
 from model.events import GovernanceCalendar
 from model.migration import settle_moves
@@ -38,7 +48,7 @@ def registry(**params) -> RegistryAgent:
 
 def test_balanced_books_stay_balanced():
     r = registry()
-    r.settle_accounts(12_000.0)
+    assert r.settle_accounts(12_000.0) == []
     assert r.monthly_cost == pytest.approx(1000.0)
     assert r.reserves == pytest.approx(12.0)
     assert r.fee_multiplier == pytest.approx(1.0)
@@ -74,29 +84,88 @@ def test_fee_multiplier_is_capped():
     assert r.fee_multiplier == pytest.approx(1.2)
 
 
-def test_without_pressure_quality_drifts_toward_complacency():
+def tally(**fields) -> RegistryTally:
+    """This month's tally for the 10-member registry: no flows, no voice, no threat."""
+    base = dict(
+        members=10,
+        ipv4=40,
+        ipv4_share=1.0,
+        asn_share=1.0,
+        yearly_fees=12_000.0,
+        inflow=0,
+        outflow=0,
+        revenue_lost=0.0,
+        voice_share=0.0,
+        threat=0.0,
+        queue=0,
+    )
+    return RegistryTally(**(base | fields))
+
+
+def test_without_a_stake_effort_stays_complacent_and_quality_drifts_down():
     r = registry()
-    r.respond(0.0)
+    r.step(tally())
     assert r.effort == pytest.approx(0.3)
     assert r.quality == pytest.approx(0.8 + 0.05 * 0.3 * 0.2 - 0.01 * 0.7 * 0.8)
     assert r.neutrality == pytest.approx(0.8 + 0.05 * 0.3 * 0.2 - 0.005 * 0.7 * 0.8)
 
 
-def test_pressure_raises_effort_scaled_by_responsiveness():
-    r = registry(responsiveness=0.5)
-    r.respond(2.0)  # saturates at 1: target = 0.3 + 0.7 x 0.5 x 1
-    assert r.effort == pytest.approx(0.3 + 0.2 * (0.65 - 0.3))
+def test_the_stake_of_each_channel_in_usd_per_point_of_quality():
+    r = registry(responsiveness=0.5, threat_margin=0.05, signal_memory=12.0, planning_horizon=5.0)
+    r.weigh_stake(tally(threat=0.1, revenue_lost=0.01, voice_share=0.02))
+    per_share = 0.5 * 12_000.0 * annuity(5.0, 0.08) / 0.05
+    # exits and voice are remembered as yearly rates: 12 x 0.01 and 12 x 0.02, a twelfth taken in
+    assert r.exit_signal == pytest.approx(0.01) and r.voice_signal == pytest.approx(0.02)
+    assert r.stake == pytest.approx(
+        {"threat": per_share * 0.1, "exit": per_share * 0.01, "voice": per_share * 0.02}
+    )
+    r.weigh_stake(tally())
+    assert r.exit_signal == pytest.approx(0.01 * 11 / 12)  # forgotten at 1/12 a month
+
+
+@pytest.mark.parametrize("off", ["threat_weight", "exit_weight", "voice_weight"])
+def test_a_channel_weight_of_zero_switches_the_channel_off(off):
+    r = registry(**{off: 0.0})
+    r.weigh_stake(tally(threat=0.1, revenue_lost=0.01, voice_share=0.02))
+    assert r.stake[off.removesuffix("_weight")] == 0.0
+    assert sum(v > 0 for v in r.stake.values()) == 2
+
+
+def test_effort_maximises_the_stake_times_steady_quality_less_its_cost():
+    kwargs = dict(base=0.3, yearly_cost=12_000.0, effort_cost=0.2, improvement=0.05, complacency=0.01)
+
+    def objective(e, stake):
+        return stake * steady_quality(e, 0.05, 0.01) - 12_000.0 * 0.2 * ((e - 0.3) / 0.7) ** 2
+
+    grid = np.linspace(0.3, 1.0, 70_001)
+    for stake in (10.0, 1_000.0, 3_000.0):
+        chosen = choose_effort(stake, **kwargs)
+        best = grid[np.argmax([objective(e, stake) for e in grid])]
+        assert chosen == pytest.approx(best, abs=2e-5)
+    assert choose_effort(0.0, **kwargs) == 0.3  # nothing at stake: complacency
+    assert 0.3 < choose_effort(1e-6, **kwargs) < 0.3 + 1e-6  # any stake raises effort a little
+    assert choose_effort(1e9, **kwargs) == 1.0  # a huge stake: full effort
+    efforts = [choose_effort(x, **kwargs) for x in (1.0, 10.0, 100.0, 1_000.0)]
+    assert efforts == sorted(efforts) and len(set(efforts)) == 4
+
+
+def test_effort_moves_toward_its_choice_and_splits_over_the_channels():
+    r = registry()
+    r.step(tally(threat=0.01, voice_share=0.001))
+    target = r.target_effort
+    assert target > 0.3
+    assert r.effort == pytest.approx(0.3 + 0.2 * (target - 0.3))
+    parts = [r.effort_from(c) for c in ("threat", "exit", "voice")]
+    assert sum(parts) == pytest.approx(r.effort - 0.3)
+    assert parts[0] / parts[2] == pytest.approx(r.stake["threat"] / r.stake["voice"])
+    assert parts[1] == 0.0
     assert r.accountability == pytest.approx((r.effort - 0.3) / 0.7)
-    unresponsive = registry(responsiveness=0.0)
-    unresponsive.respond(2.0)
-    assert unresponsive.effort == pytest.approx(0.3)
 
 
-def test_pressure_remembers_exit_and_voice_for_about_a_year():
-    r = registry(exit_weight=5.0, threat_weight=1.0, voice_weight=2.0)
-    r.exit_threat = 0.25
-    assert r.pressure(0.1, 0.02) == pytest.approx(5 * 0.1 + 0.25 + 2 * 0.02)
-    assert r.pressure(0.0, 0.0) == pytest.approx(5 * 0.1 * 11 / 12 + 0.25 + 2 * 0.02 * 11 / 12)
+def test_unresponsive_management_stays_complacent_whatever_is_at_stake():
+    r = registry(responsiveness=0.0)
+    r.step(tally(threat=0.5, revenue_lost=0.1, voice_share=0.5))
+    assert r.effort == pytest.approx(0.3)
 
 
 def test_governance_event_drops_traits_and_paralyses_management():
@@ -107,7 +176,8 @@ def test_governance_event_drops_traits_and_paralyses_management():
         )
     )
     assert (r.quality, r.neutrality, r.status) == pytest.approx((0.5, 0.3, "failed"))
-    r.respond(5.0)  # effort rises but does nothing while failed
+    r.step(tally(threat=0.5))  # effort rises but does nothing while failed
+    assert r.effort > 0.3
     assert r.quality == pytest.approx(0.5 - 0.01 * 0.5)
     assert r.neutrality == pytest.approx(0.3 - 0.005 * 0.3 - 0.01)
     r.end_event()
@@ -117,8 +187,71 @@ def test_governance_event_drops_traits_and_paralyses_management():
 def test_traits_stay_in_bounds():
     r = registry(registry_overrides={"X": {"quality": 1.0, "neutrality": 0.0}})
     r.begin_event(GovernanceEvent(registry="X", start=0, duration=1, capture_rate=1.0))
-    r.respond(1.0)
+    r.step(tally(threat=1.0))
     assert 0.0 <= r.quality <= 1.0 and 0.0 <= r.neutrality <= 1.0
+
+
+def test_a_registry_with_no_members_closes_and_its_costs_stop():
+    r = registry()
+    events = r.step(tally(members=0, yearly_fees=0.0))
+    assert events[-1] == ("closure", "no members left")
+    assert r.status == "closed" and not r.accepting
+    assert (r.quality, r.fee, r.monthly_cost, r.effort) == (0.0, 0.0, 0.0, 0.0)
+    reserves = r.reserves_usd
+    assert r.step(tally(members=0, yearly_fees=0.0)) == []
+    assert r.reserves_usd == reserves  # no more costs
+
+
+def test_a_registry_insolvent_past_the_limit_closes():
+    r = registry(
+        registry_overrides={"X": {"reserves_months": 0.0}}, insolvency_limit=2, max_fee_multiplier=1.0
+    )
+    kinds = [kind for _ in range(4) for kind, _ in r.step(tally(yearly_fees=6_000.0))]
+    assert kinds == ["insolvency", "closure"]
+    assert r.insolvent_months == 3 and r.status == "closed"
+
+
+def test_release_capacity_carries_fractions_and_follows_the_state():
+    r = registry(release_capacity=0.08)  # 10 members: 0.8 releases a month
+    assert [r.release_slots(0.0) for _ in range(2)] == [0, 1]
+    r.released(1)
+    assert r.release_credit == pytest.approx(0.0)
+    r.begin_event(GovernanceEvent(registry="X", start=0, duration=5, status="failed"))
+    r.release_credit = 0.0
+    assert r.release_slots(0.0) == 0  # 10% of 0.8: 0.08
+    r.release_credit = 0.0
+    assert r.release_slots(0.3) == 3  # a fallback guarantees 30% of 10 members
+    r.closed = True
+    r.release_credit = 0.0
+    assert r.release_slots(0.0) == 0
+
+
+def test_credible_threat_is_zero_under_lock_in_and_a_slope_under_portability():
+    # two /22 members of registry 0 (value 1,000 USD a year per point), equal standing and fees
+    s = holders(2, registries=2, asn=[0, 0])
+    priors = MemberPriors(
+        w_quality=1.0,
+        w_neutrality=1.0,
+        loyalty=0.5,
+        loyalty_weight=0.1,
+        friction=0.0,
+        uncertainty=0.1,
+        margin=0.05,
+    )
+    m = month(registries=2, switching_cost=50.0)
+    m.moves_ipv4[:] = FORBIDDEN
+    assert credible_threat(s, m, exit_cost_table(m), priors).tolist() == [0.0, 0.0]
+    m = month(registries=2, switching_cost=50.0)
+    threat = credible_threat(s, m, exit_cost_table(m), priors)
+    # best move worth 1 x 1 x (0 - 0.1 x 0.5) x 1,000 - 50 = -100; scale 1 x 1 x 1,000 x 0.1 = 100
+    # the chance of leaving rises from Phi(-1) to Phi(-1 + 0.05 / 0.1)
+    assert threat[0] == pytest.approx(ndtr(-0.5) - ndtr(-1.0))
+    assert threat[1] == 0.0  # no members
+    # falling behind already (rival better by 0.05) raises the chance at the margin
+    behind = month(registries=2, switching_cost=50.0, quality=[0.8, 0.85])
+    assert credible_threat(s, behind, exit_cost_table(behind), priors)[0] == pytest.approx(
+        ndtr(0.0) - ndtr(-0.5)
+    )
 
 
 def test_calendar_starts_and_ends_scheduled_events():
@@ -141,21 +274,44 @@ def test_calendar_draws_random_events_from_the_hazard():
 def test_settlement_moves_obstructs_or_refuses_by_the_odds():
     # completes with 0.8 x (1 - 0.5 x (1 - 0.6)) = 0.64; obstructed below 0.8; refused above
     s = holders(4, pending_destination=[1, 1, 1, NO_MOVE], pending_due=[100, 100, 100, 0])
-    m = month(n=4, approval_odds=0.8, draws={Draw.SETTLEMENT: [0.5, 0.7, 0.9, 0.0]})
-    settled = settle_moves(s, m, neutrality=np.array([0.6, 0.8, 0.8]), obstruction=0.5)
+    m = month(
+        n=4, approval_odds=0.8, neutrality=[0.6, 0.8, 0.8], draws={Draw.SETTLEMENT: [0.5, 0.7, 0.9, 0.0]}
+    )
+    settled = settle_moves(s, m, slots=np.array([10, 10, 10]), obstruction=0.5)
     assert settled.holders.tolist() == [0]
     assert (settled.obstructed.size, settled.refused) == (1, 1)
     assert settled.obstructed.tolist() == [0]  # the releasing registry blocked it
     assert s.registry.tolist() == [1, 0, 0, 0]
     assert s.imported.tolist() == [True, False, False, False]
+    assert s.moves.tolist() == [1, 0, 0, 0]
     assert s.pending_destination.tolist() == [NO_MOVE] * 4
     assert s.moved_at[0] == 100
+    assert settled.processed.tolist() == [3, 0, 0]
 
 
 def test_settlement_waits_for_the_due_month():
     s = holders(1, pending_destination=[2], pending_due=[103])
-    settled = settle_moves(s, month(n=1), neutrality=np.full(3, 0.8), obstruction=0.0)
+    settled = settle_moves(s, month(n=1), slots=np.array([5, 5, 5]), obstruction=0.0)
     assert settled.holders.size == 0 and s.pending_destination[0] == 2
+
+
+def test_releases_wait_in_a_queue_oldest_first_up_to_capacity():
+    # four due requests out of registry 0 (due 97, 99, 99, 100) and one out of registry 1
+    s = holders(
+        5, registry=[0, 0, 0, 0, 1], pending_destination=[1, 2, 2, 1, 0], pending_due=[99, 97, 100, 99, 100]
+    )
+    m = month(n=5, draws={Draw.SETTLEMENT: [0.0] * 5})
+    settled = settle_moves(s, m, slots=np.array([2, 0, 0]), obstruction=0.0)
+    assert sorted(settled.holders.tolist()) == [1, 0][::-1]  # due 97, then the first due 99 by id
+    assert settled.queue.tolist() == [2, 1, 0]
+    assert s.pending_destination.tolist() == [NO_MOVE, NO_MOVE, 2, 1, 0]  # the rest still wait
+
+
+def test_a_move_to_a_registry_that_closed_meanwhile_is_refused():
+    s = holders(1, pending_destination=[2], pending_due=[100])
+    m = month(n=1, accepting=[True, True, False], draws={Draw.SETTLEMENT: [0.0]})
+    settled = settle_moves(s, m, slots=np.array([5, 5, 5]), obstruction=0.0)
+    assert settled.holders.size == 0 and settled.refused == 1 and s.pending_destination[0] == NO_MOVE
 
 
 NAMES = ["ARIN", "APNIC", "RIPE NCC", "LACNIC", "AFRINIC"]
@@ -177,6 +333,13 @@ def test_regime_matrices():
 def test_every_regime_has_its_terms():
     for name in REGIME_NAMES:
         params = Params(regime=name)
-        for term in ("porting_delay", "approval_odds", "obstruction", "friction", "hold_period"):
+        for term in (
+            "porting_delay",
+            "approval_odds",
+            "obstruction",
+            "friction",
+            "hold_period",
+            "release_fallback",
+        ):
             assert params.regime_setting(term) is not None
         assert Params(regime=name, porting_delay=7.0).regime_setting("porting_delay") == 7.0
