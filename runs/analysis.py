@@ -1,12 +1,20 @@
 """Statistics of a sweep: per condition and step, end states, replication adequacy, sensitivity.
 
 A *condition* is a design point (`sample_id`, with its factor values). Confidence intervals
-are t-intervals over replicates (95%). Sensitivity indices come from SALib, fed rows sorted by
-`sample_id`, which is the order SALib's sampler produced them in (SALib issue #665).
+are t-intervals over replicates (95%), with percentile-bootstrap intervals beside them (these
+stay inside the range of the data: a count's interval never goes below zero). Runs are paired
+by seed (policy `common`), so a factor's effect is estimated from paired differences, each
+level against the factor's first level, replicate by replicate.
+
+Sensitivity indices come from SALib, fed rows sorted by `sample_id`, which is the order SALib's
+sampler produced them in (SALib issue #665). Sobol indices are computed at N and at N/2 base
+samples; a metric whose indices move between the two, or whose intervals are wider than its
+indices, is flagged in plain words (`sobol_checks`).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +33,50 @@ from runs.store import Results, SweepStore
 __all__ = [
     "adequacy",
     "analyze",
+    "bootstrap_mean_interval",
     "end_states",
     "morris_indices",
+    "paired_differences",
+    "sobol_checks",
     "sobol_indices",
     "summarize",
 ]
 
+log = logging.getLogger(__name__)
 CONFIDENCE = 0.95
+BOOTSTRAP = 2000  # resamples
+BOOTSTRAP_CONDITIONS = 12  # time series get bootstrap bands up to this many conditions
+CONVERGED_CHANGE = 0.05  # Sobol indices that move more than this between N/2 and N have not converged
+
+
+def bootstrap_mean_interval(values: np.ndarray, seed: int = 0) -> tuple[float, float]:
+    """Percentile-bootstrap 95% interval of the mean of `values` along axis 0 (NaN if n < 2)."""
+    low, high = _bootstrap(np.asarray(values, dtype=float).reshape(len(values), -1), seed)
+    return float(low[0]), float(high[0])
+
+
+def _bootstrap(matrix: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile-bootstrap intervals of the column means of `matrix` (replicates x columns)."""
+    n = matrix.shape[0]
+    if n < 2:
+        nan = np.full(matrix.shape[1], np.nan)
+        return nan, nan
+    rng = np.random.default_rng(seed)
+    means = matrix[rng.integers(0, n, size=(BOOTSTRAP, n))].mean(axis=1)  # resamples x columns
+    alpha = (1 - CONFIDENCE) / 2
+    return np.quantile(means, alpha, axis=0), np.quantile(means, 1 - alpha, axis=0)
+
+
+def _with_bootstrap(table: pd.DataFrame, frame: pd.DataFrame, keys: list[str], seed: int) -> pd.DataFrame:
+    """Add boot_low / boot_high per group of `keys` (values in column `value`)."""
+    lows, highs = [], []
+    for _, group in frame.groupby(keys, dropna=False, sort=True):
+        low, high = _bootstrap(group["value"].to_numpy(dtype=float)[:, None], seed)
+        lows.append(low[0])
+        highs.append(high[0])
+    table = table.sort_values(keys, kind="stable").reset_index(drop=True)
+    table["boot_low"], table["boot_high"] = lows, highs
+    return table
 
 
 def _interval(values: pd.core.groupby.SeriesGroupBy) -> pd.DataFrame:
@@ -43,21 +88,96 @@ def _interval(values: pd.core.groupby.SeriesGroupBy) -> pd.DataFrame:
     return table.reset_index()
 
 
-def summarize(results: Results, factors: list[str]) -> pd.DataFrame:
-    """Mean, SD, n and 95% CI of every metric, per condition and step."""
+def summarize(results: Results, factors: list[str], seed: int = 0) -> pd.DataFrame:
+    """Mean, SD, n, 95% t-interval and bootstrap interval of every metric, per condition and step."""
     frame = results.timeseries.merge(results.runs[["run_id", "sample_id", *factors]], on="run_id")
-    return _interval(frame.groupby(["sample_id", *factors, "metric", "step"], dropna=False)["value"])
+    keys = ["sample_id", *factors, "metric", "step"]
+    table = _interval(frame.groupby(keys, dropna=False)["value"]).sort_values(keys, kind="stable")
+    table = table.reset_index(drop=True)
+    # one bootstrap per (condition, metric): resample whole runs, all steps at once; only for
+    # designs with few conditions (the ones drawn as time series), to keep large designs quick
+    lows = np.full(len(table), np.nan)
+    highs = np.full(len(table), np.nan)
+    position = {k: i for i, k in enumerate(zip(*(table[c] for c in keys), strict=True))}
+    groups = frame.groupby(["sample_id", "metric"], sort=False)
+    for _, group in groups if frame.sample_id.nunique() <= BOOTSTRAP_CONDITIONS else ():
+        wide = group.pivot_table(index="run_id", columns="step", values="value")
+        wide = wide.dropna(axis=1)
+        low, high = _bootstrap(wide.to_numpy(dtype=float), seed)
+        first = group.iloc[0]
+        for step, lo, hi in zip(wide.columns, low, high, strict=True):
+            i = position[(first["sample_id"], *(first[f] for f in factors), first["metric"], step)]
+            lows[i], highs[i] = lo, hi
+    table["boot_low"], table["boot_high"] = lows, highs
+    return table
 
 
-def end_states(results: Results, factors: list[str]) -> pd.DataFrame:
-    """Mean, SD, n and 95% CI of every metric's final value, per condition."""
+def end_states(results: Results, factors: list[str], seed: int = 0) -> pd.DataFrame:
+    """Mean, SD, n, 95% t-interval and bootstrap interval of every metric's final value, per condition."""
     done = results.runs[results.runs.status == "done"]
     finals = [c for c in done.columns if c.startswith("final_")]
     long = done.melt(
         id_vars=["sample_id", *factors], value_vars=finals, var_name="metric", value_name="value"
     )
     long["metric"] = long["metric"].str.removeprefix("final_")
-    return _interval(long.groupby(["sample_id", *factors, "metric"], dropna=False)["value"])
+    keys = ["sample_id", *factors, "metric"]
+    table = _interval(long.groupby(keys, dropna=False)["value"])
+    return _with_bootstrap(table, long, keys, seed)
+
+
+def paired_differences(results: Results, spec: ExperimentSpec, seed: int = 0) -> pd.DataFrame:
+    """Each level of each listed factor against the factor's first level, paired by replicate (seed).
+
+    Only with seed policy `common` (replicate r has the same seed at every design point). One
+    row per factor, level, values of the other factors and final metric: n pairs, mean
+    difference, SD, 95% t-interval and bootstrap interval.
+    """
+    listed = [f for f in spec.varying if f.kind == "levels"]
+    if spec.seed_policy != "common" or not listed:
+        return pd.DataFrame()
+    done = results.runs[results.runs.status == "done"]
+    finals = [c for c in done.columns if c.startswith("final_")]
+    rows = []
+    for factor in listed:
+        others = [f.name for f in spec.varying if f.name != factor.name]
+        base = done[done[factor.name] == factor.levels[0]]
+        for level in factor.levels[1:]:
+            pairs = done[done[factor.name] == level].merge(
+                base, on=[*others, "replicate"], suffixes=("", "__base")
+            )
+            groups = pairs.groupby(others, dropna=False, sort=True) if others else [((), pairs)]
+            for key, group in groups:
+                where = dict(zip(others, key if isinstance(key, tuple) else (key,), strict=True))
+                for column in finals:
+                    d = (group[column] - group[f"{column}__base"]).to_numpy(dtype=float)
+                    rows.append(
+                        {
+                            "factor": factor.name,
+                            "level": level,
+                            "baseline": factor.levels[0],
+                            **where,
+                            "metric": column.removeprefix("final_"),
+                            **_difference_stats(d, seed),
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def _difference_stats(d: np.ndarray, seed: int) -> dict[str, float]:
+    n = len(d)
+    mean = float(d.mean()) if n else np.nan
+    sd = float(d.std(ddof=1)) if n > 1 else np.nan
+    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * sd / np.sqrt(n)) if n > 1 else np.nan
+    boot_low, boot_high = _bootstrap(d[:, None], seed) if n else (np.array([np.nan]), np.array([np.nan]))
+    return {
+        "n": n,
+        "mean_difference": mean,
+        "sd": sd,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+        "boot_low": float(boot_low[0]),
+        "boot_high": float(boot_high[0]),
+    }
 
 
 def adequacy(results: Results, factors: list[str]) -> pd.DataFrame:
@@ -146,6 +266,10 @@ def sensitivity(spec: ExperimentSpec, results: Results, design: pd.DataFrame) ->
                 continue  # a constant output has no sensitivity to apportion
             if spec.design == "sobol":
                 table = sobol_indices(salib_problem, y, sampler_seed(spec.seed))
+                half = _first_half(salib_problem, y)
+                if half is not None:
+                    halved = sobol_indices(salib_problem, half, sampler_seed(spec.seed))
+                    table["S1_half"], table["ST_half"] = halved.S1.to_numpy(), halved.ST.to_numpy()
             else:
                 table = morris_indices(salib_problem, x, y, spec.morris_levels, sampler_seed(spec.seed))
             table.insert(0, "metric", column.removeprefix("final_"))
@@ -153,6 +277,66 @@ def sensitivity(spec: ExperimentSpec, results: Results, design: pd.DataFrame) ->
                 table.insert(0, name, value)
             rows.append(table)
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def _first_half(salib_problem: dict[str, Any], y: np.ndarray) -> np.ndarray | None:
+    """The outputs of the first N/2 base samples (Saltelli rows come in blocks of D + 2 per sample)."""
+    block = salib_problem["num_vars"] + 2
+    n = len(y) // block
+    return y[: (n // 2) * block] if n // 2 >= 2 else None
+
+
+def sobol_checks(table: pd.DataFrame, samples: int) -> pd.DataFrame:
+    """One row per metric (and level of other factors): has it converged, and can it support a claim?
+
+    Flags, in plain words: indices that move by more than 0.05 between N/2 and N base samples;
+    parameters whose 95% interval of ST is wider than ST itself; S1 above ST (impossible in
+    theory, so noise). `converged` is true only when none of these holds. Parameters whose S1
+    interval includes zero are listed apart (no first-order effect can be claimed for them).
+    """
+    if table.empty or "ST" not in table:
+        return pd.DataFrame()
+    keys = [c for c in table.columns if c not in SOBOL_COLUMNS]
+    rows = []
+    for key, group in table.groupby(keys, dropna=False, sort=False):
+        where = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
+        change = (
+            float(np.nanmax(np.abs(np.r_[group.S1 - group.S1_half, group.ST - group.ST_half])))
+            if "ST_half" in group
+            else np.nan
+        )
+        wide = group.parameter[group.ST_conf > group.ST.abs()]
+        s1_above = group.parameter[group.ST + group.ST_conf < group.S1]
+        s1_zero = group.parameter[group.S1_conf > group.S1.abs()]
+        problems = []
+        if np.isnan(change):
+            problems.append(f"too few samples ({samples}) to compare N/2 with N")
+        elif change > CONVERGED_CHANGE:
+            problems.append(
+                f"indices moved by up to {change:.2f} between {samples // 2} and {samples} samples"
+            )
+        if len(wide):
+            problems.append(f"ST intervals wider than ST for {', '.join(wide)}")
+        if len(s1_above):
+            problems.append(f"S1 above ST for {', '.join(s1_above)}")
+        warning = "; ".join(problems)
+        if problems:
+            warning += f"; not converged: raise design.samples above {samples}"
+        rows.append(
+            {
+                **where,
+                "samples": samples,
+                "max_change_half_to_full": change,
+                "max_ST_conf": float(group.ST_conf.max()),
+                "converged": not problems,
+                "warning": warning,
+                "S1_includes_zero": ", ".join(s1_zero),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+SOBOL_COLUMNS = {"parameter", "S1", "S1_conf", "ST", "ST_conf", "S1_half", "ST_half"}
 
 
 def analyze(folder: str | Path) -> dict[str, pd.DataFrame]:
@@ -168,13 +352,20 @@ def analyze(folder: str | Path) -> dict[str, pd.DataFrame]:
         )
     spec = ExperimentSpec.from_text(store.spec_text())
     factors = [f.name for f in spec.varying]
+    seed = sampler_seed(spec.seed)
     tables = {
-        "summary": summarize(results, factors) if len(results.timeseries) else pd.DataFrame(),
-        "end_states": end_states(results, factors),
+        "summary": summarize(results, factors, seed) if len(results.timeseries) else pd.DataFrame(),
+        "end_states": end_states(results, factors, seed),
+        "paired_differences": paired_differences(results, spec, seed),
         "adequacy": adequacy(results, factors),
     }
     if spec.design in ("sobol", "morris"):
         tables["sensitivity"] = sensitivity(spec, results, store.design())
+    if spec.design == "sobol":
+        tables["sobol_checks"] = sobol_checks(tables["sensitivity"], spec.samples)
+        for row in tables["sobol_checks"].itertuples():
+            if not row.converged:
+                log.warning("%s: Sobol indices of %s: %s", folder, row.metric, row.warning)
     out = Path(folder) / "analysis"
     out.mkdir(exist_ok=True)
     for name, table in tables.items():

@@ -87,3 +87,58 @@ def test_replication_adequacy_tracks_the_half_width():
     assert table.replicates.tolist() == list(range(2, 31))
     widths = table.set_index("replicates").half_width
     assert widths[30] < widths[5] < widths[2]
+
+
+def test_paired_differences_use_the_pairs():
+    from runs.analysis import paired_differences
+    from runs.spec import ExperimentSpec
+
+    spec = ExperimentSpec.from_text(
+        '[experiment]\nname = "p"\nsteps = 1\nreplications = 4\nseed = 1\n'
+        '[parameters]\nregime = ["none", "mandatory"]\n'
+    )
+    # large spread between seeds, a constant +0.02 within each pair: only pairing sees it clearly
+    base = [0.60, 0.70, 0.80, 0.90]
+    results = synthetic({"none": base, "mandatory": [b + 0.02 for b in base]})
+    table = paired_differences(results, spec)
+    row = table[table.metric == "quality_experienced"].iloc[0]
+    assert (row.factor, row.level, row.baseline, row.n) == ("regime", "mandatory", "none", 4)
+    assert row.mean_difference == pytest.approx(0.02)
+    assert row.ci_low == pytest.approx(0.02) and row.ci_high == pytest.approx(0.02)
+    assert row.boot_low == pytest.approx(0.02) and row.boot_high == pytest.approx(0.02)
+    unpaired = end_states(results, ["regime"]).set_index("regime")
+    assert unpaired.loc["none", "half_width"] > 0.1  # the unpaired intervals overlap widely
+
+
+def test_bootstrap_intervals_of_counts_never_go_below_zero():
+    results = synthetic({"none": [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0]})
+    table = end_states(results, ["regime"]).iloc[0]
+    assert table.ci_low < 0  # the t-interval does
+    assert table.boot_low == 0.0 and table.boot_high > 0
+    summary = summarize(results, ["regime"])
+    assert (summary.boot_low >= 0).all()
+
+
+def sobol_table(n: int) -> pd.DataFrame:
+    x = sobol_sample.sample(PROBLEM, n, calc_second_order=False, seed=3)
+    y = Ishigami.evaluate(x)
+    from runs.analysis import _first_half
+
+    full = sobol_indices(PROBLEM, y, seed=3)
+    half = sobol_indices(PROBLEM, _first_half(PROBLEM, y), seed=3)
+    full["S1_half"], full["ST_half"] = half.S1, half.ST
+    full.insert(0, "metric", "y")
+    return full
+
+
+def test_sobol_checks_flag_a_small_design_and_pass_a_large_one():
+    from runs.analysis import sobol_checks
+
+    small = sobol_checks(sobol_table(16), samples=16).iloc[0]
+    assert not small.converged
+    assert "not converged: raise design.samples above 16" in small.warning
+    assert "ST intervals wider than ST" in small.warning or "moved by up to" in small.warning
+    large = sobol_checks(sobol_table(8192), samples=8192).iloc[0]
+    assert large.converged and large.warning == ""
+    assert large.max_change_half_to_full < 0.05
+    assert large.S1_includes_zero == "x3"  # x3 acts only through its interaction with x1

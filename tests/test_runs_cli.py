@@ -45,7 +45,7 @@ def test_sweep_status_analyze_report_resume(tmp_path, capsys):
     assert main(["report", str(out)]) == 0
     report = (out / "report.md").read_text()
     assert "## Reproduce" in report and "policy `common`" in report and "git commit" in report
-    for figure in ("timeseries_quality_experienced", "end_states", "heatmap_quality_experienced"):
+    for figure in ("timeseries_quality_experienced", "end_quality_experienced", "heatmap_accountability"):
         assert (out / "figures" / f"{figure}.png").stat().st_size > 5000
         assert (out / "figures" / f"{figure}.pdf").exists()
     assert main(["resume", str(out), "--executor", "serial"]) == 0  # nothing left to do
