@@ -16,8 +16,8 @@ def cell(value: object) -> str:
 
 
 def main() -> None:
-    print("| parameter | default | allowed | unit | meaning |")
-    print("|---|---|---|---|---|")
+    print("| parameter | default | allowed | unit | meaning | source |")
+    print("|---|---|---|---|---|---|")
     for row in param_info():
         if "choices" in row:
             allowed = ", ".join(row["choices"])
@@ -26,7 +26,8 @@ def main() -> None:
         else:
             allowed = "see below"
         unit = row.get("unit") or ""
-        print(f"| `{row['name']}` | {cell(row['default'])} | {allowed} | {unit} | {row['doc']} |")
+        source = row.get("source", "")
+        print(f"| `{row['name']}` | {cell(row['default'])} | {allowed} | {unit} | {row['doc']} | {source} |")
 
 
 if __name__ == "__main__":
