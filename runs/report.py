@@ -29,7 +29,7 @@ from runs.analysis import analyze
 from runs.spec import ExperimentSpec
 from runs.store import SweepStore
 
-__all__ = ["METRICS", "metric_label", "parameter_label", "report"]
+__all__ = ["METRICS", "STYLE", "metric_label", "parameter_label", "report", "value_words"]
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442"]
 #: The model's outputs in plain words, with their units (a metric not listed is shown by its name).
@@ -86,7 +86,8 @@ def metric_label(metric: str, *, unit: bool = True) -> str:
     return f"{label} ({metric_unit})" if unit and metric_unit else label
 
 
-def _value_words(name: str, value: Any) -> str:
+def value_words(name: str, value: Any) -> str:
+    """A parameter value in plain words (a regime by its name, a number with its unit)."""
     if name == "regime":
         try:
             from model.regimes import REGIME_SETTINGS
@@ -104,11 +105,11 @@ def _condition(row: pd.Series | dict, factors: list[str]) -> str:
     if not factors:
         return "all runs"
     if len(factors) == 1 and factors[0] == "regime":
-        return _value_words("regime", row["regime"])
+        return value_words("regime", row["regime"])
     return ", ".join(
-        _value_words(f, row[f])
+        value_words(f, row[f])
         if f == "regime"
-        else f"{parameter_label(f, unit=False)} {_value_words(f, row[f])}"
+        else f"{parameter_label(f, unit=False)} {value_words(f, row[f])}"
         for f in factors
     )
 
@@ -262,7 +263,7 @@ def _paired_panel(ax: plt.Axes, rows: pd.DataFrame, factors: list[str], metric: 
 
 
 def _comparison(factor: str, level: Any, baseline: Any) -> str:
-    difference = f"{_value_words(factor, level)} - {_value_words(factor, baseline)}"
+    difference = f"{value_words(factor, level)} - {value_words(factor, baseline)}"
     return difference if factor == "regime" else f"{parameter_label(factor, unit=False)}: {difference}"
 
 
@@ -289,8 +290,8 @@ def _heatmaps(ends: pd.DataFrame, runs: pd.DataFrame, factors: list[str], folder
             figsize=(max(6.5, 1.3 * len(col_levels) + 3), 0.75 * len(row_levels) + 2.2), layout="constrained"
         )
         image = ax.imshow(np.ma.masked_invalid(grid), cmap="viridis", aspect="auto", origin="lower")
-        ax.set_xticks(range(len(col_levels)), [_value_words(cols_f, c).split(" ")[0] for c in col_levels])
-        ax.set_yticks(range(len(row_levels)), [_value_words(rows_f, r).split(" ")[0] for r in row_levels])
+        ax.set_xticks(range(len(col_levels)), [value_words(cols_f, c).split(" ")[0] for c in col_levels])
+        ax.set_yticks(range(len(row_levels)), [value_words(rows_f, r).split(" ")[0] for r in row_levels])
         norm = image.norm
         for (i, j), value in np.ndenumerate(grid):
             if np.isnan(value):
@@ -609,11 +610,11 @@ def _markdown(
     ]
     for f in spec.factors:
         values = (
-            ", ".join(_value_words(f.name, v) for v in f.levels)
+            ", ".join(value_words(f.name, v) for v in f.levels)
             if f.kind == "levels"
             else f"[{f.low:g}, {f.high:g}]"
             if f.kind == "range"
-            else _value_words(f.name, f.value)
+            else value_words(f.name, f.value)
         )
         lines.append(f"| {parameter_label(f.name)} (`{f.name}`) | {values} |")
     lines += ["", "## Figures", ""]

@@ -1,9 +1,10 @@
 """Make the README figure from real model runs.
 
-    python scripts/make_figures.py [--seeds 6] [--scale 0.05] [--months 240]
+    python scripts/make_figures.py --out results/figures [--seeds 6] [--scale 0.05] [--months 240]
 
-Writes docs/img/regimes.png: quality experienced under the three regimes (mean and 95%
-band over seeds, paired by seed), and the registry-failure scenario locked vs portable.
+Writes OUT/regimes.png (300 dpi) and OUT/regimes.pdf: quality experienced under the three
+regimes (mean and 95% band over seeds, paired by seed), and the registry-failure scenario
+locked vs portable. The README's image is refreshed only on purpose: `--out docs/img`.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from model import PortabilityModel
+from model import PortabilityModel, load_scenario
+from runs.report import STYLE, value_words
 
-OUT = Path(__file__).resolve().parents[1] / "docs" / "img" / "regimes.png"
 COLOURS = {"status_quo": "#0072B2", "none": "#D55E00", "mandatory": "#009E73"}  # Okabe-Ito
 STYLES = {"none": "--"}  # none and status_quo coincide at the defaults: keep both visible
 
@@ -45,11 +46,18 @@ def band(ax, frames: list[pd.Series], colour: str, label: str, style: str = "-")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description="The README figure, from real runs.")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("results/figures"),
+        help="folder to write into (default: results/figures)",
+    )
     parser.add_argument("--seeds", type=int, default=6)
     parser.add_argument("--scale", type=float, default=0.05)
     parser.add_argument("--months", type=int, default=240)
     args = parser.parse_args()
+    plt.rcParams.update(STYLE)
     seeds = range(args.seeds)
     fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.4), constrained_layout=True)
     for regime, colour in COLOURS.items():
@@ -58,13 +66,14 @@ def main() -> None:
             left,
             [m.model_frame().quality_experienced for m in models],
             colour,
-            regime,
+            value_words("regime", regime),
             STYLES.get(regime, "-"),
         )
     left.set(
         title="Service quality holders experience", xlabel="years", ylabel="quality (IPv4-weighted, 0-1)"
     )
-    left.legend(title="regime", frameon=False)
+    left.legend(frameon=False)
+    event = load_scenario("registry_failure_locked").events[0]  # shade the scenario's own event
     for scenario, colour, label in (
         ("registry_failure_locked", COLOURS["none"], "locked (no portability)"),
         ("registry_failure_portable", COLOURS["mandatory"], "mandatory portability"),
@@ -72,13 +81,20 @@ def main() -> None:
         models = runs(scenario, seeds, args.scale, args.months)
         band(middle, [m.model_frame().ipv4_at_risk * 100 for m in models], colour, label)
         members = [
-            m.registry_frame().query("registry == 'AFRINIC'").members.reset_index(drop=True) for m in models
+            m.registry_frame().query("registry == @event.registry").members.reset_index(drop=True)
+            for m in models
         ]
         band(right, members, colour, label)
     for ax in (middle, right):
-        ax.axvspan(12 / 12, 51 / 12, color="0.85", lw=0, label="governance failure")
+        ax.axvspan(
+            event.start / 12,
+            (event.start + event.duration) / 12,
+            color="0.85",
+            lw=0,
+            label="governance failure",
+        )
     middle.set(
-        title="A registry fails (AFRINIC, 39 months)",
+        title=f"A registry fails ({event.registry}, {event.duration} months)",
         xlabel="years",
         ylabel="IPv4 held at a failed registry (% of all)",
     )
@@ -89,9 +105,10 @@ def main() -> None:
         f"{runs('status_quo', range(1), args.scale, 0)[0].holders.size:,} holders",
         fontsize=11,
     )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(OUT, dpi=110)
-    print(f"wrote {OUT}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for suffix in ("png", "pdf"):
+        fig.savefig(args.out / f"regimes.{suffix}", dpi=300)
+    print(f"wrote {args.out / 'regimes.png'} and regimes.pdf")
 
 
 if __name__ == "__main__":
