@@ -26,7 +26,7 @@ import numpy as np
 from mesa import Agent
 from scipy.special import ndtr
 
-from agents.state import HolderState, Month, RegistryStatus, annuity
+from agents.state import HolderState, Month, RegistryStatus
 
 if TYPE_CHECKING:
     from mesa import Model
@@ -374,18 +374,20 @@ class RegistryAgent(Agent):
     def weigh_stake(self, tally: RegistryTally) -> None:
         """What each channel puts at stake, USD a year per point of quality.
 
-        Every channel is a share of the yearly revenue, valued over the planning horizon
-        and read as what falling `threat_margin` behind costs: the threat directly; the
-        remembered yearly rates of revenue lost to exit and of voices per member as the
-        same slope made visible. `responsiveness` is the share of it management counts;
-        the channel weights (0 switches one off) say how much each signal counts.
+        Every channel is a share of the yearly revenue, read as what falling
+        `threat_margin` behind costs each year: the threat directly; the remembered yearly
+        rates of revenue lost to exit and of voices per member as the same slope made
+        visible. It is a yearly amount, like the cost of effort it is weighed against (both
+        recur over the same horizon, so discounting cancels). `responsiveness` is the share
+        of it management counts; the channel weights (0 switches one off) say how much each
+        signal counts.
         """
         p = self.p
         memory = 1.0 / p.signal_memory
         self.exit_signal += memory * (12.0 * tally.revenue_lost - self.exit_signal)
         self.voice_signal += memory * (12.0 * tally.voice_share - self.voice_signal)
         revenue = tally.yearly_fees * self.fee_multiplier
-        per_share = self.responsiveness * revenue * annuity(p.planning_horizon, p.discount_rate) / p.threat_margin
+        per_share = self.responsiveness * revenue / p.threat_margin
         self.stake = {
             "threat": per_share * p.threat_weight * tally.threat,
             "exit": per_share * p.exit_weight * self.exit_signal,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
+from scipy import stats
 import pandas as pd
 
 from agents.state import Action
@@ -21,8 +22,9 @@ from model.population import build_population
 
 
 def ci(values: list[float]) -> str:
+    """Mean +/- the half-width of a Student-t 95% interval over seeds."""
     a = np.asarray(values, dtype=float)
-    half = 1.96 * a.std(ddof=1) / np.sqrt(a.size) if a.size > 1 else 0.0
+    half = stats.t.ppf(0.975, a.size - 1) * a.std(ddof=1) / np.sqrt(a.size) if a.size > 1 else 0.0
     return f"{a.mean():.4f} ± {half:.4f}"
 
 
