@@ -12,6 +12,9 @@ fuses no multiply-adds), so the floating-point results are identical;
 
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numba import njit
 
@@ -19,12 +22,17 @@ from agents import utility
 from agents.holder import may_move, one_off_cost
 from agents.state import NO_MOVE, Action, Decisions, Draw, HolderState, Month
 
-__all__ = ["decide_all", "exit_cost_table"]
+if TYPE_CHECKING:
+    from agents.registry import MemberPriors
 
-_yearly_utility = njit(utility.yearly_utility)
-_kalman_gain = njit(utility.kalman_gain)
-_move_value = njit(utility.move_value)
-_belief_spread = njit(utility.belief_spread)
+__all__ = ["credible_threat_all", "decide_all", "exit_cost_table"]
+
+SQRT2 = math.sqrt(2.0)
+
+_yearly_utility = njit(inline="always")(utility.yearly_utility)
+_kalman_gain = njit(inline="always")(utility.kalman_gain)
+_move_value = njit(inline="always")(utility.move_value)
+_belief_spread = njit(inline="always")(utility.belief_spread)
 
 
 def exit_cost_table(m: Month) -> np.ndarray:
@@ -55,7 +63,7 @@ def decide_all(s: HolderState, m: Month, costs: np.ndarray) -> Decisions:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _learn(s, h, r, seen_q, seen_n, noise_var):  # pragma: no cover - compiled
     gain = _kalman_gain(s.belief_var[h, r], noise_var)
     s.belief_quality[h, r] += gain * (seen_q - s.belief_quality[h, r])
@@ -63,7 +71,7 @@ def _learn(s, h, r, seen_q, seen_n, noise_var):  # pragma: no cover - compiled
     s.belief_var[h, r] *= 1.0 - gain
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _utility(s, h, r, m):  # pragma: no cover - compiled
     return _yearly_utility(
         s.value[h],
@@ -139,3 +147,69 @@ def _every_holder(s, m, kind, costs, action, destination, best_values):  # pragm
             chance = m.voice_propensity * (0.5 + s.loyalty[h]) * shortfall
             if shortfall > 0.0 and m.draws[Draw.VOICE, h] < chance:
                 action[h] = Action.VOICE
+
+
+def credible_threat_all(s: HolderState, m: Month, costs: np.ndarray, priors: MemberPriors) -> np.ndarray:
+    """`agents.registry.credible_threat`, compiled: the same estimate in one pass over the members.
+
+    The readable form is the specification; `tests/test_registry_rules.py` checks that both
+    agree (to rounding: the normal distribution function is computed with `math.erfc` here
+    and scipy's `ndtr` there). The model runs this one under both engines.
+    """
+    n_registries = len(m.quality)
+    return _threat(
+        s.columns(),
+        m,
+        s.kind,
+        s.paid_usd,
+        costs,
+        n_registries,
+        priors.w_quality,
+        priors.w_neutrality,
+        priors.loyalty_weight * priors.loyalty,
+        priors.friction,
+        priors.uncertainty,
+        priors.margin,
+    )
+
+
+@njit(cache=True)
+def _threat(
+    s, m, kind, paid, costs, n_registries, w_q, w_n, loyal, friction, uncertainty, margin
+):  # pragma: no cover
+    fees = np.zeros(n_registries)
+    at_stake = np.zeros(n_registries)
+    shift = w_q * margin / uncertainty
+    for h in range(s.registry.shape[0]):
+        here = s.registry[h]
+        fees[here] += paid[h]
+        value = s.value[h]
+        scale = m.approval_odds * m.present_value * value * uncertainty
+        if not scale > 0.0:
+            continue
+        away_here = friction if here != s.home[h] else 0.0
+        standing_here = w_q * m.quality[here] + w_n * m.neutrality[here]
+        fee_here = paid[h] * m.fee_multiplier[here]
+        waiting = value * w_q * m.waiting_service_gap * m.porting_delay / 12.0
+        best = -np.inf
+        for r in range(n_registries):
+            one_off = costs[kind[h], here, r]
+            if not m.accepting[r] or one_off == np.inf:
+                continue
+            standing = w_q * m.quality[r] + w_n * m.neutrality[r]
+            away = friction if r != s.home[h] else 0.0
+            yearly = value * (standing - standing_here - away + away_here - loyal) - (
+                s.fee_usd[h, r] * m.fee_multiplier[r] - fee_here
+            )
+            worth = m.approval_odds * m.present_value * yearly - (s.size_factor[h] * one_off + waiting)
+            if worth > best:
+                best = worth
+        if best == -np.inf:
+            continue
+        z = best / scale
+        at_stake[here] += paid[h] * (0.5 * math.erfc(-(z + shift) / SQRT2) - 0.5 * math.erfc(-z / SQRT2))
+    out = np.zeros(n_registries)
+    for r in range(n_registries):
+        if fees[r] > 0.0:
+            out[r] = at_stake[r] / fees[r]
+    return out

@@ -141,7 +141,13 @@ def steady_quality(effort: float, improvement: float, complacency: float) -> flo
 
 
 def choose_effort(
-    stake: float, *, base: float, yearly_cost: float, effort_cost: float, improvement: float, complacency: float
+    stake: float,
+    *,
+    base: float,
+    yearly_cost: float,
+    effort_cost: float,
+    improvement: float,
+    complacency: float,
 ) -> float:
     """The effort that maximises stake x steady_quality(e) - cost(e) on [base, 1].
 

@@ -236,7 +236,8 @@ def build_month(
         peer_noise=noise * p.peer_noise_ratio,
         public_noise=public,
         drift_var=p.belief_drift**2,
-        present_value=annuity(p.planning_horizon, p.discount_rate) * math.exp(-p.discount_rate * delay / 12.0),
+        present_value=annuity(p.planning_horizon, p.discount_rate)
+        * math.exp(-p.discount_rate * delay / 12.0),
         evidence_z=p.evidence_z,
         switching_cost=p.switching_cost,
         ipv6_renumbering_cost=p.ipv6_renumbering_cost,

@@ -13,7 +13,7 @@ import math
 __all__ = ["belief_spread", "kalman_gain", "move_value", "yearly_utility"]
 
 
-def yearly_utility(value, w_quality, quality, w_neutrality, neutrality, appeal, fee):  # noqa: ANN001, ANN201
+def yearly_utility(value, w_quality, quality, w_neutrality, neutrality, appeal, fee):
     """What a registry is worth to a holder, USD a year.
 
     `value` (USD a year per index point) turns the weighted quality, neutrality and fixed
@@ -41,6 +41,8 @@ def move_value(
     return approval_odds * present_value * (yearly_gain - z * spread) - one_off
 
 
-def belief_spread(value: float, w_quality: float, w_neutrality: float, var_here: float, var_there: float) -> float:
+def belief_spread(
+    value: float, w_quality: float, w_neutrality: float, var_here: float, var_there: float
+) -> float:
     """S.d. of a believed utility difference, USD a year (quality and neutrality beliefs independent)."""
     return value * math.sqrt((w_quality * w_quality + w_neutrality * w_neutrality) * (var_here + var_there))

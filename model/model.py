@@ -21,8 +21,8 @@ from mesa.datacollection import DataCollector
 from mesa.discrete_space import Network
 
 from agents.holder import NetworkAgent
-from agents.kernels import decide_all, exit_cost_table
-from agents.registry import MemberPriors, RegistryAgent, RegistryTally, credible_threat
+from agents.kernels import credible_threat_all, decide_all, exit_cost_table
+from agents.registry import MemberPriors, RegistryAgent, RegistryTally
 from agents.state import Action, Decisions, Draw, HolderState, Month, build_month
 from model.calibration import MEDIAN_HOLDING, Calibration, load_calibration
 from model.errors import ConfigError, ReproducibilityWarning
@@ -179,7 +179,10 @@ class PortabilityModel(Model):
         for r, event in starting:
             self.registries[r].begin_event(event)
             self.events.add(
-                step, event.registry, EventKind.GOVERNANCE_START, f"{event.status} for {event.duration} months"
+                step,
+                event.registry,
+                EventKind.GOVERNANCE_START,
+                f"{event.status} for {event.duration} months",
             )
         changed = np.array([r.status != b for r, b in zip(self.registries, before, strict=True)])
         s = self.holders
@@ -262,7 +265,7 @@ class PortabilityModel(Model):
         asn = np.bincount(s.registry, weights=s.asn, minlength=n_registries)
         fees = np.bincount(s.registry, weights=s.paid_usd, minlength=n_registries)
         voices = np.bincount(s.registry[self.decisions.action == Action.VOICE], minlength=n_registries)
-        threat = credible_threat(s, self.month, self._exit_costs, self.priors)
+        threat = credible_threat_all(s, self.month, self._exit_costs, self.priors)
         settled = getattr(self, "_settled", None)
         zeros = np.zeros(n_registries, dtype=np.int64)
         inflow = zeros if settled is None else np.bincount(settled.destinations, minlength=n_registries)
@@ -271,7 +274,9 @@ class PortabilityModel(Model):
         lost = (
             np.zeros(n_registries)
             if settled is None
-            else np.bincount(settled.origins, weights=s.fee_usd[settled.holders, settled.origins], minlength=n_registries)
+            else np.bincount(
+                settled.origins, weights=s.fee_usd[settled.holders, settled.origins], minlength=n_registries
+            )
         )
         before = getattr(self, "_fees_before", fees)
         total_asn = max(asn.sum(), 1.0)

@@ -198,7 +198,7 @@ class Params:
         None,
         0.0,
         1.0,
-        "releases a fallback (NRO/ICANN level) processes for a registry that cannot, per month (None: the regime's)",
+        "releases a fallback (NRO/ICANN level) processes for a registry that cannot (None: the regime's)",
         unit="share of members a month",
         label="Fallback release capacity",
         source="regimes.toml",

@@ -86,7 +86,9 @@ def _holdings(n: int, total_blocks: float, p: Params, rng: np.random.Generator) 
     body = u < 1.0 - p.tail_share
     blocks = np.empty(n)
     # body median placed so that the whole population's median is a /22
-    body_median = MEDIAN_BLOCKS * float(np.exp(-p.body_sigma * ndtri(min(0.5 / (1.0 - p.tail_share), 1 - 1e-9))))
+    body_median = MEDIAN_BLOCKS * float(
+        np.exp(-p.body_sigma * ndtri(min(0.5 / (1.0 - p.tail_share), 1 - 1e-9)))
+    )
     v = np.clip(u[body] / (1.0 - p.tail_share), 1e-12, 1 - 1e-12)
     blocks[body] = body_median * np.exp(p.body_sigma * ndtri(v))
     w = (u[~body] - (1.0 - p.tail_share)) / p.tail_share

@@ -62,14 +62,18 @@ def welfare(model: PortabilityModel) -> float:
     multiplier = np.array([r.fee_multiplier for r in model.registries])[s.registry]
     waiting = p.waiting_service_gap * (s.pending_destination != NO_MOVE)
     utility = yearly_utility(
-        s.value, s.w_quality, quality - waiting, s.w_neutrality, neutrality, s.appeal_here, s.paid_usd * multiplier
+        s.value,
+        s.w_quality,
+        quality - waiting,
+        s.w_neutrality,
+        neutrality,
+        s.appeal_here,
+        s.paid_usd * multiplier,
     )
     return float(utility.sum() / (model.total_ipv4 * ADDRESSES_PER_BLOCK))
 
 
-def move_reasons(
-    s: HolderState, m: Month, destination: np.ndarray, movers: np.ndarray
-) -> dict[str, int]:
+def move_reasons(s: HolderState, m: Month, destination: np.ndarray, movers: np.ndarray) -> dict[str, int]:
     """Why the holders requesting a move this month do so: the largest part of their yearly gain.
 
     The believed yearly gain of the move splits into quality and neutrality (beliefs), taste

@@ -75,19 +75,27 @@ def main(argv: list[str] | None = None) -> int:
                 for seed in range(args.seeds):
                     kw = {"regime": regime, "scale": args.scale, "fee_schedules": args.fees}
                     outcome = run(seed, args.steps, **kw, **noise_kw, **channel_kw)
-                    rows.append({"noise": noise, "regime": regime, "channel": channel, "seed": seed, **outcome})
+                    rows.append(
+                        {"noise": noise, "regime": regime, "channel": channel, "seed": seed, **outcome}
+                    )
                 print(f"done: {noise}, {regime}, {channel}", file=sys.stderr)
     frame = pd.DataFrame(rows)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(args.out, index=False)
-    print(f"Quality experienced, last 5 of 20 years; scale {args.scale}, {args.seeds} seeds, fees {args.fees}.")
+    print(
+        f"Quality experienced, last 5 of 20 years; scale {args.scale}, {args.seeds} seeds, fees {args.fees}."
+    )
     print("Paired difference: against lock-in (regime none) with the same seed and noise.\n")
-    print("| noise | regime | channels | quality | paired difference vs lock-in | effort | of which threat / exit / voice | moves a year |")
+    print(
+        "| noise | regime | channels | quality | paired difference vs lock-in | effort | of which threat / exit / voice | moves a year |"  # noqa: E501
+    )
     print("|---|---|---|---|---|---|---|---|")
     for noise in NOISE:
         locked = frame[(frame.noise == noise) & (frame.regime == "none")].set_index("seed")
-        for (regime, channel), group in frame[frame.noise == noise].groupby(["regime", "channel"], sort=False):
+        for (regime, channel), group in frame[frame.noise == noise].groupby(
+            ["regime", "channel"], sort=False
+        ):
             g = group.set_index("seed")
             diff = (g.quality - locked.quality.loc[g.index]).to_numpy()
             parts = " / ".join(f"{g[c].mean():.3f}" for c in ("effort_threat", "effort_exit", "effort_voice"))
@@ -99,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\nWhy holders request moves (requests a year, by the largest part of their believed gain):\n")
     print("| noise | regime | channels | quality | taste and friction | fees |")
     print("|---|---|---|---|---|---|")
-    for (noise, regime, channel), g in frame[frame.regime == "mandatory"].groupby(["noise", "regime", "channel"], sort=False):
+    for (noise, regime, channel), g in frame[frame.regime == "mandatory"].groupby(
+        ["noise", "regime", "channel"], sort=False
+    ):
         print(
             f"| {noise} | {regime} | {channel} | {g.requests_quality.mean():.1f} | "
             f"{g.requests_taste.mean():.1f} | {g.requests_fees.mean():.1f} |"

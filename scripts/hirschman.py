@@ -46,7 +46,9 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--scale", type=float, default=0.05)
     args = parser.parse_args()
-    print("| regime | switching cost (USD, /22) | months to recover: median [min, max] | never recovered | AFRINIC members left |")
+    print(
+        "| regime | switching cost (USD, /22) | months to recover: median [min, max] | never recovered | AFRINIC members left |"  # noqa: E501
+    )
     print("|---|---|---|---|---|")
     rows = [("registry_failure_locked", None)] + [("registry_failure_portable", c) for c in COSTS]
     for scenario, cost in rows:
@@ -58,7 +60,9 @@ def main() -> int:
         spread = f"{np.median(months):.0f} [{finite.min():.0f}, {finite.max():.0f}]" if finite.size else "-"
         regime = "none" if cost is None else "mandatory"
         label = "-" if cost is None else f"{cost:,.0f}"
-        print(f"| {regime} | {label} | {spread} | {np.count_nonzero(~np.isfinite(months))} of {months.size} | {t_interval(left)} |")
+        print(
+            f"| {regime} | {label} | {spread} | {np.count_nonzero(~np.isfinite(months))} of {months.size} | {t_interval(left)} |"  # noqa: E501
+        )
     print("\nQuality experienced (last 5 of 20 years), mandatory minus none, paired by seed, by scale:\n")
     print("| scale | seeds | none | mandatory | paired difference |")
     print("|---|---|---|---|---|")
@@ -72,7 +76,9 @@ def main() -> int:
                     m.step()
                 values.append(m.model_frame().quality_experienced.iloc[-60:].mean())
             q[regime] = np.array(values)
-        print(f"| {scale} | {seeds} | {t_interval(q['none'])} | {t_interval(q['mandatory'])} | {t_interval(q['mandatory'] - q['none'])} |")
+        print(
+            f"| {scale} | {seeds} | {t_interval(q['none'])} | {t_interval(q['mandatory'])} | {t_interval(q['mandatory'] - q['none'])} |"  # noqa: E501
+        )
     return 0
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from scipy import stats
 import pandas as pd
+from scipy import stats
 
 from agents.state import Action
 from model import PortabilityModel

@@ -9,7 +9,6 @@ import numpy as np
 from agents.state import NO_MOVE, Draw, HolderState, Month
 from model.regimes import ALLOWED, FORBIDDEN
 
-
 UNINFORMATIVE = 1e9  # noise amplitude of an observation that carries no information
 
 

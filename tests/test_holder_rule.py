@@ -113,7 +113,7 @@ def test_fees_in_money_and_fixed_appeal_in_quality_points_enter_the_utility(run)
 def test_forbidden_pairs_and_closed_registries_are_never_chosen(run):
     m = month(review=[True, True])
     m.moves_ipv4[0, 2] = FORBIDDEN
-    actions, destinations, gains = run(better_at(2), m)
+    actions, destinations, _gains = run(better_at(2), m)
     assert destinations == [1, 1]  # the best allowed, at zero gain
     assert actions == [Action.STAY, Action.STAY]  # a zero gain is no reason to move
     m = month(review=[True, True], accepting=[True, True, False])
@@ -124,7 +124,7 @@ def test_forbidden_pairs_and_closed_registries_are_never_chosen(run):
 def test_no_allowed_destination_means_no_destination(run):
     m = month(review=[True, True])
     m.moves_ipv4[:] = FORBIDDEN
-    actions, destinations, gains = run(better_at(2), m)
+    _actions, destinations, gains = run(better_at(2), m)
     assert destinations == [NO_MOVE, NO_MOVE]
     assert gains == [-math.inf, -math.inf]
 

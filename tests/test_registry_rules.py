@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from mesa import Model
-
 from scipy.special import ndtr
 
-from agents.kernels import exit_cost_table
+from agents.kernels import credible_threat_all, exit_cost_table
 from agents.registry import (
     MemberPriors,
     RegistryAgent,
@@ -343,3 +342,16 @@ def test_every_regime_has_its_terms():
         ):
             assert params.regime_setting(term) is not None
         assert Params(regime=name, porting_delay=7.0).regime_setting("porting_delay") == 7.0
+
+
+def test_the_compiled_threat_estimate_is_the_readable_one():
+    from model import PortabilityModel
+
+    for regime in ("none", "status_quo", "mandatory"):
+        model = PortabilityModel(seed=5, scale=0.01, regime=regime)
+        for _ in range(3):
+            model.step()
+        readable = credible_threat(model.holders, model.month, model._exit_costs, model.priors)
+        compiled = credible_threat_all(model.holders, model.month, model._exit_costs, model.priors)
+        assert compiled == pytest.approx(readable, rel=1e-12, abs=1e-15)
+        assert (readable > 0).any() == (regime != "none")
