@@ -12,7 +12,17 @@ from runs.sweep import resume, sweep
 
 __all__ = ["EXPERIMENTS", "paper", "shipped"]
 
-EXPERIMENTS = ("regimes", "failure", "friction", "sensitivity")
+_FIRST = ("regimes", "failure", "friction", "sensitivity")  # the paper's order; others follow by name
+
+
+def _shipped_names() -> tuple[str, ...]:
+    folder = resources.files("runs.experiments")
+    names = {p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")}
+    return tuple(n for n in _FIRST if n in names) + tuple(sorted(names - set(_FIRST)))
+
+
+#: Every experiment file in runs/experiments/, in the paper's order.
+EXPERIMENTS = _shipped_names()
 
 
 def shipped(name: str) -> ExperimentSpec:
@@ -55,7 +65,29 @@ def paper(
             "",
             f"[Report]({path.relative_to(out)}), [figures]({name}/figures/), [tables]({name}/analysis/)",
             "",
+            *_convergence(folder),
         ]
+    out.mkdir(parents=True, exist_ok=True)
     index = out / "README.md"
     index.write_text("\n".join(lines), encoding="utf-8")
     return index
+
+
+def _convergence(folder: Path) -> list[str]:
+    """A Sobol experiment's verdict, for the index: converged, or not and why."""
+    checks = folder / "analysis" / "sobol_checks.csv"
+    if not checks.exists():
+        return []
+    import pandas as pd
+
+    table = pd.read_csv(checks)
+    if table.empty:
+        return []
+    if table.converged.all():
+        return [f"Sobol indices converged ({int(table.samples.iloc[0])} samples).", ""]
+    failing = ", ".join(table[~table.converged].metric)
+    return [
+        f"**Sobol indices not converged** for {failing} at {int(table.samples.iloc[0])} samples "
+        "(see the report): do not base a claim on them; rerun with `paper --samples N`.",
+        "",
+    ]

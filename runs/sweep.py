@@ -139,9 +139,9 @@ def sweep(
     check_new_folder(out)
     if SweepStore(out).exists():
         raise SweepError(f"{out} already holds a sweep; use `python -m runs resume {out}`")
-    design, runs_plan, tasks = plan(spec)
     with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(open_executor(executor, workers, scheduler))
+        pool = stack.enter_context(open_executor(executor, workers, scheduler))  # workers start now
+        design, runs_plan, tasks = plan(spec)  # every design point validated before any folder
         out.mkdir(parents=True, exist_ok=True)
         lock = stack.enter_context(FolderLock(out))
         store = SweepStore(out)
@@ -274,9 +274,9 @@ def _execute(
     signals = _Signals()
 
     def on_result(result: RunResult) -> None:
-        with signals.deferred():
+        with signals.deferred():  # a signal now is raised once the run is written and counted
             store.record(result, execution_id)
-        counts[result.status] += 1
+            counts[result.status] += 1
         bar.set_postfix(done=counts["done"], failed=counts["failed"], refresh=False)
         bar.update()
 

@@ -6,6 +6,7 @@ kept small: a handful of short runs slowed by `tests.faults.slow`.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -57,7 +58,16 @@ def children(pid: int) -> set[int]:
     """The pids of a process's children (Linux /proc)."""
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found |= {int(p) for p in task.read_text().split()}
+        with contextlib.suppress(OSError):  # the process ended meanwhile
+            found |= {int(p) for p in task.read_text().split()}
+    return found
+
+
+def descendants(pid: int) -> set[int]:
+    """Children, grandchildren...: workers are forked by a fork server, itself the driver's child."""
+    found = children(pid)
+    for child in list(found):
+        found |= descendants(child)
     return found
 
 
@@ -90,10 +100,12 @@ def start_sweep(tmp_path: Path, out: Path) -> subprocess.Popen:
     )
 
 
-def workers_of(driver: subprocess.Popen) -> set[int]:
-    """The driver's pool workers, once both have started (the resource tracker too)."""
-    assert wait_for(lambda: len(children(driver.pid)) >= 2), "the workers never started"
-    return children(driver.pid)
+def workers_of(driver: subprocess.Popen, out: Path) -> set[int]:
+    """Every process under the driver (workers, fork server, resource tracker), once runs are done."""
+    assert wait_for(lambda: len(list((out / "runs").glob("*.parquet"))) >= 1), "no run finished"
+    found = descendants(driver.pid)
+    assert len(found) >= 3, found  # two workers and at least their fork server or tracker
+    return found
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
@@ -101,8 +113,7 @@ def test_a_signal_stops_the_sweep_cleanly_and_resume_finishes_it(tmp_path, signu
     out = tmp_path / "out"
     driver = start_sweep(tmp_path, out)
     try:
-        workers = workers_of(driver)
-        assert wait_for(lambda: len(list((out / "runs").glob("*.parquet"))) >= 1)
+        workers = workers_of(driver, out)
         # SIGINT as a terminal sends it (to the whole group: workers ignore it); SIGTERM to the driver
         if signum == signal.SIGINT:
             os.killpg(driver.pid, signum)
@@ -129,8 +140,7 @@ def test_workers_exit_when_the_driver_is_killed_and_the_next_driver_takes_over(t
     out = tmp_path / "out"
     driver = start_sweep(tmp_path, out)
     try:
-        workers = workers_of(driver)
-        assert wait_for(lambda: len(list((out / "runs").glob("*.parquet"))) >= 1)
+        workers = workers_of(driver, out)
         driver.kill()  # SIGKILL to the driver alone: nothing runs in it any more
         driver.wait(timeout=30)
         assert wait_for(lambda: not any(alive(p) for p in workers), timeout=10), "orphan workers"
