@@ -1,19 +1,41 @@
-"""The app rendered in-process (no browser): every control and view, bad input, compare, export."""
+"""The app rendered in-process (no browser): every control and view, Reset, Play, bad input, compare."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import fields
 
 import ipyvuetify as v
+import numpy as np
 import pytest
 import solara
-from solara.components.echarts import EchartsWidget
+from solara.widgets import HTML
 
 import app
-from model import Params
-from viz.controls import REGIME_TERMS, SLIDER_FIELDS, Setup, sliders
+from model import Params, list_scenarios
+from model.params import param_info
+from viz import charts
+from viz.controls import REGIME_TERMS, Setup, compare_options, slider_fields
+from viz.labels import param_label, scenario
+from viz.views import TABS
+from viz.widgets import Chart, Player
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:solara.*")
+
+
+@pytest.fixture
+def built(monkeypatch):
+    """Every model the page builds, in order."""
+    models = []
+    original = app.build
+
+    def recording(setup):
+        result = original(setup)
+        models.append(result.model)
+        return result
+
+    monkeypatch.setattr(app, "build", recording)
+    return models
 
 
 def render():
@@ -26,14 +48,30 @@ def render():
     return rc
 
 
+def button(rc, name: str):
+    return rc.find(v.Btn, children=[name]).widget
+
+
 def step(rc, times: int = 1) -> None:
-    button = rc.find(v.Btn, children=["Step"]).widget
     for _ in range(times):
-        button.click()
+        button(rc, "Step").click()
 
 
-def counter(rc, n: int) -> None:
-    rc.find(children=[f"Time: {float(n)}"]).assert_single()
+def page_text(rc) -> str:
+    """The text of every HTML and text element on the page."""
+    html = [w.unsafe_innerHTML or "" for w in rc.find(HTML).widgets]
+    return " | ".join(html + [str(w.children) for w in rc.find(v.Html).widgets])
+
+
+def markdown_text(rc) -> str:
+    """The text of every Markdown element on the page."""
+    templates = [getattr(w, "template", None) for w in rc.find(v.VuetifyTemplate).widgets]
+    return " | ".join(str(getattr(t, "template", t)) for t in templates if t is not None)
+
+
+def month_is(rc, n: int) -> None:
+    texts = [w.unsafe_innerHTML for w in rc.find(HTML).widgets if "Month " in (w.unsafe_innerHTML or "")]
+    assert any(t.startswith(f"<b>Month {n} of ") for t in texts), texts
 
 
 def select(rc, label: str, value: str) -> None:
@@ -46,130 +84,297 @@ def type_into(rc, label: str, text: str) -> None:
     field.fire_event("keyup.enter", {})
 
 
-def charts(rc) -> list[dict]:
-    return [w.option for w in rc.find(EchartsWidget).widgets]
+def options(rc) -> list[dict]:
+    return [w.option for w in rc.find(Chart).widgets]
 
 
-TAB_NAMES = ["Registries", "Resources", "Accountability", "Flows", "Peering graph", "Events", "Export"]
-
-
-def dashboard_tabs(rc):
-    """The dashboard's tab bar (Mesa's own page layout has tabs too)."""
+def open_tab(rc, name: str) -> None:
     for widget in rc.find(v.Tabs).widgets:
         labels = [c.children[0] for c in widget.children if isinstance(c, v.Tab)]
-        if labels == TAB_NAMES:
-            return widget
+        if labels == TABS:
+            widget.v_model = TABS.index(name)
+            return
     raise AssertionError("the dashboard's tabs are not on the page")
 
 
 def headline_text(rc) -> str:
-    return " | ".join(str(w.children) for w in rc.find(v.Alert).widgets)
+    return " | ".join(
+        w.unsafe_innerHTML for w in rc.find(HTML).widgets if "hl-name" in (w.unsafe_innerHTML or "")
+    )
+
+
+def alerts(rc) -> list[str]:
+    return [str(w.children) for w in rc.find(v.Alert).widgets]
 
 
 def test_page_steps_and_charts_follow():
     rc = render()
-    counter(rc, 0)
-    before = charts(rc)[0]["series"][0]["data"]
+    month_is(rc, 0)
+    first = options(rc)[0]
+    assert first["_month"] == 0 and first["xAxis"]["data"] == [0]
+    assert first["series"][0]["showSymbol"]  # month 0: points, not empty axes
     step(rc, 3)
-    counter(rc, 3)
-    after = charts(rc)[0]["series"][0]["data"]
-    assert len(after) == len(before) + 3
-    assert "Quality experienced" in headline_text(rc) and "Welfare" in headline_text(rc)
-
-
-def test_scenario_picker_loads_the_scenario():
-    rc = render()
-    select(rc, "Scenario", "registry_failure_portable")
-    step(rc, 13)
+    month_is(rc, 3)
+    after = options(rc)[0]
+    assert after["xAxis"]["data"] == [0, 1, 2, 3] and len(after["series"][0]["data"]) == 4
     text = headline_text(rc)
-    assert "IPv4 at risk" in text
-    series = charts(rc)[0]["series"]
-    afrinic = next(s for s in series if s["name"] == "AFRINIC")
-    assert afrinic["markArea"]["data"][0][0] == {"xAxis": 12}  # the failure is shaded from month 12
-    assert rc.find(v.Select, label="Regime").widget.v_model == "scenario's (mandatory)"
+    assert "Quality holders experience" in text and "Welfare" not in text
 
 
-def test_regime_select_and_regime_terms():
+def test_reset_rebuilds_from_the_scenario_and_the_moved_slider(built):
     rc = render()
-    select(rc, "Regime", "mandatory")
-    delay = rc.find(v.Slider, label="Porting delay (months)").widget
-    assert delay.v_model == 1.0  # the mandatory regime's own delay
-    delay.v_model = 6.0
+    name = slider_fields()[0]
+    meta = next(row for row in param_info() if row["name"] == name)
+    slider = rc.find(v.Slider).widgets[len(REGIME_TERMS)]  # the first of "All parameters"
+    assert slider.min == meta["low"] and slider.max == meta["high"]
+    new = meta["high"] if getattr(Params(), name) != meta["high"] else meta["low"]
+    slider.v_model = new
+    assert getattr(built[-1].p, name) == new  # moving a slider rebuilds the run with it
+    step(rc, 2)
+    month_is(rc, 2)
+    button(rc, "Reset").click()
+    month_is(rc, 0)
+    assert len(built) == 3 and built[-1] is not built[-2]
+    assert getattr(built[-1].p, name) == new and built[-1].steps == 0  # same inputs, month 0
     step(rc)
-    counter(rc, 1)
+    month_is(rc, 1)
 
 
-def test_seed_typed_as_text_and_bad_values_are_refused_with_the_range():
+def test_reset_in_every_scenario(built):
     rc = render()
-    type_into(rc, "Seed (integer)", "abc")
-    alerts = [str(w.children) for w in rc.find(v.Alert).widgets]
-    assert any("seed must be a non-negative integer; got 'abc'" in text for text in alerts)
-    type_into(rc, "Scale (1.0 = 85,000 holders)", "5")
-    assert any(
-        "scale must be a number in [0.0005, 2.0]; got 5.0" in str(w.children)
-        for w in rc.find(v.Alert).widgets
-    )
-    type_into(rc, "Seed (integer)", " 7 ")
-    assert not any("seed must be" in str(w.children) for w in rc.find(v.Alert).widgets)
+    for name in list_scenarios():
+        select(rc, "Scenario", scenario(name).title)
+        step(rc, 2)
+        button(rc, "Reset").click()
+        month_is(rc, 0)
+        assert built[-1].steps == 0 and built[-1].p == built[-2].p
 
 
-def test_compare_mode_runs_both_with_the_same_seed():
+def test_scenario_picker_loads_the_scenario_and_shades_the_failure():
     rc = render()
-    select(rc, "Compare with (same seed)", "regime:none")
+    select(rc, "Scenario", scenario("registry_failure_portable").title)
+    step(rc, 13)
+    quality = options(rc)[0]
+    marks = next(s for s in quality["series"] if s["name"].startswith("shaded"))
+    area = marks["markArea"]["data"][0]
+    assert area[0]["name"] == "AFRINIC failed" and area[0]["xAxis"] == 12
+    assert rc.find(v.Select, label="Regime").widget.v_model == "The scenario's (Mandatory portability)"
+    headers = [str(w.children) for w in rc.find(v.ExpansionPanelHeader).widgets]
+    assert any("The scenario: Registry failure, members free to leave" in h for h in headers), headers
+
+
+def test_regime_select_and_regime_terms(built):
+    rc = render()
+    select(rc, "Regime", "Mandatory portability")
+    assert built[-1].p.regime == "mandatory"
+    assert "every registry releases and accepts" in page_text(rc)  # the regime in words
+    delay = rc.find(v.Slider).widgets[0]  # the regime's first term
+    assert REGIME_TERMS[0] == "porting_delay" and delay.v_model == 1.0  # the mandatory regime's own delay
+    delay.v_model = 6.0
+    assert built[-1].p.porting_delay == 6.0
+    step(rc)
+    month_is(rc, 1)
+
+
+def test_bad_values_are_refused_and_stale_text_is_cleared(built):
+    rc = render()
+    type_into(rc, "Seed", "abc")
+    assert any("seed must be a non-negative integer; got 'abc'" in text for text in alerts(rc))
+    scale_label = next(w.label for w in rc.find(v.TextField).widgets if w.label.startswith("Scale"))
+    type_into(rc, scale_label, "")
+    assert any("scale must be a number in" in text for text in alerts(rc))
+    type_into(rc, "Seed", " 7 ")  # another field rebuilds the run...
+    assert built[-1].seed == 7
+    assert not any("must be" in text for text in alerts(rc))  # ...and the stale errors go
+    assert rc.find(v.TextField, label=scale_label).widget.v_model == str(built[-1].p.scale)
+
+
+def test_compare_mode_labels_every_series_by_run():
+    rc = render()
+    select(rc, "Compare with (same seed)", compare_options()["regime:none"])
     step(rc, 4)
-    series = charts(rc)[0]["series"]
+    series = [s for s in options(rc)[0]["series"] if s["data"]]
     assert len(series) == 10  # five registries, two runs
+    assert {s["name"].split(" · ")[1] for s in series} == {
+        "Status quo (2025 transfers)",
+        "No portability (lock-in)",
+    }
     assert {s["lineStyle"]["type"] for s in series} == {"solid", "dashed"}
     assert all(len(s["data"]) == 5 for s in series)  # both runs at month 4
     assert " vs " in headline_text(rc) and "Δ" in headline_text(rc)
 
 
+def test_compare_mode_with_another_scenario():
+    rc = render()
+    select(rc, "Compare with (same seed)", compare_options()["scenario:registry_failure_locked"])
+    step(rc, 13)
+    assert len([s for s in options(rc)[0]["series"] if s["data"]]) == 10
+    assert "IPv4 at failing registries</div><div class='hl-value'>0% vs" in headline_text(rc)
+    setup = Setup(compare="scenario:registry_failure_locked").compared()
+    assert (setup.scenario, setup.regime, setup.compare) == ("registry_failure_locked", None, None)
+
+
+EXPECTED_CHARTS = {
+    "Registries": 2,
+    "Members & money": 3,
+    "Resources": 2,
+    "Accountability": 4,
+    "Flows": 2,
+    "Holders": 2,
+    "Peering": 2,
+}
+
+
 def test_every_tab_renders_its_view():
     rc = render()
     step(rc, 2)
-    window = dashboard_tabs(rc)
-    names = TAB_NAMES
-    expected = {0: 2, 1: 2, 2: 4, 3: 1, 4: 1}  # charts per tab with one run
-    for index, count in expected.items():
-        window.v_model = index
-        assert len(charts(rc)) == count, names[index]
-    window.v_model = 4
-    graph = charts(rc)[0]["series"][0]
-    assert graph["type"] == "graph" and len(graph["data"]) == 250 and graph["links"]
-    window.v_model = 5
-    assert any("status_quo</strong>: 0 events" in w.template for w in rc.find(v.VuetifyTemplate).widgets)
+    for name, count in EXPECTED_CHARTS.items():
+        open_tab(rc, name)
+        drawn = options(rc)
+        assert len(drawn) == count, name
+        assert all(o["_month"] == 2 for o in drawn), name
+    open_tab(rc, "Events")
+    assert "0 events" in markdown_text(rc)
+    open_tab(rc, "More")
+    assert "Model outputs per registry that the other tabs do not draw" in page_text(rc)
 
 
-def test_export_downloads_the_frames_as_csv():
+def test_charts_number_format_and_tooltips():
     rc = render()
     step(rc, 3)
-    dashboard_tabs(rc).v_model = 6
-    downloads = rc.find(solara.components.file_download.FileDownloadWidget).widgets
-    assert [d.filename for d in downloads] == [
-        "status_quo_seed42_month3_model.csv",
-        "status_quo_seed42_month3_registries.csv",
-        "status_quo_seed42_month3_events.csv",
-    ]
+    for name in ("Registries", "Members & money", "Accountability"):
+        open_tab(rc, name)
+        for option in options(rc):
+            assert option["tooltip"] == {"trigger": "axis", "confine": True, "valueFormatter": "sig4"}
+            for series in option["series"]:
+                for value in series["data"]:
+                    assert len(f"{abs(value):.10g}".replace(".", "").lstrip("0")) <= 5, (name, value)
 
 
-def test_sliders_come_from_params():
-    params = Params()
-    names = {f.name for f in fields(Params)}
-    for name, slider in sliders(params).items():
-        meta = next(f.metadata for f in fields(Params) if f.name == name)
-        assert name in names
-        assert (slider.min, slider.max, slider.value) == (meta["low"], meta["high"], getattr(params, name))
-    assert set(SLIDER_FIELDS) <= names and set(REGIME_TERMS) <= names
-    assert set(Setup().fixed_kwargs()) | set(SLIDER_FIELDS) == names | {"seed"}
-
-
-def test_compare_mode_with_another_scenario():
+def test_shares_stack_by_value_to_one():
     rc = render()
-    select(rc, "Compare with (same seed)", "scenario:registry_failure_locked")
-    step(rc, 13)
-    series = charts(rc)[0]["series"]
-    assert len(series) == 10
-    text = headline_text(rc)
-    assert " vs " in text and "IPv4 at risk (%): 0 vs" in text  # only the compared run has a failure
-    setup = Setup(compare="scenario:registry_failure_locked").compared()
-    assert (setup.scenario, setup.regime, setup.compare) == ("registry_failure_locked", None, None)
+    step(rc, 6)
+    open_tab(rc, "Resources")
+    for option in options(rc):
+        assert option["xAxis"]["type"] == "category" and option["xAxis"]["data"] == list(range(7))
+        total = np.sum([s["data"] for s in option["series"]], axis=0)
+        assert np.allclose(total, 1, atol=5e-4)
+
+
+def test_realised_exit_is_a_share():
+    setup = Setup(scenario="registry_failure_portable")
+    model = app.build(setup).model
+    for _ in range(60):
+        model.step()
+    run = charts.RunData.of("a", "a", model)
+    realised = charts.accountability_charts([run])[1]
+    assert 0 < max(max(s["data"]) for s in realised["series"]) <= 1
+
+
+def test_coinciding_registries_are_said_to_coincide():
+    rc = render()
+    step(rc, 12)
+    assert "lie on one line" in options(rc)[0]["title"]["subtext"]
+    widths = [s["lineStyle"]["width"] for s in options(rc)[0]["series"] if s["data"]]
+    assert widths == sorted(widths, reverse=True) and len(set(widths)) == 5  # nested, widest first
+
+
+def test_play_steps_until_the_horizon_and_ignores_stale_requests(built):
+    rc = render()
+    horizon = rc.find(v.TextField, label="Play until month").widget
+    assert horizon.v_model == str(scenario("status_quo").months) or int(horizon.v_model) == 240
+    horizon.v_model = "3"
+    horizon.fire_event("keyup.enter", {})
+    button(rc, "Play").click()
+    player = rc.find(Player).widget
+    assert player.playing
+    for month in range(3):
+        player.vue_tick(month)
+        player.vue_tick(month)  # a repeated request does not step twice
+    month_is(rc, 3)
+    assert built[-1].steps == 3
+    assert not rc.find(Player).widget.playing  # stopped at the horizon
+    rc.find(Player).widget.vue_tick(3)
+    assert built[-1].steps == 3
+
+
+def test_pause_stops_play():
+    rc = render()
+    button(rc, "Play").click()
+    player = rc.find(Player).widget
+    player.vue_tick(0)
+    button(rc, "Pause").click()
+    assert not rc.find(Player).widget.playing
+    rc.find(Player).widget.vue_tick(1)
+    month_is(rc, 1)
+
+
+def test_a_big_run_is_built_in_the_background_with_a_progress_bar(monkeypatch):
+    monkeypatch.setattr(app, "BACKGROUND_SCALE", 0.01)
+    original = app.build
+
+    def slow(setup):
+        time.sleep(0.5)  # as a big build would
+        return original(setup)
+
+    monkeypatch.setattr(app, "build", slow)
+    rc = render()
+    rc.find(v.ProgressLinear).assert_not_empty()
+    assert "Building the run" in page_text(rc)
+    deadline = time.monotonic() + 30
+    while not rc.find(v.Btn, children=["Step"]).widgets:
+        assert time.monotonic() < deadline, "the background build did not finish"
+        time.sleep(0.05)
+    step(rc)
+    month_is(rc, 1)
+
+
+def test_replicates_run_in_the_background_and_draw_bands():
+    rc = render()
+    open_tab(rc, "Replicates")
+    rc.find(v.Select, label="Seeds").widget.v_model = 5
+    button(rc, "Run 5 seeds").click()
+    deadline = time.monotonic() + 60
+    while len(options(rc)) < 3:
+        assert time.monotonic() < deadline, "replicates did not finish"
+        time.sleep(0.1)
+    band = options(rc)[0]
+    names = [s["name"] for s in band["series"]]
+    assert any(n.endswith("mean") for n in names) and any("5-95%" in n for n in names)
+    assert len(band["series"][0]["data"]) == 13  # months 0-12
+
+
+def test_things_to_try_apply_and_are_valid(built):
+    valid = {f.name for f in fields(Params)}
+    for name in list_scenarios():
+        info = scenario(name)
+        assert info.title and info.story and info.notice, name
+        for item in info.tries:
+            assert set(item.set) <= valid, (name, item)
+            Params().with_overrides(**item.set)  # valid values
+            assert item.compare is None or item.compare in compare_options(), (name, item)
+    rc = render()
+    select(rc, "Scenario", scenario("small_registry_drain").title)
+    rc.find(v.Btn, children=["Try"]).widgets[0].click()
+    item = scenario("small_registry_drain").tries[0]
+    for key, value in item.set.items():
+        assert getattr(built[-1].p, key) == value
+
+
+def test_every_parameter_has_a_control_with_its_label():
+    shown = set(slider_fields()) | set(REGIME_TERMS) | {"scale", "regime"}
+    numeric = {row["name"] for row in param_info() if "low" in row or "choices" in row}
+    assert shown >= numeric - {"fee_schedules"} and not set(slider_fields()) & set(REGIME_TERMS)
+    rc = render()
+    text = page_text(rc)
+    for name in [*REGIME_TERMS, *slider_fields()]:
+        assert f"{param_label(name)}: " in text, name  # label, unit and value on the slider's line
+
+
+def test_holders_and_peering_views():
+    model = app.build(Setup()).model
+    run = charts.RunData.of("a", "a", model)
+    histogram, _home = charts.holders_charts([run])
+    assert sum(sum(s["data"]) for s in histogram["series"]) == model.holders.size
+    nodes, edges = charts.peering_sample(model)
+    assert set(edges.ravel().tolist()) == set(nodes.tolist())  # no isolated node

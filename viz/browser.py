@@ -11,7 +11,20 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-__all__ = ["TIMEOUT", "charts_drawn", "choose", "month_is", "open_app", "overflowing", "steps", "tab"]
+from viz.labels import tab_class
+
+__all__ = [
+    "TIMEOUT",
+    "charts_drawn",
+    "choose",
+    "month_at_least",
+    "month_is",
+    "month_shown",
+    "open_app",
+    "overflowing",
+    "steps",
+    "tab",
+]
 
 TIMEOUT = 60_000  # ms; a first page load on a busy 2-core machine
 
@@ -19,17 +32,18 @@ TIMEOUT = 60_000  # ms; a first page load on a busy 2-core machine
 # extent of its drawn x axis. The instance comes from ECharts itself (getInstanceByDom), so
 # this reads the browser's state, not the option the server sent.
 _CHARTS_JS = """
-async () => {
+async (within) => {
   const cdn = window.solara ? window.solara.cdn : '/_solara/cdn';
   const echarts = await new Promise((ok) => requirejs([`${cdn}/echarts@5.4.0/dist/echarts.js`], ok));
   const out = [];
-  for (const el of document.querySelectorAll('.solara-echarts')) {
+  for (const el of document.querySelectorAll(`${within} .solara-echarts`)) {
     if (!el.offsetParent) continue;  // in a hidden tab
     const chart = echarts.getInstanceByDom(el);
     if (!chart) { out.push({width: el.clientWidth, drawn: false}); continue; }
     const model = chart.getModel();
     const option = chart.getOption();
     const x = model.getComponent('xAxis', 0);
+    const xdata = (option.xAxis && option.xAxis[0] && option.xAxis[0].data) || [];
     const title = (option.title && option.title[0] && option.title[0].text) || '';
     const series = (option.series || []).map((s) => ({
       name: s.name, type: s.type, points: (s.data || []).length,
@@ -39,6 +53,7 @@ async () => {
       drawn: true, title, width: chart.getWidth(), height: chart.getHeight(),
       canvas: el.querySelector('canvas') ? el.querySelector('canvas').clientWidth : 0,
       series, x_type: x ? x.axis.type : null, x_extent: x ? x.axis.scale.getExtent() : null,
+      over_time: xdata.length > 0 && xdata[0] === 0,  // a category axis of months 0..n
       month: el.dataset.month === undefined ? null : Number(el.dataset.month),
     });
   }
@@ -72,6 +87,21 @@ def month_is(page: Page, month: int) -> None:
     expect(page.get_by_text(re.compile(rf"^Month {month}\b")).first).to_be_visible(timeout=TIMEOUT)
 
 
+def month_shown(page: Page) -> int | None:
+    """The month the page says it is at, or None before the first run is on screen."""
+    text = page.evaluate(
+        "() => { const el = document.querySelector('.month-title'); return el ? el.innerText : ''; }"
+    )
+    found = re.match(r"Month (\d+)\b", text)
+    return int(found.group(1)) if found else None
+
+
+def month_at_least(page: Page, month: int) -> int:
+    """Wait until the page is at `month` or later (Play runs on); return the month shown."""
+    _wait(page, lambda: (month_shown(page) or 0) >= month, f"month {month} or later")
+    return month_shown(page) or 0
+
+
 def steps(page: Page, n: int, start: int = 0) -> None:
     """Click Step `n` times, waiting for each new month on screen."""
     button = page.get_by_role("button", name="Step", exact=True)
@@ -86,18 +116,23 @@ def choose(page: Page, label: str, option: str) -> None:
     page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
 
 
-def tab(page: Page, name: str) -> None:
-    """Open the dashboard tab `name`."""
+def tab(page: Page, name: str) -> str:
+    """Open the dashboard tab `name`; wait for its content; return its CSS selector."""
     page.get_by_role("tab", name=name, exact=True).click()
+    selector = "." + tab_class(name)
+    page.locator(selector).wait_for(timeout=TIMEOUT)
+    return selector
 
 
-def charts_drawn(page: Page, month: int | None = None, count: int | None = None) -> list[dict[str, Any]]:
-    """The visible charts as drawn, once every one is drawn with data (and shows `month`)."""
+def charts_drawn(
+    page: Page, month: int | None = None, count: int | None = None, within: str = ""
+) -> list[dict[str, Any]]:
+    """The visible charts (inside the CSS selector `within`) as drawn, once each is drawn (at `month`)."""
     state: list[dict[str, Any]] = []
 
     def ready() -> bool:
         nonlocal state
-        state = page.evaluate(_CHARTS_JS)
+        state = page.evaluate(_CHARTS_JS, within)
         if not state or (count is not None and len(state) != count):
             return False
         for chart in state:

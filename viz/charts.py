@@ -1,13 +1,16 @@
-"""Charts of one run, or of two runs compared: pure functions from models to ECharts options.
+"""Charts of one run, or of two runs compared: pure functions from runs to ECharts options.
 
 The browser draws the charts (ECharts), so a step only sends new data: the server's part of
-a redraw is building these dicts. Each function takes `runs`, a list of (label, model)
-pairs: one run, or two in compare mode, the second drawn dashed in the same colours.
-Registry colours are the Okabe-Ito palette (colour-blind safe).
+a redraw is building these dicts. Time runs along a category axis of months (0..month), so
+stacked charts stack by value and the drawn axis ends at the month shown. Registry colours
+are the Okabe-Ito palette (colour-blind safe); registries are drawn as nested lines of
+decreasing width, so registries that coincide stay visible; in compare mode the second run
+is dashed and every series name says which run it is.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,54 +19,110 @@ import numpy as np
 import pandas as pd
 
 from model import PortabilityModel
+from viz.labels import column_title
 
 __all__ = [
     "PALETTE",
     "RunData",
     "accountability_charts",
+    "extra_charts",
+    "extra_columns",
     "flows_charts",
-    "peering_chart",
-    "peering_sample",
+    "holders_charts",
+    "money_charts",
+    "peering_charts",
     "quality_charts",
+    "replicate_chart",
     "shares_charts",
+    "status_segments",
 ]
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 DASHES = ["solid", "dashed"]
+WIDTHS = [5.0, 3.6, 2.4, 1.5, 1.0]  # nested: a wide line under a narrower one shows both
+STATUS_COLOURS = {"failed": "#D55E00", "degraded": "#E69F00", "closed": "#555555"}
+OK_STATUS = "operating"
+TOOLTIP = {"trigger": "axis", "confine": True, "valueFormatter": "sig4"}  # sig4: see echart.vue
 Option = dict[str, Any]
+#: registry_frame columns that a tab already draws (the others go to the "More" tab)
+DRAWN_COLUMNS = {
+    "step", "registry", "quality", "neutrality", "fee", "reserves", "members", "ipv4", "ipv4_share",
+    "asn_share", "inflow", "outflow", "exit_threat", "effort", "status",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class RunData:
-    """One run as the charts see it: its model and its frames, built once per step."""
+    """One run as the charts see it: its labels, its model and its frames, read once per step."""
 
-    label: str
+    label: str  # long: for titles ("Registry failure, members free to leave")
+    short: str  # short: for legends and tooltips ("run A: ...")
     model: PortabilityModel
     frame: pd.DataFrame
     registries: pd.DataFrame
     events: pd.DataFrame
 
     @classmethod
-    def of(cls, label: str, model: PortabilityModel) -> RunData:
+    def of(cls, label: str, short: str, model: PortabilityModel) -> RunData:
         """Read the model's frames now."""
-        return cls(label, model, model.model_frame(), model.registry_frame(), model.event_frame())
+        registries = model.registry_frame()
+        if "status" in registries:
+            registries["status"] = [getattr(s, "value", s) for s in registries["status"]]
+        return cls(label, short, model, model.model_frame(), registries, model.event_frame())
+
+    @property
+    def names(self) -> list[str]:
+        """Registry names, in the model's order."""
+        return [r.name for r in self.model.registries]
+
+    def wide(self, column: str) -> pd.DataFrame:
+        """`column` with one row per month and one column per registry."""
+        table = self.registries.pivot(index="step", columns="registry", values=column)
+        return table[self.names]
 
 
 Runs = Sequence[RunData]
 
 
-def _colours(model: PortabilityModel) -> dict[str, str]:
-    return {r.name: PALETTE[i % len(PALETTE)] for i, r in enumerate(model.registries)}
+def _round(values: np.ndarray) -> list[float]:
+    """Four significant digits of the series' largest value: smaller messages, same picture."""
+    values = np.asarray(values, dtype=float)
+    finite = values[np.isfinite(values)]
+    top = float(np.abs(finite).max()) if finite.size else 0.0
+    decimals = 4 if top == 0 else max(0, 3 - int(np.floor(np.log10(top))))
+    return np.round(values, decimals).tolist()
 
 
-def _base(title: str, y_name: str, *, y_min: float | None = None, y_max: float | None = None) -> Option:
+def _title(text: str, **extra: Any) -> Option:
+    return {"text": text, "left": "center", "textStyle": {"fontSize": 13}, **extra}
+
+
+def _colour(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def _name(registry: str, run: RunData, runs: Runs) -> str:
+    return registry if len(runs) == 1 else f"{registry} · {run.short}"
+
+
+def _base(
+    title: str, y_name: str, months: int, *, y_min: float | None = None, y_max: float | None = None
+) -> Option:
     return {
         "animation": False,
+        "_month": months,
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 13}},
-        "tooltip": {"trigger": "axis", "valueFormatter": None},
-        "legend": {"top": 24, "type": "scroll"},
-        "grid": {"left": 64, "right": 24, "top": 62, "bottom": 44},
-        "xAxis": {"type": "value", "name": "month", "nameLocation": "middle", "nameGap": 26, "min": 0},
+        "tooltip": dict(TOOLTIP),
+        "legend": {"top": 24, "type": "plain", "itemGap": 8, "itemWidth": 18, "textStyle": {"fontSize": 11}},
+        "grid": {"left": 64, "right": 24, "top": 84, "bottom": 44},
+        "xAxis": {
+            "type": "category",
+            "data": list(range(months + 1)),
+            "boundaryGap": False,
+            "name": "month",
+            "nameLocation": "middle",
+            "nameGap": 26,
+        },
         "yAxis": {
             "type": "value",
             "name": y_name,
@@ -76,90 +135,184 @@ def _base(title: str, y_name: str, *, y_min: float | None = None, y_max: float |
     }
 
 
-def _events(run: RunData, registry: str) -> dict[str, Any]:
-    """Governance events of `registry` as shaded areas, insolvencies as dotted lines."""
-    model = run.model
-    rows = run.events[run.events.registry == registry]
-    starts = rows[rows.kind == "governance_start"].step.tolist()
-    ends = rows[rows.kind == "governance_end"].step.tolist()
-    areas = [
-        [{"xAxis": int(s)}, {"xAxis": int(ends[i]) if i < len(ends) else int(model.steps)}]
-        for i, s in enumerate(starts)
-    ]
-    lines = [{"xAxis": int(s)} for s in rows[rows.kind == "insolvency"].step]
-    colour = _colours(model)[registry]
-    marks: dict[str, Any] = {}
-    if areas:
-        marks["markArea"] = {"silent": True, "itemStyle": {"color": colour, "opacity": 0.12}, "data": areas}
-    if lines:
-        marks["markLine"] = {
-            "silent": True,
-            "symbol": "none",
-            "label": {"show": False},
-            "lineStyle": {"type": "dotted", "color": colour},
-            "data": lines,
-        }
-    return marks
-
-
-def _series(name: str, x: Sequence, y: Sequence, colour: str, dash: str, **extra: Any) -> Option:
+def _line(name: str, values: np.ndarray, colour: str, dash: str, width: float, **extra: Any) -> Option:
     return {
         "type": "line",
         "name": name,
-        "showSymbol": False,
-        "data": np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)]).tolist(),
-        "lineStyle": {"color": colour, "type": dash, "width": 1.8},
+        "showSymbol": len(values) == 1,  # one month: a point, not an empty chart
+        "data": _round(values),
+        "lineStyle": {"color": colour, "type": dash, "width": width},
         "itemStyle": {"color": colour},
         **extra,
     }
 
 
-def _styles(option: Option, runs: Runs) -> Option:
-    """In compare mode, say which line style is which run (series share registry names)."""
+def status_segments(run: RunData) -> list[tuple[str, str, int, int]]:
+    """(registry, status, first month, last month) for each spell away from 'operating'."""
+    if "status" not in run.registries:
+        return []
+    table = run.wide("status")
+    spells = []
+    for registry in table.columns:
+        status = table[registry].to_numpy()
+        start = None
+        for month, value in enumerate(status):
+            if start is not None and value != status[start]:
+                spells.append((registry, str(status[start]), start, month - 1))
+                start = None
+            if start is None and value != OK_STATUS:
+                start = month
+        if start is not None:
+            spells.append((registry, str(status[start]), start, len(status) - 1))
+    return spells
+
+
+def _marks(run: RunData, runs: Runs) -> list[Option]:
+    """Legend entries that carry the marks: shaded spells of failure, dotted insolvencies."""
+    suffix = "" if len(runs) == 1 else f" · {run.short}"
+    out = []
+    spells = status_segments(run)
+    if spells:
+        out.append(
+            {
+                "type": "line",
+                "name": "shaded: not operating" + suffix,
+                "data": [],
+                "itemStyle": {"color": "#D55E00", "opacity": 0.35},
+                "lineStyle": {"width": 8, "opacity": 0.35},
+                "markArea": {
+                    "silent": True,
+                    "label": {"position": "insideTop", "fontSize": 10, "color": "#333"},
+                    "data": [
+                        [
+                            {
+                                "name": f"{registry} {status}",
+                                "xAxis": start,
+                                "itemStyle": {
+                                    "color": STATUS_COLOURS.get(status, "#999999"),
+                                    "opacity": 0.13,
+                                },
+                            },
+                            {"xAxis": max(end, start + 1) if end < run.model.steps else end},
+                        ]
+                        for registry, status, start, end in spells
+                    ],
+                },
+            }
+        )
+    insolvent = run.events[run.events.kind == "insolvency"] if len(run.events) else run.events
+    if len(insolvent):
+        out.append(
+            {
+                "type": "line",
+                "name": "dotted: insolvent" + suffix,
+                "data": [],
+                "itemStyle": {"color": "#000000"},
+                "lineStyle": {"type": "dotted", "color": "#000000"},
+                "markLine": {
+                    "silent": True,
+                    "symbol": "none",
+                    "lineStyle": {"type": "dotted", "color": "#000000"},
+                    "label": {"formatter": "{b}", "fontSize": 10, "position": "insideEndBottom"},
+                    "data": [
+                        {"name": f"{r} insolvent", "xAxis": int(s)}
+                        for r, s in zip(insolvent.registry, insolvent.step, strict=True)
+                    ],
+                },
+            }
+        )
+    return out
+
+
+def _coincide(table: pd.DataFrame, tolerance: float) -> list[str]:
+    """Registries whose lines lie within `tolerance` of another's for the whole run."""
+    values = table.to_numpy(dtype=float)
+    names = list(table.columns)
+    together = set()
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            if np.nanmax(np.abs(values[:, i] - values[:, j])) <= tolerance:
+                together |= {names[i], names[j]}
+    return [n for n in names if n in together]
+
+
+def _per_registry(
+    title: str, runs: Runs, column: str, y_name: str, tolerance: float, **bounds: float
+) -> Option:
+    months = runs[0].model.steps
+    option = _base(title, y_name, months, **bounds)
+    notes = []
+    for k, run in enumerate(runs):
+        table = run.wide(column)
+        for i, registry in enumerate(table.columns):
+            width = WIDTHS[i % len(WIDTHS)] if k == 0 else 1.6
+            option["series"].append(
+                _line(_name(registry, run, runs), table[registry].to_numpy(), _colour(i), DASHES[k], width)
+            )
+        option["series"] += _marks(run, runs)
+        same = _coincide(table, tolerance) if len(table) > 1 else []
+        if len(same) > 1:
+            who = ", ".join(same[:-1]) + " and " + same[-1]
+            where = "" if len(runs) == 1 else f" ({run.short})"
+            notes.append(f"{who} lie on one line{where}: drawn nested, widest first")
     if len(runs) > 1:
-        option["title"]["subtext"] = "  ·  ".join(f"{DASHES[k]}: {run.label}" for k, run in enumerate(runs))
-        option["legend"]["top"] = 40
-        option["grid"]["top"] = 76
+        notes.insert(0, f"solid: {runs[0].short}  ·  dashed: {runs[1].short}")
+    return _subtitle(option, notes)
+
+
+def _subtitle(option: Option, notes: list[str]) -> Option:
+    if notes:
+        option["title"]["subtext"] = "\n".join(notes)
+        option["title"]["subtextStyle"] = {"fontSize": 11, "color": "#555"}
+        option["legend"]["top"] = 28 + 15 * len(notes)
+        option["grid"]["top"] = 88 + 15 * len(notes)
     return option
 
 
-def _per_registry(title: str, runs: Runs, column: str, y_name: str, **bounds: float) -> Option:
-    option = _base(title, y_name, **bounds)
-    for k, run in enumerate(runs):
-        colours = _colours(run.model)
-        for registry, rows in run.registries.groupby("registry", sort=False):
-            marks = _events(run, registry) if k == 0 else {}
-            option["series"].append(
-                _series(registry, rows.step, rows[column], colours[registry], DASHES[k], **marks)
-            )
-    return _styles(option, runs)
-
-
 def quality_charts(runs: Runs) -> list[Option]:
-    """Quality and neutrality of each registry over time; governance events shaded."""
+    """Service quality and neutrality of each registry; spells of failure shaded."""
     return [
-        _per_registry("Service quality by registry", runs, "quality", "quality (0-1)", y_min=0, y_max=1),
-        _per_registry("Neutrality by registry", runs, "neutrality", "neutrality (0-1)", y_min=0, y_max=1),
+        _per_registry(
+            "Service quality by registry", runs, "quality", "quality (0-1)", 0.01, y_min=0, y_max=1
+        ),
+        _per_registry(
+            "Neutrality by registry", runs, "neutrality", "neutrality (0-1)", 0.01, y_min=0, y_max=1
+        ),
     ]
 
 
+def money_charts(runs: Runs) -> list[Option]:
+    """Members, reserves and fees of each registry: what a small registry lives on."""
+    charts = [
+        _per_registry("Members by registry", runs, "members", "members (holders)", 0.5, y_min=0),
+        _per_registry("Reserves by registry", runs, "reserves", "reserves (months of costs)", 0.05),
+        _per_registry(
+            "Yearly fee of a median member", runs, "fee", "USD a year (a /22 and one ASN)", 5.0, y_min=0
+        ),
+    ]
+    return charts
+
+
 def shares_charts(runs: Runs) -> list[Option]:
-    """IPv4 and ASN shares by registry over time, stacked; one pair of charts per run."""
+    """IPv4 and ASN shares by registry over time, stacked to 1; one pair of charts per run."""
     charts = []
     for run in runs:
-        colours = _colours(run.model)
         for column, what in (("ipv4_share", "IPv4"), ("asn_share", "ASNs")):
-            suffix = f" ({run.label})" if len(runs) > 1 else ""
-            option = _base(f"Share of {what} by registry{suffix}", "share", y_min=0, y_max=1)
-            for registry, rows in run.registries.groupby("registry", sort=False):
+            suffix = f" ({run.short})" if len(runs) > 1 else ""
+            option = _base(
+                f"Share of {what} by registry{suffix}", "share (stacked, sums to 1)", run.model.steps
+            )
+            option["yAxis"].update(min=0, max=1)
+            table = run.wide(column)
+            for i, registry in enumerate(table.columns):
                 option["series"].append(
-                    _series(
-                        registry,
-                        rows.step,
-                        rows[column],
-                        colours[registry],
+                    _line(
+                        _name(registry, run, runs),
+                        table[registry].to_numpy(),
+                        _colour(i),
                         "solid",
-                        stack=column,
+                        1.0,
+                        stack="share",
                         areaStyle={"opacity": 0.85},
                     )
                 )
@@ -167,49 +320,72 @@ def shares_charts(runs: Runs) -> list[Option]:
     return charts
 
 
-def _realised_exit(rows: pd.DataFrame) -> pd.Series:
-    """Members who left in the last 12 months, as a share of members a year before."""
-    left = rows.outflow.rolling(12, min_periods=1).sum()
-    base = rows.members.shift(11).fillna(rows.members.iloc[0]).clip(lower=1)
-    return left / base
+def _realised_exit(members: np.ndarray, outflow: np.ndarray) -> np.ndarray:
+    """Members who left in the last 12 months, as a share of the members at the window's start.
+
+    The window of month t is months t-11..t; it starts with the members at the end of month
+    t-12 (month 0 for the first year), so the share is at most 1 unless holders leave twice.
+    """
+    left = pd.Series(outflow).rolling(12, min_periods=1).sum().to_numpy()
+    start = pd.Series(members).shift(12).fillna(members[0]).to_numpy()
+    return np.divide(left, start, out=np.zeros_like(left, dtype=float), where=start > 0)
 
 
 def accountability_charts(runs: Runs) -> list[Option]:
     """Credible threat of exit against realised exit, effort, and resources at risk."""
-    threat = _per_registry("Credible threat of exit", runs, "exit_threat", "fee-weighted share of members")
-    effort = _per_registry("Registry effort", runs, "effort", "effort (0-1)", y_min=0, y_max=1)
-    realised = _base("Realised exit", "members lost in 12 months (share)")
-    risk = _base("Resources at risk", "IPv4 at degraded or failed registries (%)")
+    months = runs[0].model.steps
+    threat = _per_registry(
+        "Credible threat of exit", runs, "exit_threat", "share of fee income at risk (0-1)", 0.002, y_min=0
+    )
+    effort = _per_registry("Registry effort", runs, "effort", "effort (0-1)", 0.005, y_min=0, y_max=1)
+    realised = _base("Realised exit", "share of members lost in 12 months", months, y_min=0)
+    risk = _base("IPv4 at registries not operating", "% of all IPv4", months, y_min=0)
     for k, run in enumerate(runs):
-        colours = _colours(run.model)
-        for registry, rows in run.registries.groupby("registry", sort=False):
-            realised["series"].append(
-                _series(registry, rows.step, _realised_exit(rows), colours[registry], DASHES[k])
-            )
-        frame = run.frame
-        risk["series"].append(_series(run.label, frame.step, frame.ipv4_at_risk * 100, "#333333", DASHES[k]))
-    return [threat, _styles(realised, runs), effort, risk]
+        members, outflow = run.wide("members"), run.wide("outflow")
+        for i, registry in enumerate(members.columns):
+            share = _realised_exit(members[registry].to_numpy(), outflow[registry].to_numpy())
+            width = WIDTHS[i % len(WIDTHS)] if k == 0 else 1.6
+            realised["series"].append(_line(_name(registry, run, runs), share, _colour(i), DASHES[k], width))
+        risk["series"].append(
+            _line(run.short, run.frame.ipv4_at_risk.to_numpy() * 100, "#333333", DASHES[k], 1.8)
+        )
+    notes = [f"solid: {runs[0].short}  ·  dashed: {runs[1].short}"] if len(runs) > 1 else []
+    return [threat, _subtitle(realised, list(notes)), effort, _subtitle(risk, list(notes))]
+
+
+def extra_columns(run: RunData) -> list[str]:
+    """Numeric registry_frame columns that no tab draws yet (new model outputs appear here)."""
+    frame = run.registries
+    return [c for c in frame.columns if c not in DRAWN_COLUMNS and pd.api.types.is_numeric_dtype(frame[c])]
+
+
+def extra_charts(runs: Runs) -> list[Option]:
+    """One per-registry chart for each numeric output that the other tabs do not draw."""
+    return [
+        _per_registry(f"{column_title(c)} by registry", runs, c, column_title(c).lower(), 1e-9)
+        for c in extra_columns(runs[0])
+    ]
 
 
 def flows_charts(runs: Runs) -> list[Option]:
-    """Moves so far, origin (rows) -> destination (columns): one heatmap per run."""
+    """Moves so far, origin (rows) -> destination (columns), one heatmap per run; moves a month."""
     charts = []
     for run in runs:
-        label, model = run.label, run.model
-        names = [r.name for r in model.registries]
+        model, names = run.model, run.names
         counts = model.flow_members
         data = [[j, i, int(counts[i, j])] for i in range(len(names)) for j in range(len(names)) if i != j]
-        suffix = f" ({label})" if len(runs) > 1 else ""
+        suffix = f" ({run.short})" if len(runs) > 1 else ""
         charts.append(
             {
                 "animation": False,
+                "_month": model.steps,
                 "title": {
-                    "text": f"Moves so far{suffix}: {int(counts.sum())} holders, "
+                    "text": f"Moves so far{suffix}: {int(counts.sum()):,} holders, "
                     f"{int(model.flow_ipv4.sum()):,} /24 blocks",
                     "left": "center",
                     "textStyle": {"fontSize": 13},
                 },
-                "tooltip": {"position": "top"},
+                "tooltip": {"position": "top", "confine": True},
                 "grid": {"left": 90, "right": 24, "top": 50, "bottom": 90},
                 "xAxis": {
                     "type": "category",
@@ -231,71 +407,225 @@ def flows_charts(runs: Runs) -> list[Option]:
                 "series": [{"type": "heatmap", "name": "moves", "data": data, "label": {"show": True}}],
             }
         )
+    monthly = _base("Moves a month", "holders who moved", runs[0].model.steps, y_min=0)
+    for k, run in enumerate(runs):
+        monthly["series"].append(_line(run.short, run.frame.moves.to_numpy(), "#333333", DASHES[k], 1.6))
+    charts.append(monthly)
     return charts
 
 
-def peering_sample(model: PortabilityModel, size: int = 250) -> tuple[np.ndarray, np.ndarray]:
-    """A display sample of the peering graph: the largest holders plus random others, and their links."""
+HOLDING_BINS = np.array([0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, np.inf])
+
+
+def holders_charts(runs: Runs) -> list[Option]:
+    """Distribution views: holders by size of holding and registry; holders away from home."""
+    charts = []
+    for run in runs:
+        s, names = run.model.holders, run.names
+        labels = [
+            f"{int(lo)}-{int(hi) - 1}"
+            if np.isfinite(hi) and hi - lo > 1
+            else (f"{int(lo)}" if np.isfinite(hi) else f"{int(lo)}+")
+            for lo, hi in itertools.pairwise(HOLDING_BINS)
+        ]
+        which = np.digitize(s.ipv4, HOLDING_BINS[1:-1], right=False)
+        suffix = f" ({run.short})" if len(runs) > 1 else ""
+        histogram = {
+            "animation": False,
+            "_month": run.model.steps,
+            "title": {
+                "text": f"Holders by size of IPv4 holding{suffix}",
+                "left": "center",
+                "textStyle": {"fontSize": 13},
+            },
+            "tooltip": {"trigger": "axis", "confine": True, "axisPointer": {"type": "shadow"}},
+            "legend": {"top": 24, "type": "scroll"},
+            "grid": {"left": 64, "right": 24, "top": 62, "bottom": 44},
+            "xAxis": {
+                "type": "category",
+                "data": labels,
+                "name": "/24 blocks held",
+                "nameLocation": "middle",
+                "nameGap": 26,
+            },
+            "yAxis": {"type": "value", "name": "holders", "nameLocation": "middle", "nameGap": 46},
+            "series": [
+                {
+                    "type": "bar",
+                    "name": name,
+                    "stack": "holders",
+                    "itemStyle": {"color": _colour(r)},
+                    "data": np.bincount(which[s.registry == r], minlength=len(labels)).tolist(),
+                }
+                for r, name in enumerate(names)
+            ],
+        }
+        away = np.bincount(s.registry[s.registry != s.home], minlength=len(names))
+        members = np.bincount(s.registry, minlength=len(names))
+        home = {
+            "animation": False,
+            "_month": run.model.steps,
+            "title": _title(f"Members registered away from home{suffix}"),
+            "tooltip": {"trigger": "axis", "confine": True, "axisPointer": {"type": "shadow"}},
+            "legend": {"top": 24},
+            "grid": {"left": 64, "right": 24, "top": 62, "bottom": 44},
+            "xAxis": {"type": "category", "data": names},
+            "yAxis": {"type": "value", "name": "members", "nameLocation": "middle", "nameGap": 46},
+            "series": [
+                _bar("home region", (members - away).tolist(), "#999999", "m"),
+                _bar("from another region", away.tolist(), "#0072B2", "m"),
+            ],
+        }
+        charts += [histogram, home]
+    return charts
+
+
+def _bar(name: str, data: list, colour: str, stack: str) -> Option:
+    return {"type": "bar", "name": name, "stack": stack, "itemStyle": {"color": colour}, "data": data}
+
+
+def _heatmap_scale(top: int) -> Option:
+    return {
+        "min": 0,
+        "max": max(1, top),
+        "calculable": True,
+        "orient": "horizontal",
+        "left": "center",
+        "bottom": 0,
+        "inRange": {"color": ["#f7fbff", "#08519c"]},
+    }
+
+
+def peering_matrix(model: PortabilityModel) -> np.ndarray:
+    """Peering links between the members of each pair of registries (now)."""
     s = model.holders
-    rng = np.random.default_rng(model.seed)  # display only: its own stream
-    largest = np.argsort(s.ipv4)[::-1][: size // 2]
-    rest = np.setdiff1d(np.arange(s.size), largest)
-    nodes = np.union1d(largest, rng.choice(rest, min(rest.size, size - largest.size), replace=False))
+    n = len(model.registries)
+    owner = np.repeat(np.arange(s.size), np.diff(s.peer_start))
+    a, b = s.registry[owner], s.registry[s.peers]
+    keep = owner < s.peers  # each link once
+    return np.bincount(a[keep] * n + b[keep], minlength=n * n).reshape(n, n)
+
+
+def peering_sample(model: PortabilityModel, size: int = 20, peers: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """The `size` largest holders, each with its `peers` largest peers, and every link among them.
+
+    Holders without a link in the sample are dropped, so every node drawn has an edge.
+    """
+    s = model.holders
+    largest = np.argsort(s.ipv4)[::-1][:size]
+    chosen = set(largest.tolist())
+    for h in largest:
+        mine = s.peers[s.peer_start[h] : s.peer_start[h + 1]]
+        chosen |= set(mine[np.argsort(s.ipv4[mine])[::-1][:peers]].tolist())
     inside = np.zeros(s.size, dtype=bool)
-    inside[nodes] = True
-    edges = [
-        (h, p) for h in nodes for p in s.peers[s.peer_start[h] : s.peer_start[h + 1]] if inside[p] and h < p
-    ]
-    return nodes, np.array(edges, dtype=np.int64).reshape(-1, 2)
+    inside[list(chosen)] = True
+    edges = sorted(
+        {
+            (min(h, int(p)), max(h, int(p)))
+            for h in chosen
+            for p in s.peers[s.peer_start[h] : s.peer_start[h + 1]]
+            if inside[p]
+        }
+    )
+    edges_array = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    return np.unique(edges_array.ravel()), edges_array
 
 
-def peering_chart(
-    model: PortabilityModel, nodes: np.ndarray, edges: np.ndarray, positions: dict[int, np.ndarray]
-) -> Option:
-    """A sample of holders on the peering graph, coloured by current registry, sized by holdings."""
-    s = model.holders
-    names = [r.name for r in model.registries]
-    colours = _colours(model)
-    biggest = float(s.ipv4[nodes].max())
-    data = []
-    for h in nodes.tolist():
-        r = int(s.registry[h])
-        moved = r != int(s.home[h])
-        data.append(
+def peering_charts(
+    runs: Runs, layouts: Sequence[tuple[np.ndarray, np.ndarray, dict[int, Any]]]
+) -> list[Option]:
+    """Per run: peering between registries (a heatmap), and the largest holders' links."""
+    charts = []
+    for run, (nodes, edges, positions) in zip(runs, layouts, strict=True):
+        model, names = run.model, run.names
+        suffix = f" ({run.short})" if len(runs) > 1 else ""
+        matrix = peering_matrix(model)
+        both = matrix + matrix.T - np.diag(np.diag(matrix))
+        data = [[j, i, int(both[i, j])] for i in range(len(names)) for j in range(len(names))]
+        charts.append(
             {
-                "name": str(h),
-                "x": float(positions[h][0]),
-                "y": float(positions[h][1]),
-                "category": r,
-                "symbolSize": 4 + 26 * float(np.sqrt(s.ipv4[h] / biggest)),
-                "value": int(s.ipv4[h]),
-                "itemStyle": {
-                    "color": colours[names[r]],
-                    "borderColor": "#000" if moved else colours[names[r]],
-                    "borderWidth": 2 if moved else 0,
-                },
+                "animation": False,
+                "_month": model.steps,
+                "title": _title(f"Peering links between registries' members{suffix}"),
+                "tooltip": {"position": "top", "confine": True},
+                "grid": {"left": 90, "right": 24, "top": 50, "bottom": 90},
+                "xAxis": {"type": "category", "data": names},
+                "yAxis": {"type": "category", "data": names, "inverse": True},
+                "visualMap": _heatmap_scale(int(both.max())),
+                "series": [{"type": "heatmap", "name": "links", "data": data, "label": {"show": True}}],
             }
         )
-    return {
-        "animation": False,
-        "title": {
-            "text": f"Peering graph: {nodes.size} of {s.size:,} holders",
-            "left": "center",
-            "subtext": "size: IPv4 held (/24 blocks); black ring: registered away from home",
-            "textStyle": {"fontSize": 13},
-        },
-        "tooltip": {},
-        "legend": {"top": 44, "data": names},
-        "series": [
+        s = model.holders
+        biggest = float(s.ipv4[nodes].max()) if nodes.size else 1.0
+        data = []
+        for h in nodes.tolist():
+            r = int(s.registry[h])
+            moved = r != int(s.home[h])
+            data.append(
+                {
+                    "name": f"holder {h}",
+                    "x": float(positions[h][0]),
+                    "y": float(positions[h][1]),
+                    "category": r,
+                    "symbolSize": 5 + 22 * float(np.sqrt(s.ipv4[h] / biggest)),
+                    "value": int(s.ipv4[h]),
+                    "itemStyle": {
+                        "borderColor": "#000" if moved else _colour(r),
+                        "borderWidth": 2 if moved else 0,
+                    },
+                }
+            )
+        charts.append(
             {
-                "type": "graph",
-                "layout": "none",
-                "roam": True,
-                "top": 80,
-                "categories": [{"name": n, "itemStyle": {"color": colours[n]}} for n in names],
-                "data": data,
-                "links": [{"source": str(a), "target": str(b)} for a, b in edges.tolist()],
-                "lineStyle": {"color": "#999", "opacity": 0.35, "width": 0.6},
+                "animation": False,
+                "_month": model.steps,
+                "title": {
+                    "text": f"The 20 largest holders and their largest peers{suffix}",
+                    "left": "center",
+                    "subtext": "colour: registry now; size: IPv4 held; black ring: registered away from home",
+                    "textStyle": {"fontSize": 13},
+                },
+                "tooltip": {"confine": True},
+                "legend": {"top": 44, "data": names},
+                "series": [
+                    {
+                        "type": "graph",
+                        "layout": "none",
+                        "roam": True,
+                        "top": 80,
+                        "categories": [
+                            {"name": n, "itemStyle": {"color": _colour(i)}} for i, n in enumerate(names)
+                        ],
+                        "data": data,
+                        "links": [
+                            {"source": f"holder {a}", "target": f"holder {b}"} for a, b in edges.tolist()
+                        ],
+                        "lineStyle": {"color": "#777", "opacity": 0.5, "width": 0.8},
+                    }
+                ],
             }
-        ],
-    }
+        )
+    return charts
+
+
+def replicate_chart(title: str, y_name: str, bands: Sequence[tuple[str, pd.DataFrame]], month: int) -> Option:
+    """Mean and 90% interval over seeds, per run: `bands` holds (label, frame of step, mean, low, high)."""
+    option = _base(title, y_name, month, y_min=0)
+    for k, (label, band) in enumerate(bands):
+        colour = ["#0072B2", "#D55E00"][k % 2]
+        low, high = band["low"].to_numpy(), band["high"].to_numpy()
+        option["series"] += [
+            _line(f"{label}: 5%", low, colour, "solid", 0, stack=f"band{k}", lineStyle={"opacity": 0}),
+            _line(
+                f"{label}: 5-95% range",
+                high - low,
+                colour,
+                "solid",
+                0,
+                stack=f"band{k}",
+                areaStyle={"color": colour, "opacity": 0.18},
+                lineStyle={"opacity": 0},
+            ),
+            _line(f"{label}: mean", band["mean"].to_numpy(), colour, DASHES[k % 2], 2.0),
+        ]
+    return option

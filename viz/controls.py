@@ -1,113 +1,116 @@
-"""The app's inputs: what run to build (`Setup`), and the sliders, all generated from `Params`.
+"""The app's inputs: what run to build (`Setup`), and the controls that change it.
 
-Bounds, labels and defaults come from `Params` field metadata and the scenario files, never
-written here; typed values are validated by `Params` itself, so the app shows the model's
-own message (which names the allowed range).
+Every parameter control is generated from `Params` metadata (`param_info()`): its label,
+unit, bounds and help text are never written here, so the controls follow the model when
+fields are added, renamed or removed. Typed values are validated by `Params` itself, so the
+app shows the model's own message (which names the allowed range). Changing any input
+rebuilds the run at month 0.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import solara
-from mesa.visualization import Slider
 
-from model import ConfigError, Params, describe_scenario, list_scenarios, load_scenario
-from model.params import check_names
+from model import ConfigError, Params, list_scenarios, load_scenario
+from model.params import check_names, param_info
 from model.regimes import REGIME_NAMES, REGIME_SETTINGS
+from model.regimes import TERMS as REGIME_TERMS
+from viz.labels import param_help, param_label, param_meta, regime_title, scenario
 
 __all__ = [
+    "DEFAULT_SCALE",
     "REGIME_TERMS",
-    "SLIDER_FIELDS",
+    "ParameterPanel",
     "Setup",
     "SetupCard",
+    "compare_label",
     "compare_options",
-    "sliders",
+    "slider_fields",
+    "validate",
 ]
 
-#: Mechanism parameters shown as sliders (Mesa's "Model Parameters" card; applied on Reset).
-SLIDER_FIELDS = (
-    "responsiveness",
-    "switching_cost",
-    "waiting_cost",
-    "weight_fee",
-    "loyalty_weight",
-    "threat_weight",
-    "exit_weight",
-    "voice_weight",
-    "review_rate",
-    "event_hazard",
-)
-#: The regime's terms, shown at the regime's values until the user moves them.
-REGIME_TERMS = ("porting_delay", "approval_odds", "obstruction", "friction", "hold_period")
-DEFAULT_SCALE = 0.05  # ~4,250 holders: a step plus redraw well under 100 ms
-_META = {f.name: f.metadata for f in fields(Params)}
+DEFAULT_SCALE = param_meta("scale")["default"]
+_OWN_INPUTS = {"scale", "regime"}  # the setup card's own inputs
+
+
+def slider_fields() -> list[str]:
+    """Numeric `Params` fields shown as sliders under "All parameters" (not the regime's terms)."""
+    return [
+        row["name"]
+        for row in param_info()
+        if "low" in row and row["name"] not in _OWN_INPUTS and row["name"] not in REGIME_TERMS
+    ]
 
 
 @dataclass(frozen=True)
 class Setup:
-    """What run the page shows: a scenario, optionally another regime and terms, seed, scale.
+    """What run the page shows: a scenario, optionally another regime, seed, scale, overrides.
 
-    `compare` is None or "regime:<name>" / "scenario:<name>": a second run, same seed.
+    `overrides` holds every parameter the user has set (sliders, regime terms, things to
+    try), on top of the scenario. `compare` is None or "regime:<name>" / "scenario:<name>":
+    a second run with the same seed.
     """
 
     scenario: str = "status_quo"
     regime: str | None = None  # None: the scenario's own
     seed: int = 42
     scale: float = DEFAULT_SCALE
-    terms: tuple[tuple[str, float], ...] = ()  # regime terms the user has set
+    overrides: tuple[tuple[str, Any], ...] = ()
     compare: str | None = None
 
-    def params(self, **sliders: Any) -> Params:
-        """The run's parameters: the scenario, then regime, scale, terms and slider values."""
-        overrides: dict[str, Any] = {"scale": self.scale, **dict(self.terms), **sliders}
+    def params(self) -> Params:
+        """The run's parameters: the scenario, then regime, scale and the user's overrides."""
+        values: dict[str, Any] = {"scale": self.scale, **dict(self.overrides)}
         if self.regime is not None:
-            overrides["regime"] = self.regime
-        return load_scenario(self.scenario).with_overrides(**overrides)
+            values["regime"] = self.regime
+        return load_scenario(self.scenario).with_overrides(**values)
 
-    def fixed_kwargs(self) -> dict[str, Any]:
-        """Everything but the sliders, as the flat keywords Mesa passes to the model on Reset."""
-        params = self.params()
-        kwargs = {f.name: getattr(params, f.name) for f in fields(Params) if f.name not in SLIDER_FIELDS}
-        return {**kwargs, "seed": self.seed}
+    def with_override(self, name: str, value: Any) -> Setup:
+        """This setup with parameter `name` set to `value` (the regime has its own field)."""
+        if name == "regime":
+            return replace(self, regime=value, overrides=self._without(REGIME_TERMS))
+        return replace(self, overrides=tuple(sorted({**dict(self.overrides), name: value}.items())))
+
+    def _without(self, names: tuple[str, ...] | set[str]) -> tuple[tuple[str, Any], ...]:
+        return tuple((k, v) for k, v in self.overrides if k not in names)
+
+    def run(self) -> Setup:
+        """The setup of the main run alone (choosing a comparison must not restart it)."""
+        return replace(self, compare=None)
 
     def compared(self) -> Setup | None:
-        """The setup of the comparison run, or None."""
+        """The setup of the comparison run: same seed, scale and mechanism; another regime or scenario."""
         if self.compare is None:
             return None
         kind, name = self.compare.split(":", 1)
+        own = self._without(REGIME_TERMS)  # a regime's terms belong to that regime
         if kind == "regime":
-            return replace(self, regime=name, terms=(), compare=None)
-        return replace(self, scenario=name, regime=None, terms=(), compare=None)
+            return replace(self, regime=name, overrides=own, compare=None)
+        return replace(self, scenario=name, regime=None, overrides=own, compare=None)
 
     def label(self) -> str:
-        """A short name for legends."""
-        regime = self.params().regime
-        return f"{self.scenario} / {regime}" if self.regime else self.scenario
+        """The run in words: the scenario's title, and the regime when the user changed it."""
+        title = scenario(self.scenario).title
+        return f"{title}, {regime_title(self.regime)}" if self.regime else title
+
+    def short(self) -> str:
+        """A short name for legends: the regime's name in compare-by-regime, else the scenario's title."""
+        return regime_title(self.params().regime)
 
 
-def sliders(params: Params) -> dict[str, Slider]:
-    """Mesa sliders for `SLIDER_FIELDS`, at this run's values, with bounds from `Params`."""
-    out = {}
-    for name in SLIDER_FIELDS:
-        meta = _META[name]
-        integer = bool(meta.get("integer"))
-        step = 1 if integer else _step(meta["high"] - meta["low"])
-        out[name] = Slider(
-            _label(name),
-            value=getattr(params, name),
-            min=meta["low"],
-            max=meta["high"],
-            step=step,
-            dtype=int if integer else float,
-        )
+def compare_options() -> dict[str, str]:
+    """Choices for the comparison run: key -> words."""
+    out = {f"regime:{r}": f"Regime: {regime_title(r)}" for r in REGIME_NAMES}
+    out |= {f"scenario:{s}": f"Scenario: {scenario(s).title}" for s in list_scenarios()}
     return out
 
 
-def compare_options() -> list[str]:
-    """Choices for the comparison run."""
-    return [f"regime:{r}" for r in REGIME_NAMES] + [f"scenario:{s}" for s in list_scenarios()]
+def compare_label(key: str | None) -> str:
+    """The comparison in words."""
+    return "off" if key is None else compare_options().get(key, key)
 
 
 def _step(span: float) -> float:
@@ -115,12 +118,6 @@ def _step(span: float) -> float:
         if span / step <= 200:
             return step
     return 1.0
-
-
-def _label(name: str) -> str:
-    meta = _META[name]
-    unit = f" ({meta['unit']})" if meta.get("unit") else ""
-    return (meta.get("label") or name.replace("_", " ").capitalize()) + unit
 
 
 def validate(name: str, text: str) -> tuple[Any, str | None]:
@@ -139,10 +136,14 @@ def validate(name: str, text: str) -> tuple[Any, str | None]:
 
 
 @solara.component
-def TypedInput(label: str, name: str, value: Any, on_value: Any) -> None:
-    """A text field for a number; refuses bad values with the model's own message."""
-    text, set_text = solara.use_state(str(value), key=f"{name}-{value}")
-    error, set_error = solara.use_state(None, key=f"{name}-error-{value}")
+def TypedInput(label: str, name: str, value: Any, on_value: Any, revision: str) -> None:
+    """A text field for a number; refuses bad values with the model's own message.
+
+    Its text and error are reset whenever the run is rebuilt (`revision`), so a field left
+    blank or wrong does not keep a stale message after another input changed the run.
+    """
+    text, set_text = solara.use_state(str(value), key=f"{name}-{revision}")
+    error, set_error = solara.use_state(None, key=f"{name}-error-{revision}")
 
     def submit(new: str) -> None:
         set_text(new)
@@ -153,74 +154,106 @@ def TypedInput(label: str, name: str, value: Any, on_value: Any) -> None:
 
     solara.InputText(label, value=text, on_value=submit, continuous_update=False)
     if error:
-        solara.Error(
-            error,
-            dense=True,
-            classes=["typed-input-error"],
-            style={"white-space": "normal", "overflow-wrap": "anywhere", "max-width": "100%"},
-        )
+        solara.Error(error, dense=True, classes=["typed-input-error"], style={"white-space": "normal"})
 
 
 @solara.component
 def SetupCard(setup: solara.Reactive[Setup]) -> None:
-    """Scenario picker, regime, seed, scale, the regime's terms, and compare mode."""
+    """Scenario picker, regime, seed, scale, and compare mode."""
     current = setup.value
     params = current.params()
+    revision = repr(current)
+    names = {scenario(s).title: s for s in list_scenarios()}
+    own = f"The scenario's ({regime_title(load_scenario(current.scenario).regime)})"
+    regimes = {own: None} | {regime_title(r): r for r in REGIME_NAMES}
+    compares = {"off": None} | {v: k for k, v in compare_options().items()}
 
-    with solara.Card("Scenario"):
+    with solara.Card("Run", margin=0, classes=["setup-card"]):
         solara.Select(
             "Scenario",
-            values=list_scenarios(),
-            value=current.scenario,
-            on_value=lambda v: setup.set(replace(current, scenario=v, regime=None, terms=())),
+            values=list(names),
+            value=scenario(current.scenario).title,
+            on_value=lambda v: setup.set(replace(current, scenario=names[v], regime=None, overrides=())),
         )
-        solara.Markdown(describe_scenario(current.scenario), style={"font-size": "0.85em"})
-        own = f"scenario's ({load_scenario(current.scenario).regime})"
         solara.Select(
             "Regime",
-            values=[own, *REGIME_NAMES],
-            value=current.regime or own,
-            on_value=lambda v: setup.set(replace(current, regime=None if v == own else v, terms=())),
+            values=list(regimes),
+            value=next(k for k, v in regimes.items() if v == current.regime),
+            on_value=lambda v: setup.set(current.with_override("regime", regimes[v])),
         )
-        solara.Markdown(REGIME_SETTINGS[params.regime]["description"], style={"font-size": "0.85em"})
-        TypedInput("Seed (integer)", "seed", current.seed, lambda v: setup.set(replace(current, seed=v)))
-        TypedInput(
-            "Scale (1.0 = 85,000 holders)",
-            "scale",
-            current.scale,
-            lambda v: setup.set(replace(current, scale=v)),
-        )
-        with solara.Details("Regime's terms"):
-            for name in REGIME_TERMS:
-                _TermSlider(setup, name, params)
-        options = ["off", *compare_options()]
+        solara.Text(REGIME_SETTINGS[params.regime]["description"], style={"font-size": "0.85em"})
+        with solara.Row(gap="8px"):
+            TypedInput("Seed", "seed", current.seed, lambda v: setup.set(replace(current, seed=v)), revision)
+            holders = f"{param_label('scale')} (1.0 = all holders)"
+            TypedInput(
+                holders, "scale", current.scale, lambda v: setup.set(replace(current, scale=v)), revision
+            )
         solara.Select(
             "Compare with (same seed)",
-            values=options,
-            value=current.compare or "off",
-            on_value=lambda v: setup.set(replace(current, compare=None if v == "off" else v)),
+            values=list(compares),
+            value=compare_label(current.compare),
+            on_value=lambda v: setup.set(replace(current, compare=compares[v])),
         )
 
 
 @solara.component
-def _TermSlider(setup: solara.Reactive[Setup], name: str, params: Params) -> None:
-    meta, current = _META[name], setup.value
-    value = params.regime_setting(name)
+def ParameterPanel(setup: solara.Reactive[Setup]) -> None:
+    """The regime's terms and every other parameter, as sliders generated from `Params`."""
+    current = setup.value
+    params = current.params()
+    default = load_scenario(current.scenario)
+    query, set_query = solara.use_state("")
+    changed = [name for name, _ in current.overrides]
+    if changed:
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Text(
+                f"Changed: {', '.join(param_label(n, unit=False) for n in changed)}",
+                style={"font-size": "0.85em"},
+            )
+            solara.Button(
+                "Scenario's values",
+                small=True,
+                text=True,
+                on_click=lambda: setup.set(replace(current, overrides=())),
+            )
+    with solara.Details(f"Regime's terms ({regime_title(params.regime)})"):
+        for name in REGIME_TERMS:
+            _Slider(setup, name, params.regime_setting(name), default.regime_setting(name))
+    with solara.Details("All parameters"):
+        solara.InputText("Find a parameter", value=query, on_value=set_query, continuous_update=True)
+        words = query.lower().strip()
+        for name in slider_fields():
+            if words and words not in f"{param_label(name)} {param_help(name)} {name}".lower():
+                continue
+            _Slider(setup, name, getattr(params, name), getattr(default, name))
+
+
+@solara.component
+def _Slider(setup: solara.Reactive[Setup], name: str, value: Any, default: Any) -> None:
+    """One parameter: its label, unit and value on one line, the slider, its meaning on hover."""
+    meta = param_meta(name)
+    integer = bool(meta.get("integer"))
+    shown = f"{int(value)}" if integer else f"{float(value):g}"
+    mark = "" if value == default else " (changed)"
 
     def on_value(new: float) -> None:
-        terms = {**dict(current.terms), name: int(new) if meta.get("integer") else float(new)}
-        setup.set(replace(current, terms=tuple(sorted(terms.items()))))
+        setup.set(setup.value.with_override(name, int(new) if integer else float(new)))
 
-    if meta.get("integer"):
-        solara.SliderInt(
-            _label(name), value=int(value), min=int(meta["low"]), max=int(meta["high"]), on_value=on_value
-        )
-    else:
-        solara.SliderFloat(
-            _label(name),
-            value=float(value),
-            min=meta["low"],
-            max=meta["high"],
-            step=_step(meta["high"] - meta["low"]),
-            on_value=on_value,
-        )
+    with (
+        solara.Tooltip(param_help(name) or param_label(name)),
+        solara.Column(gap="0px", classes=["param-slider"]),
+    ):
+        solara.Text(f"{param_label(name)}: {shown}{mark}", style={"font-size": "0.85em"})
+        if integer:
+            solara.SliderInt(
+                "", value=int(value), min=int(meta["low"]), max=int(meta["high"]), on_value=on_value
+            )
+        else:
+            solara.SliderFloat(
+                "",
+                value=float(value),
+                min=meta["low"],
+                max=meta["high"],
+                step=_step(meta["high"] - meta["low"]),
+                on_value=on_value,
+            )
