@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import fields
 
@@ -311,16 +312,18 @@ def test_pause_stops_play():
 
 def test_a_big_run_is_built_in_the_background_with_a_progress_bar(monkeypatch):
     monkeypatch.setattr(app, "BACKGROUND_SCALE", 0.01)
-    original = app.build
+    original, release = app.build, threading.Event()
 
     def slow(setup):
-        time.sleep(0.5)  # as a big build would
+        assert release.wait(30)  # a big build takes seconds; this one waits for the test
         return original(setup)
 
     monkeypatch.setattr(app, "build", slow)
     rc = render()
     rc.find(v.ProgressLinear).assert_not_empty()
     assert "Building the run" in page_text(rc)
+    assert not rc.find(v.Btn, children=["Step"]).widgets
+    release.set()
     deadline = time.monotonic() + 30
     while not rc.find(v.Btn, children=["Step"]).widgets:
         assert time.monotonic() < deadline, "the background build did not finish"
