@@ -6,7 +6,8 @@
 Each measurement runs in its own single-threaded subprocess, so peak memory (max RSS) is
 its own. Reported: build + 240 months with data collection (target < 5 s); agent-steps per
 second against Mesa's Boltzmann wealth model in its Mesa 3.3 form (grid, move, give, a
-DataCollector of Gini and wealth) with the same number of agents (target >= 25x); the
+DataCollector of Gini and wealth) with the same number of agents, stepping only and end to
+end (build + 240 months against the same Boltzmann stepping rate; targets >= 50x each); the
 batched kernel against the per-agent path (target >= 20x); peak memory (target < 600 MB).
 """
 
@@ -147,13 +148,16 @@ def main() -> None:
     def rate(r: dict) -> float:
         return r["agents"] * r["steps"] / r["run_s"]
 
+    end_to_end = kernel["agents"] * kernel["steps"] / kernel["total_s"]
     rows = [
         ("build + 240 months, data collection (s)", f"{kernel['total_s']:.2f}", "< 5 at scale 1.0"),
         ("  of which build (s)", f"{kernel['build_s']:.2f}", ""),
         ("  of which 240 months (s)", f"{kernel['run_s']:.2f}", ""),
-        ("model agent-steps per second", f"{rate(kernel):,.0f}", ""),
+        ("model agent-steps per second, stepping", f"{rate(kernel):,.0f}", ""),
+        ("model agent-steps per second, end to end (build included)", f"{end_to_end:,.0f}", ""),
         ("Boltzmann wealth (Mesa 3.3 form) agent-steps per second", f"{rate(boltzmann):,.0f}", ""),
-        ("  ratio model / Boltzmann", f"{rate(kernel) / rate(boltzmann):.1f}x", ">= 25x"),
+        ("  ratio model / Boltzmann, stepping", f"{rate(kernel) / rate(boltzmann):.1f}x", ">= 50x"),
+        ("  ratio model / Boltzmann, end to end", f"{end_to_end / rate(boltzmann):.1f}x", ">= 50x"),
         ("per-agent path agent-steps per second", f"{rate(per_agent):,.0f}", ""),
         ("  ratio kernel / per-agent path", f"{rate(kernel) / rate(per_agent):.1f}x", ">= 20x"),
         ("peak memory, model run (MB)", f"{kernel['peak_rss_mb']:.0f}", "< 600"),
