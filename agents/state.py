@@ -100,11 +100,14 @@ class HolderState:
     # what the holder pays and enjoys at its current registry (kept up to date by `refresh`)
     paid_usd: np.ndarray = field(init=False)
     appeal_here: np.ndarray = field(init=False)
+    # which row of the regime's cost table applies: 4 x eligible + 2 x holds ASNs + holds IPv6
+    kind: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         """Fill the columns that depend on the current registry."""
         self.paid_usd = np.empty(self.size)
         self.appeal_here = np.empty(self.size)
+        self.kind = np.empty(self.size, dtype=np.int64)
         self.refresh(np.arange(self.size))
 
     @property
@@ -112,17 +115,13 @@ class HolderState:
         """Number of holders."""
         return int(self.registry.size)
 
-    @property
-    def kind(self) -> np.ndarray:
-        """Which row of the regime's cost table applies: 4 x eligible + 2 x holds ASNs + holds IPv6."""
-        eligible = self.legacy | self.imported
-        return 4 * eligible.astype(np.int64) + 2 * (self.asn > 0) + (self.ipv6 > 0)
-
     def refresh(self, holders: np.ndarray) -> None:
         """Recompute, for these holders, the columns that depend on their current registry."""
         here = self.registry[holders]
         self.paid_usd[holders] = self.fee_usd[holders, here]
         self.appeal_here[holders] = self.appeal[holders, here]
+        eligible = self.legacy[holders] | self.imported[holders]
+        self.kind[holders] = 4 * eligible + 2 * (self.asn[holders] > 0) + (self.ipv6[holders] > 0)
 
     def columns(self) -> HolderColumns:
         """The arrays the compiled kernel reads and writes, as one tuple."""

@@ -83,14 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(args.out, index=False)
-    print(
-        f"Quality experienced, last 5 of 20 years; scale {args.scale}, {args.seeds} seeds, fees {args.fees}."
-    )
+    head = f"scale {args.scale}, {args.seeds} seeds, fees {args.fees}"
+    print(f"Quality experienced, mean of the last 5 years of the run; {head}.")
     print("Paired difference: against lock-in (regime none) with the same seed and noise.\n")
     print(
-        "| noise | regime | channels | quality | paired difference vs lock-in | effort | of which threat / exit / voice | moves a year |"  # noqa: E501
+        "| noise | regime | channels | quality | seeds: min - max | paired difference vs lock-in | effort "
+        "| of which threat / exit / voice | moves a year |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for noise in NOISE:
         locked = frame[(frame.noise == noise) & (frame.regime == "none")].set_index("seed")
         for (regime, channel), group in frame[frame.noise == noise].groupby(
@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             parts = " / ".join(f"{g[c].mean():.3f}" for c in ("effort_threat", "effort_exit", "effort_voice"))
             paired = "" if regime == "none" else interval(diff)
             print(
-                f"| {noise} | {regime} | {channel} | {interval(g.quality.to_numpy())} | {paired} | "
+                f"| {noise} | {regime} | {channel} | {interval(g.quality.to_numpy())} | "
+                f"{g.quality.min():.3f} - {g.quality.max():.3f} | {paired} | "
                 f"{g.effort.mean():.3f} | {parts} | {g.moves_per_year.mean():.1f} |"
             )
     print("\nWhy holders request moves (requests a year, by the largest part of their believed gain):\n")

@@ -164,14 +164,14 @@ def failure_table(seeds: range, scale: float, months: int) -> pd.DataFrame:
 
 def exit_cost_table(seeds: range, scale: float, months: int) -> pd.DataFrame:
     rows = []
-    for cost in (0.05, 0.2, 0.4, 0.8, 1.6):
+    for cost in (0.0, 2_000.0, 10_000.0, 50_000.0, 250_000.0):  # USD for a /22 holder
         runs = [
             _failure("registry_failure_portable", seed, scale, months, switching_cost=cost) for seed in seeds
         ]
         recovered = [r["recovery"] for r in runs]
         rows.append(
             {
-                "switching_cost": cost,
+                "switching cost (USD, /22)": cost,
                 "AFRINIC members, end / start": ci([r["members"] for r in runs]),
                 "recovered (runs)": f"{sum(x == x for x in recovered)} of {len(runs)}",
                 "months to quality 0.65 after governance returns": _ci_or(recovered, "never"),
