@@ -52,7 +52,7 @@ REGIME_WORDS = {
     "mandatory": "mandatory portability",
 }
 MAX_LINES = 8
-MAX_CONDITIONS = 12
+MAX_CONDITIONS = 16
 STYLE = {
     "font.size": 10,
     "axes.titlesize": 11,
@@ -96,7 +96,7 @@ def value_words(name: str, value: Any) -> str:
         except ImportError:
             label = None
         return label or REGIME_WORDS.get(value, str(value))
-    text = f"{value:.3g}" if isinstance(value, float) else str(value)
+    text = f"{value:,.4g}" if isinstance(value, float) else str(value)
     unit = _params_info().get(name, {}).get("unit")
     return f"{text} {unit}" if unit else text
 
@@ -188,7 +188,8 @@ def _end_states(
     labels = [_condition(r, factors) for _, r in order.iterrows()]
     status = runs.groupby("sample_id").status.apply(lambda s: (s == "done").sum())
     for metric in [m for m in METRICS if f"final_{m}" in runs.columns]:
-        has_pairs = not paired.empty and metric in set(paired.metric)
+        pairs = paired[paired.metric == metric] if not paired.empty else paired
+        has_pairs = 0 < len(pairs) <= MAX_CONDITIONS  # more comparisons read better as the table
         fig, axes = plt.subplots(
             1, 2 if has_pairs else 1, figsize=(10 if has_pairs else 6.5, 0.9 + 0.45 * conditions + 1.2),
             layout="constrained", squeeze=False,
@@ -217,7 +218,7 @@ def _end_states(
                     (r.boot_low, r.boot_high) if pd.notna(r.get("boot_low")) else (r.ci_low, r.ci_high)
                 )
                 ax.errorbar(
-                    r["mean"], y + 0.33, xerr=[[r["mean"] - low], [high - r["mean"]]], fmt="D",
+                    r["mean"], y + 0.33, xerr=_err(r["mean"], low, high), fmt="D",
                     color="black", ms=5, capsize=3, zorder=3,
                 )  # fmt: skip
             if status.get(sample_id, 0) < len(runs[runs.sample_id == sample_id]):
@@ -233,10 +234,15 @@ def _end_states(
         ax.invert_yaxis()
         ax.set(xlabel=metric_label(metric), title="Every run (dots); mean and 95% interval (diamond)")
         if has_pairs:
-            _paired_panel(axes[0, 1], paired[paired.metric == metric], factors, metric)
+            _paired_panel(axes[0, 1], pairs, factors, metric)
         fig.suptitle(f"{metric_label(metric, unit=False)}: final month")
         out.append(_save(fig, folder, f"end_{metric}"))
     return out
+
+
+def _err(centre: float, low: float, high: float) -> list[list[float]]:
+    """Error-bar lengths (never negative: rounding can put a flat interval a hair off its mean)."""
+    return [[max(0.0, centre - low)], [max(0.0, high - centre)]]
 
 
 def _paired_panel(ax: plt.Axes, rows: pd.DataFrame, factors: list[str], metric: str) -> None:
@@ -249,7 +255,7 @@ def _paired_panel(ax: plt.Axes, rows: pd.DataFrame, factors: list[str], metric: 
         low, high = (r.boot_low, r.boot_high) if pd.notna(r.boot_low) else (r.ci_low, r.ci_high)
         colour = PALETTE[2] if low > 0 else PALETTE[4] if high < 0 else "0.4"
         ax.errorbar(
-            r.mean_difference, y, xerr=[[r.mean_difference - low], [high - r.mean_difference]],
+            r.mean_difference, y, xerr=_err(r.mean_difference, low, high),
             fmt="o", color=colour, capsize=3,
         )  # fmt: skip
     ax.axvline(0, color="0.5", lw=0.8)
@@ -260,6 +266,13 @@ def _paired_panel(ax: plt.Axes, rows: pd.DataFrame, factors: list[str], metric: 
         xlabel="difference: level minus baseline",
         title=f"Paired by seed: {n} pairs, 95% interval",
     )
+
+
+def _tick(name: str, value: Any) -> str:
+    """A level on an axis whose label carries the unit: the value alone."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,g}"  # 2,000 rather than 2e+03
+    return value_words(name, value)
 
 
 def _comparison(factor: str, level: Any, baseline: Any) -> str:
@@ -290,15 +303,18 @@ def _heatmaps(ends: pd.DataFrame, runs: pd.DataFrame, factors: list[str], folder
             figsize=(max(6.5, 1.3 * len(col_levels) + 3), 0.75 * len(row_levels) + 2.2), layout="constrained"
         )
         image = ax.imshow(np.ma.masked_invalid(grid), cmap="viridis", aspect="auto", origin="lower")
-        ax.set_xticks(range(len(col_levels)), [value_words(cols_f, c).split(" ")[0] for c in col_levels])
-        ax.set_yticks(range(len(row_levels)), [value_words(rows_f, r).split(" ")[0] for r in row_levels])
+        ax.set_xticks(range(len(col_levels)), [_tick(cols_f, c) for c in col_levels])
+        ax.set_yticks(range(len(row_levels)), [_tick(rows_f, r) for r in row_levels])
         norm = image.norm
         for (i, j), value in np.ndenumerate(grid):
             if np.isnan(value):
                 ax.add_patch(
                     plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", ec="#D55E00", lw=0)
                 )
-                ax.text(j, i, "failed", ha="center", va="center", fontsize=9, color="#D55E00")
+                ax.text(
+                    j, i, "all runs failed", ha="center", va="center", fontsize=9, color="#D55E00",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 2},
+                )  # fmt: skip
                 continue
             shade = image.cmap(norm(value))
             luminance = 0.2126 * shade[0] + 0.7152 * shade[1] + 0.0722 * shade[2]
@@ -309,7 +325,7 @@ def _heatmaps(ends: pd.DataFrame, runs: pd.DataFrame, factors: list[str], folder
             xlabel=parameter_label(cols_f), ylabel=parameter_label(rows_f),
             title=f"{metric_label(metric, unit=False)}\nfinal month: mean [95% bootstrap interval]",
         )  # fmt: skip
-        fig.colorbar(image, ax=ax, label=metric_label(metric))
+        fig.colorbar(image, ax=ax, label=METRICS.get(metric, ("", ""))[1])  # the title names the metric
         out.append(_save(fig, folder, f"heatmap_{metric}"))
     return out
 
@@ -354,9 +370,9 @@ def _sensitivity(table: pd.DataFrame, checks: pd.DataFrame, spec: ExperimentSpec
                 ax.scatter(
                     rows.ST_half,
                     y + 0.2,
-                    marker="|",
-                    s=120,
-                    color="black",
+                    marker="D",
+                    s=28,
+                    color="#D55E00",
                     zorder=3,
                     label=f"ST at {spec.samples // 2} samples",
                 )
@@ -529,8 +545,9 @@ def _sensitivity_lines(tables: dict, spec: ExperimentSpec) -> list[str]:
             f"### Has it converged? ({spec.samples} base samples; indices recomputed at {spec.samples // 2})",
             "",
         ]
-        for _, c in checks.iterrows():
-            verdict = "converged" if c.converged else f"**not converged**: {c.warning}"
+        for _, c in checks[checks.metric.isin(METRICS)].iterrows():
+            warning = c.warning.split("; not converged:")[0]
+            verdict = "converged" if c.converged else f"**not converged**: {warning}"
             zero = (
                 f" No first-order effect can be claimed for: {c.S1_includes_zero}."
                 if c.S1_includes_zero
@@ -539,6 +556,8 @@ def _sensitivity_lines(tables: dict, spec: ExperimentSpec) -> list[str]:
             lines.append(f"- {metric_label(c.metric, unit=False)}: {verdict}.{zero}")
         if not checks.converged.all():
             lines += [
+                "",
+                "(Every metric's check: analysis/sobol_checks.csv.)",
                 "",
                 "These indices cannot support a claim as they stand: run the experiment with more samples "
                 "(`python -m runs sweep FILE --samples N`, or `paper --samples N`).",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ import pytest
 from runs import load_results
 from runs.cli import main
 from runs.paper import EXPERIMENTS, paper, shipped
+from runs.spec import ExperimentSpec
 from runs.sweep import sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,3 +187,43 @@ def test_paper_writes_every_report_into_one_folder(tmp_path):
     assert (tmp_path / "paper" / "friction" / "figures" / "heatmap_quality_experienced.png").exists()
     assert list((tmp_path / "paper" / "sensitivity" / "figures").glob("sensitivity_*.png"))
     assert (tmp_path / "paper" / "sensitivity" / "analysis" / "sensitivity.csv").exists()
+
+
+def readme_commands(prefix: str) -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    blocks = [b.split("```", 1)[0] for b in text.split("```bash\n")[1:]]
+    lines = [line.split("  #", 1)[0].strip() for block in blocks for line in block.splitlines()]
+    return [line for line in lines if line.startswith(prefix)]
+
+
+def test_the_readme_batch_commands_use_the_venv_and_parse():
+    from runs.cli import _parser
+
+    commands = readme_commands(".venv/bin/python -m runs ")
+    assert len(commands) >= 10
+    for line in commands:
+        argv = shlex.split(line)[3:]
+        if "--help" in argv:
+            continue
+        args = _parser().parse_args(argv)  # exits 2 on any option the CLI does not take
+        if getattr(args, "file", None):
+            assert (ROOT / args.file).is_file(), line
+    scripts = readme_commands(".venv/bin/python scripts/")
+    assert scripts and all((ROOT / shlex.split(line)[1]).is_file() for line in scripts)
+    text = (ROOT / "README.md").read_text()
+    assert "\npython -m runs" not in text and "\npython scripts" not in text  # no bare python
+
+
+def test_a_failed_condition_is_shown_as_failed_in_the_report_and_its_heatmap(tmp_path):
+    from runs.report import report
+
+    text = TINY.replace("scale = 0.003", "scale = 0.002").replace("steps = 8", "steps = 2")
+    spec = ExperimentSpec.from_text(
+        text.replace("seed = 11", 'seed = 11\nmodel = "tests.faults:raises_under_mandatory"')
+    )
+    out = tmp_path / "o"
+    assert sweep(spec, out, executor="serial", progress=False)["failed"] == 6
+    text = report(out).read_text()
+    assert "| 0 of 3 | failed |" in text  # the mandatory conditions: no run finished
+    assert (out / "figures" / "heatmap_quality_experienced.png").exists()
+    assert (out / "figures" / "end_quality_experienced.png").exists()
