@@ -98,3 +98,13 @@ def test_params_are_frozen_and_complete():
     info = {row["name"]: row for row in param_info()}
     assert set(info) == {f.name for f in fields(Params)}
     assert all(row["doc"] for row in info.values())
+
+
+def test_every_parameter_has_a_label_and_a_source():
+    from model.params import param_info
+
+    for row in param_info():
+        if row["name"] in ("events", "registry_overrides"):
+            continue
+        assert row.get("label"), row["name"]
+        assert row.get("source"), f"{row['name']} has no source or [assumption] tag"

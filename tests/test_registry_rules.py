@@ -355,3 +355,37 @@ def test_the_compiled_threat_estimate_is_the_readable_one():
         compiled = credible_threat_all(model.holders, model.month, model._exit_costs, model.priors)
         assert compiled == pytest.approx(readable, rel=1e-12, abs=1e-15)
         assert (readable > 0).any() == (regime != "none")
+
+
+def test_the_credible_threat_raises_effort_before_anyone_leaves():
+    """Identical registries, no noise: under portability effort rises at once, nobody has moved."""
+    from model import PortabilityModel
+
+    common = {"scale": 0.01, "fee_schedules": "common", "observation_noise": 0.0, "review_rate": 0.0}
+    portable = PortabilityModel(seed=3, regime="mandatory", **common)
+    locked = PortabilityModel(seed=3, regime="none", **common)
+    portable.step()
+    locked.step()
+    assert portable.model_frame().moves.sum() == 0  # nobody reviews, nobody leaves
+    for r in portable.registries:
+        assert r.exit_threat > 0.0 and r.effort > r.p.base_effort
+        assert r.effort_from("threat") == pytest.approx(r.effort - r.p.base_effort)
+    for r in locked.registries:
+        assert r.exit_threat == 0.0 and r.effort == pytest.approx(r.p.base_effort)
+
+
+def test_a_failed_registry_cannot_release_everyone_at_once():
+    from model import PortabilityModel
+
+    model = PortabilityModel.from_scenario("registry_failure_portable", seed=2, scale=0.05)
+    event = model.p.events[0]
+    for _ in range(event.start + 3):
+        model.step()
+    frame = model.registry_frame()
+    afrinic = frame[frame.registry == event.registry].set_index("step")
+    start = afrinic.members.loc[event.start - 1]
+    # every member reviews when the status changes; the failed registry releases 10% of 5%
+    # of its members a month, the fallback 2%: at most a few members a month leave
+    assert afrinic.outflow.loc[event.start : event.start + 2].max() <= max(1, round(0.02 * start) + 1)
+    assert afrinic.queue.loc[event.start + 2] > 0  # the rest wait in the queue
+    assert afrinic.members.loc[event.start + 2] > 0.9 * start
