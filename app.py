@@ -96,13 +96,13 @@ def Page() -> None:
     )
     solara.Style(CSS)
     solara.Title("RIR portability")
-    with solara.Sidebar():
-        if model is not None:
-            RunControls(model, other, setup.value, lambda: set_generation(generation + 1), month, horizon)
+    with solara.Sidebar():  # nothing here changes with the month: the sidebar is not redrawn per step
         SetupCard(setup)
         ParameterPanel(setup)
     solara.Markdown("### RIR portability: does the right to leave make registries accountable?")
     About()
+    if model is not None:
+        RunControls(model, other, setup.value, lambda: set_generation(generation + 1), month, horizon)
     if built is None:
         with solara.Card(margin=0):
             solara.ProgressLinear(True)
@@ -171,20 +171,19 @@ def RunControls(
             return
         set_playing(not playing)
 
-    with solara.Card("Run the model", margin=0, classes=["run-card"]):
-        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
-            solara.Button("Step", on_click=step, color="primary", disabled=playing)
-            solara.Button("Pause" if playing else "Play", on_click=play, color="primary", outlined=True)
-            solara.Button(
-                "Reset", on_click=lambda: (set_playing(False), month.set(0), reset()), outlined=True
-            )
-        with solara.Row(gap="8px"):
+    toolbar = solara.Row(gap="10px", style={"flex-wrap": "wrap", "align-items": "center"})
+    with solara.Card(margin=0, classes=["run-card"]), toolbar:
+        solara.Button("Step", on_click=step, color="primary", disabled=playing)
+        solara.Button("Pause" if playing else "Play", on_click=play, color="primary", outlined=True)
+        solara.Button("Reset", on_click=lambda: (set_playing(False), month.set(0), reset()), outlined=True)
+        with solara.Column(style={"width": "150px"}):
             solara.InputInt(
                 "Play until month",
                 value=horizon,
                 on_value=lambda v: horizon_set.set(max(1, int(v))) if v is not None else None,
                 continuous_update=False,
             )
+        with solara.Column(style={"width": "190px"}):
             solara.Select("Step every", values=list(INTERVALS), value=interval, on_value=set_interval)
         Player.element(playing=playing, interval=INTERVALS[interval], month=month.value, on_tick=tick)
         pace = times.current

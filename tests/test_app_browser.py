@@ -6,6 +6,8 @@ Screenshots go to test-artifacts/ (uploaded by CI); look at them.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
@@ -104,7 +106,7 @@ def test_bad_input_is_refused_with_the_range_and_cleared_on_rebuild(page: Page, 
 
 def test_reset_after_moving_a_slider_keeps_the_slider(page: Page, app_url: str):
     open_app(page, app_url)
-    page.get_by_text("All parameters", exact=True).click()
+    page.get_by_role("button", name=re.compile(r"^Show all parameters")).click()
     first = page.locator(".param-slider").first
     expect(first).to_be_visible(timeout=TIMEOUT)
     first.locator(".v-slider").click(position={"x": 5, "y": 5})  # its lowest value

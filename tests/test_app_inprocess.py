@@ -53,6 +53,10 @@ def button(rc, name: str):
     return rc.find(v.Btn, children=[name]).widget
 
 
+def show_all_parameters(rc) -> None:
+    next(w for w in rc.find(v.Btn).widgets if str(w.children).startswith("['Show all parameters")).click()
+
+
 def step(rc, times: int = 1) -> None:
     for _ in range(times):
         button(rc, "Step").click()
@@ -124,10 +128,14 @@ def test_page_steps_and_charts_follow():
 
 def test_reset_rebuilds_from_the_scenario_and_the_moved_slider(built):
     rc = render()
+    show_all_parameters(rc)
     name = slider_fields()[0]
     meta = next(row for row in param_info() if row["name"] == name)
-    slider = rc.find(v.Slider).widgets[len(REGIME_TERMS)]  # the first of "All parameters"
-    assert slider.min == meta["low"] and slider.max == meta["high"]
+    slider = next(
+        w
+        for w in rc.find(v.Slider).widgets
+        if (w.min, w.max, w.v_model) == (meta["low"], meta["high"], getattr(Params(), name))
+    )
     new = meta["high"] if getattr(Params(), name) != meta["high"] else meta["low"]
     slider.v_model = new
     assert getattr(built[-1].p, name) == new  # moving a slider rebuilds the run with it
@@ -369,6 +377,7 @@ def test_every_parameter_has_a_control_with_its_label():
     numeric = {row["name"] for row in param_info() if "low" in row or "choices" in row}
     assert shown >= numeric - {"fee_schedules"} and not set(slider_fields()) & set(REGIME_TERMS)
     rc = render()
+    show_all_parameters(rc)
     text = page_text(rc)
     for name in [*REGIME_TERMS, *slider_fields()]:
         assert f"{param_label(name)}: " in text, name  # label, unit and value on the slider's line

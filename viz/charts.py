@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -61,6 +61,7 @@ class RunData:
     frame: pd.DataFrame
     registries: pd.DataFrame
     events: pd.DataFrame
+    _wide: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, label: str, short: str, model: PortabilityModel) -> RunData:
@@ -76,9 +77,19 @@ class RunData:
         return [r.name for r in self.model.registries]
 
     def wide(self, column: str) -> pd.DataFrame:
-        """`column` with one row per month and one column per registry."""
-        table = self.registries.pivot(index="step", columns="registry", values=column)
-        return table[self.names]
+        """`column` with one row per month and one column per registry (computed once per step)."""
+        if column not in self._wide:
+            names, frame = self.names, self.registries
+            order = frame.registry.to_numpy()
+            if len(frame) % len(names) == 0 and (order.reshape(-1, len(names)) == np.array(names)).all():
+                # rows come month by month in the model's registry order: a reshape, not a pivot
+                table = pd.DataFrame(frame[column].to_numpy().reshape(-1, len(names)), columns=names)
+            else:
+                table = frame.pivot(index="step", columns="registry", values=column)[names].reset_index(
+                    drop=True
+                )
+            self._wide[column] = table
+        return self._wide[column]
 
 
 Runs = Sequence[RunData]

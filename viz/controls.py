@@ -9,6 +9,7 @@ rebuilds the run at month 0.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -203,6 +204,7 @@ def ParameterPanel(setup: solara.Reactive[Setup]) -> None:
     params = current.params()
     default = load_scenario(current.scenario)
     query, set_query = solara.use_state("")
+    shown, set_shown = solara.use_state(False)
     changed = [name for name, _ in current.overrides]
     if changed:
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -219,10 +221,18 @@ def ParameterPanel(setup: solara.Reactive[Setup]) -> None:
     with solara.Details(f"Regime's terms ({regime_title(params.regime)})"):
         for name in REGIME_TERMS:
             _Slider(setup, name, params.regime_setting(name), default.regime_setting(name))
-    with solara.Details("All parameters"):
+    # Built only when shown: every widget on the page is revisited on each step's redraw.
+    fields_ = slider_fields()
+    solara.Button(
+        f"{'Hide' if shown else 'Show'} all parameters ({len(fields_)})",
+        text=True,
+        on_click=lambda: set_shown(not shown),
+        classes=["all-parameters"],
+    )
+    if shown:
         solara.InputText("Find a parameter", value=query, on_value=set_query, continuous_update=True)
         words = query.lower().strip()
-        for name in slider_fields():
+        for name in fields_:
             if words and words not in f"{param_label(name)} {param_help(name)} {name}".lower():
                 continue
             _Slider(setup, name, getattr(params, name), getattr(default, name))
@@ -239,11 +249,14 @@ def _Slider(setup: solara.Reactive[Setup], name: str, value: Any, default: Any) 
     def on_value(new: float) -> None:
         setup.set(setup.value.with_override(name, int(new) if integer else float(new)))
 
-    with (
-        solara.Tooltip(param_help(name) or param_label(name)),
-        solara.Column(gap="0px", classes=["param-slider"]),
-    ):
-        solara.Text(f"{param_label(name)}: {shown}{mark}", style={"font-size": "0.85em"})
+    with solara.Column(gap="0px", classes=["param-slider"]):
+        solara.HTML(  # its meaning shows on hover (a title: one widget, not a tooltip's three)
+            "div",
+            unsafe_innerHTML=f"{html.escape(param_label(name), quote=False)}: {shown}{mark}",
+            attributes={"title": param_help(name) or param_label(name)},
+            style={"font-size": "0.85em"},
+            classes=["param-label"],
+        )
         if integer:
             solara.SliderInt(
                 "", value=int(value), min=int(meta["low"]), max=int(meta["high"]), on_value=on_value
