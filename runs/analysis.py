@@ -15,6 +15,7 @@ indices, is flagged in plain words (`sobol_checks`).
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -208,9 +209,15 @@ def adequacy(results: Results, factors: list[str]) -> pd.DataFrame:
 
 def sobol_indices(salib_problem: dict[str, Any], y: np.ndarray, seed: int) -> pd.DataFrame:
     """First-order and total Sobol indices with 95% CIs (Saltelli design, no second order)."""
-    result = sobol_analyze.analyze(
-        salib_problem, np.asarray(y, dtype=float), calc_second_order=False, conf_level=CONFIDENCE, seed=seed
-    )
+    with warnings.catch_warnings():  # a constant half-sample: reported by sobol_checks, not as noise
+        warnings.filterwarnings("ignore", message="Constant values encountered")
+        result = sobol_analyze.analyze(
+            salib_problem,
+            np.asarray(y, dtype=float),
+            calc_second_order=False,
+            conf_level=CONFIDENCE,
+            seed=seed,
+        )
     return pd.DataFrame(
         {
             "parameter": salib_problem["names"],

@@ -15,6 +15,7 @@ full tables in `analysis/`.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -106,12 +107,21 @@ def _condition(row: pd.Series | dict, factors: list[str]) -> str:
         return "all runs"
     if len(factors) == 1 and factors[0] == "regime":
         return value_words("regime", row["regime"])
-    return ", ".join(
+    if len(factors) <= 2:
+        return ", ".join(
+            value_words(f, row[f])
+            if f == "regime"
+            else f"{parameter_label(f, unit=False)} {value_words(f, row[f])}"
+            for f in factors
+        )
+    # many factors: values without units, wrapped, so that the label stays beside its row
+    parts = [
         value_words(f, row[f])
         if f == "regime"
-        else f"{parameter_label(f, unit=False)} {value_words(f, row[f])}"
+        else f"{parameter_label(f, unit=False).lower()} {_tick(f, row[f])}"
         for f in factors
-    )
+    ]
+    return textwrap.fill(", ".join(parts), width=44)
 
 
 def _save(fig: plt.Figure, folder: Path, name: str) -> str:
@@ -190,8 +200,9 @@ def _end_states(
     for metric in [m for m in METRICS if f"final_{m}" in runs.columns]:
         pairs = paired[paired.metric == metric] if not paired.empty else paired
         has_pairs = 0 < len(pairs) <= MAX_CONDITIONS  # more comparisons read better as the table
+        row_height = 0.45 + 0.12 * max(0, len(factors) - 2)  # room for wrapped labels
         fig, axes = plt.subplots(
-            1, 2 if has_pairs else 1, figsize=(10 if has_pairs else 6.5, 0.9 + 0.45 * conditions + 1.2),
+            1, 2 if has_pairs else 1, figsize=(12 if has_pairs else 8, 2.1 + row_height * conditions),
             layout="constrained", squeeze=False,
         )  # fmt: skip
         ax = axes[0, 0]
