@@ -428,15 +428,22 @@ def _batch(args: argparse.Namespace, command: str) -> int:
         return 0
     from runs.paper import paper
 
-    index = paper(
-        args.out,
-        scale=args.scale,
-        replications=args.replications,
-        samples=args.samples,
-        executor=args.executor,
-        workers=args.workers,
-        command=command,
-    )
+    try:
+        index = paper(
+            args.out,
+            scale=args.scale,
+            replications=args.replications,
+            samples=args.samples,
+            executor=args.executor,
+            workers=args.workers,
+            command=command,
+        )
+    except Interrupted as exc:  # paper resumes every unfinished experiment when run again
+        print(f"stopped by {exc}: finished runs are kept; finish with `{command}`", file=sys.stderr)
+        return exc.exit_code
+    except StorageError as exc:
+        print(f"error: {exc}; finished runs are kept; fix it, then `{command}`", file=sys.stderr)
+        return EXIT_FAILED
     print(f"wrote {index}")
     return 0
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from runs.errors import SweepError
 from runs.report import report
 from runs.spec import ExperimentSpec
-from runs.store import SweepStore
+from runs.store import SweepStore, check_writable
 from runs.sweep import resume, sweep
 
 __all__ = ["EXPERIMENTS", "paper", "shipped"]
@@ -50,8 +51,21 @@ def paper(
         f"Made by `{command or 'python -m runs paper'}`.",
         "",
     ]
-    for name in EXPERIMENTS:
-        spec = shipped(name).with_overrides(scale=scale, replications=replications, samples=samples)
+    specs = {
+        name: shipped(name).with_overrides(scale=scale, replications=replications, samples=samples)
+        for name in EXPERIMENTS
+    }
+    if out.exists() and not out.is_dir():
+        raise SweepError(f"--out {out} is a file; give a new folder, or the folder of an earlier paper")
+    check_writable(out, f"--out {out}")
+    for name, spec in specs.items():  # everything checked before any run
+        store = SweepStore(out / name)
+        if store.exists() and store.metadata().get("spec_hash") != spec.hash:
+            raise SweepError(
+                f"--out {out}: {out / name} holds a sweep of another design (another --scale, "
+                "--replications or --samples?); give a new --out, or the options it was made with"
+            )
+    for name, spec in specs.items():
         folder = out / name
         if SweepStore(folder).exists():
             resume(folder, executor=executor, workers=workers, progress=progress, command=command)

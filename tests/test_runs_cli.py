@@ -227,3 +227,22 @@ def test_a_failed_condition_is_shown_as_failed_in_the_report_and_its_heatmap(tmp
     assert "| 0 of 3 | failed |" in text  # the mandatory conditions: no run finished
     assert (out / "figures" / "heatmap_quality_experienced.png").exists()
     assert (out / "figures" / "end_quality_experienced.png").exists()
+
+
+def test_paper_refuses_a_folder_made_with_other_options_before_any_run(tmp_path, capsys):
+    out = tmp_path / "paper"
+    name = EXPERIMENTS[0]
+    sweep(
+        shipped(name).with_overrides(scale=0.002, replications=1, steps=1),
+        out / name,
+        executor="serial",
+        progress=False,
+    )
+    started = time.monotonic()
+    assert main(["paper", "--scale", "0.003", "--out", str(out), "--executor", "serial"]) == 2
+    assert time.monotonic() - started < 30
+    assert "holds a sweep of another design" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == [name]  # nothing else was started
+    (tmp_path / "file").write_text("x")
+    assert main(["paper", "--out", str(tmp_path / "file")]) == 2
+    assert "is a file; give a new folder" in capsys.readouterr().err
