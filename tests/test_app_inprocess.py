@@ -390,3 +390,19 @@ def test_holders_and_peering_views():
     assert sum(sum(s["data"]) for s in histogram["series"]) == model.holders.size
     nodes, edges = charts.peering_sample(model)
     assert set(edges.ravel().tolist()) == set(nodes.tolist())  # no isolated node
+
+
+def test_a_slider_value_out_of_bounds_is_clamped_not_a_traceback(built):
+    rc = render()
+    show_all_parameters(rc)
+    name = slider_fields()[0]
+    meta = next(row for row in param_info() if row["name"] == name)
+    slider = next(
+        w
+        for w in rc.find(v.Slider).widgets
+        if (w.min, w.max, w.v_model) == (meta["low"], meta["high"], getattr(Params(), name))
+    )
+    slider.v_model = meta["high"] + 1.65
+    assert getattr(built[-1].p, name) == meta["high"]
+    step(rc)
+    month_is(rc, 1)

@@ -9,6 +9,7 @@ rebuilds the run at month 0.
 
 from __future__ import annotations
 
+import contextlib
 import html
 from dataclasses import dataclass, replace
 from typing import Any
@@ -70,10 +71,17 @@ class Setup:
         return load_scenario(self.scenario).with_overrides(**values)
 
     def with_override(self, name: str, value: Any) -> Setup:
-        """This setup with parameter `name` set to `value` (the regime has its own field)."""
+        """This setup with parameter `name` set to `value` (the regime has its own field).
+
+        Raises:
+            ConfigError: the model refuses the value (checked here, before the page uses it).
+        """
         if name == "regime":
-            return replace(self, regime=value, overrides=self._without(REGIME_TERMS))
-        return replace(self, overrides=tuple(sorted({**dict(self.overrides), name: value}.items())))
+            new = replace(self, regime=value, overrides=self._without(REGIME_TERMS))
+        else:
+            new = replace(self, overrides=tuple(sorted({**dict(self.overrides), name: value}.items())))
+        new.params()
+        return new
 
     def _without(self, names: tuple[str, ...] | set[str]) -> tuple[tuple[str, Any], ...]:
         return tuple((k, v) for k, v in self.overrides if k not in names)
@@ -220,7 +228,7 @@ def ParameterPanel(setup: solara.Reactive[Setup]) -> None:
             )
     with solara.Details(f"Regime's terms ({regime_title(params.regime)})"):
         for name in REGIME_TERMS:
-            _Slider(setup, name, params.regime_setting(name), default.regime_setting(name))
+            _Slider(setup, name, params.regime_setting(name), default.regime_setting(name)).key(name)
     # Built only when shown: every widget on the page is revisited on each step's redraw.
     fields_ = slider_fields()
     solara.Button(
@@ -235,7 +243,7 @@ def ParameterPanel(setup: solara.Reactive[Setup]) -> None:
         for name in fields_:
             if words and words not in f"{param_label(name)} {param_help(name)} {name}".lower():
                 continue
-            _Slider(setup, name, getattr(params, name), getattr(default, name))
+            _Slider(setup, name, getattr(params, name), getattr(default, name)).key(name)
 
 
 @solara.component
@@ -247,7 +255,9 @@ def _Slider(setup: solara.Reactive[Setup], name: str, value: Any, default: Any) 
     mark = "" if value == default else " (changed)"
 
     def on_value(new: float) -> None:
-        setup.set(setup.value.with_override(name, int(new) if integer else float(new)))
+        new = min(max(new, meta["low"]), meta["high"])  # a slider never leaves the field's bounds
+        with contextlib.suppress(ConfigError):  # a combination the model refuses: keep the current run
+            setup.set(setup.value.with_override(name, int(new) if integer else float(new)))
 
     with solara.Column(gap="0px", classes=["param-slider"]):
         solara.HTML(  # its meaning shows on hover (a title: one widget, not a tooltip's three)
