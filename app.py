@@ -171,8 +171,8 @@ def RunControls(
             return
         set_playing(not playing)
 
-    toolbar = solara.Row(gap="10px", style={"flex-wrap": "wrap", "align-items": "center"})
-    with solara.Card(margin=0, classes=["run-card"]), toolbar:
+    row = {"flex-wrap": "wrap", "align-items": "center"}
+    with solara.Card(margin=0, classes=["run-card"]), solara.Row(gap="10px", style=row):
         solara.Button("Step", on_click=step, color="primary", disabled=playing)
         solara.Button("Pause" if playing else "Play", on_click=play, color="primary", outlined=True)
         solara.Button("Reset", on_click=lambda: (set_playing(False), month.set(0), reset()), outlined=True)

@@ -262,19 +262,28 @@ def _per_registry(
             )
         option["series"] += _marks(run, runs)
         same = _coincide(table, tolerance) if len(table) > 1 else []
-        if len(same) > 1:
+        if len(same) > 1 and len(runs) == 1:
             who = ", ".join(same[:-1]) + " and " + same[-1]
-            where = "" if len(runs) == 1 else f" ({run.short})"
-            notes.append(f"{who} lie on one line{where}: drawn nested, widest first")
+            notes.append(f"{who} lie on one line: drawn nested, widest first")
     if len(runs) > 1:
-        notes.insert(0, f"solid: {runs[0].short}  ·  dashed: {runs[1].short}")
-    return _subtitle(option, notes)
+        notes.append(f"solid: {runs[0].short}  ·  dashed: {runs[1].short}")
+    return _subtitle(_legend_once(option, runs), notes)
+
+
+def _legend_once(option: Option, runs: Runs) -> Option:
+    """In compare mode the legend lists each registry once (the first run's series, by registry)."""
+    if len(runs) > 1:
+        first = [s["name"] for s in option["series"] if s["name"].endswith(f" · {runs[0].short}")]
+        option["legend"]["data"] = first
+        option["legend"]["formatter"] = "before-dot"  # see echart.vue: "ARIN · run" -> "ARIN"
+    return option
 
 
 def _subtitle(option: Option, notes: list[str]) -> Option:
     if notes:
         option["title"]["subtext"] = "\n".join(notes)
-        option["title"]["subtextStyle"] = {"fontSize": 11, "color": "#555"}
+        option["title"]["subtextStyle"] = {"fontSize": 11, "color": "#555", "lineHeight": 14}
+        option["title"]["itemGap"] = 4
         option["legend"]["top"] = 28 + 15 * len(notes)
         option["grid"]["top"] = 88 + 15 * len(notes)
     return option
@@ -361,7 +370,12 @@ def accountability_charts(runs: Runs) -> list[Option]:
             _line(run.short, run.frame.ipv4_at_risk.to_numpy() * 100, "#333333", DASHES[k], 1.8)
         )
     notes = [f"solid: {runs[0].short}  ·  dashed: {runs[1].short}"] if len(runs) > 1 else []
-    return [threat, _subtitle(realised, list(notes)), effort, _subtitle(risk, list(notes))]
+    return [
+        threat,
+        _subtitle(_legend_once(realised, runs), list(notes)),
+        effort,
+        _subtitle(risk, list(notes)),
+    ]
 
 
 def extra_columns(run: RunData) -> list[str]:

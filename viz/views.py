@@ -263,7 +263,7 @@ def Dashboard(
 @solara.component
 def _Charts(make: Callable[[list[charts.RunData]], list[dict]], runs: list[charts.RunData]) -> None:
     """Charts two to a row, built only when their tab is open; the browser draws them."""
-    _Grid(make(runs))
+    _Grid(make(runs), height=340 if len(runs) == 1 else 400)
 
 
 @solara.component
