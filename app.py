@@ -28,6 +28,8 @@ from viz.views import About, Dashboard
 from viz.widgets import Player
 
 solara.server.settings.theme.show_banner = False  # its fixed badge covered the charts' corner
+if "SOLARA_KERNEL_CULL_TIMEOUT" not in os.environ:  # a closed page's model is freed after 15 min, not 24 h
+    solara.server.settings.kernel.cull_timeout = "15m"
 log = logging.getLogger("rir.app")
 LOG_STEPS = bool(os.environ.get(STEP_LOG_ENV))
 if LOG_STEPS and not log.handlers:  # one line per step, for the tests that watch the server

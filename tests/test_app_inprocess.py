@@ -406,3 +406,14 @@ def test_a_slider_value_out_of_bounds_is_clamped_not_a_traceback(built):
     assert getattr(built[-1].p, name) == meta["high"]
     step(rc)
     month_is(rc, 1)
+
+
+def test_events_table_shows_the_rows_per_page_it_says():
+    from solara.components.datatable import DataTableWidget
+
+    rc = render()
+    select(rc, "Scenario", scenario("registry_failure_portable").title)
+    step(rc, 13)
+    open_tab(rc, "Events")
+    table = rc.find(DataTableWidget).widget
+    assert table.items_per_page == 10 and table.total_length >= 1
