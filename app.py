@@ -78,13 +78,45 @@ def build_other(model: PortabilityModel, setup: Setup) -> PortabilityModel | Non
     return built
 
 
+@dataclass(frozen=True)
+class Clock:
+    """A session's run state, shared by the controls and the live view.
+
+    Only the live view reads `month`, so a step redraws it alone (one render pass); the
+    controls read `playing`, `interval` and `horizon`, which change only on a click.
+    """
+
+    month: solara.Reactive[int]
+    horizon: solara.Reactive[int]  # Play until this month; 0: the scenario's natural length
+    playing: solara.Reactive[bool]
+    interval: solara.Reactive[str]
+
+    def until(self, setup: Setup) -> int:
+        """The month Play stops at."""
+        return self.horizon.value or scenario(setup.scenario).months
+
+
+def advance(model: PortabilityModel, other: PortabilityModel | None, clock: Clock) -> None:
+    """One month of the run (and of the compared run), then redraw."""
+    model.step()
+    if other is not None:
+        other.step()
+    if LOG_STEPS:
+        log.info("app step session=%x month=%d", id(model), model.steps)
+    clock.month.set(model.steps)
+
+
 @solara.component
 def Page() -> None:
     """One page, one model per browser session."""
     setup = solara.use_reactive(Setup())
     generation, set_generation = solara.use_state(0)  # Reset: a new model from the same inputs
-    month = solara.use_reactive(0)  # read only by the parts that change each month
-    horizon = solara.use_reactive(0)  # Play until this month; 0: the scenario's natural length
+    clock = Clock(
+        solara.use_reactive(0),
+        solara.use_reactive(0),
+        solara.use_reactive(False),
+        solara.use_reactive("150 ms"),
+    )
     run = setup.value.run()
     background = run.scale > BACKGROUND_SCALE
     key = (run, generation)
@@ -96,6 +128,12 @@ def Page() -> None:
         lambda: build_other(model, setup.value) if model is not None else None,
         [id(model), setup.value.compare],
     )
+
+    def new_run() -> None:
+        clock.month.set(model.steps if model is not None else 0)
+        clock.playing.set(False)
+
+    solara.use_effect(new_run, [id(model)])
     solara.Style(CSS)
     solara.Title("RIR portability")
     with solara.Sidebar():  # nothing here changes with the month: the sidebar is not redrawn per step
@@ -104,7 +142,7 @@ def Page() -> None:
     solara.Markdown("### RIR portability: does the right to leave make registries accountable?")
     About()
     if model is not None:
-        RunControls(model, other, setup.value, lambda: set_generation(generation + 1), month, horizon)
+        RunControls(model, other, setup.value, lambda: set_generation(generation + 1), clock)
     if built is None:
         with solara.Card(margin=0):
             solara.ProgressLinear(True)
@@ -116,19 +154,39 @@ def Page() -> None:
     if built.error:  # the setup card validates every input first; this is a last line of defence
         solara.Error(f"Cannot build this run: {built.error}")
         return
-    _Live(model, other, setup, month, horizon)
+    _Live(model, other, setup, clock)
 
 
 @solara.component
 def _Live(
-    model: PortabilityModel,
-    other: PortabilityModel | None,
-    setup: solara.Reactive[Setup],
-    month: solara.Reactive[int],
-    horizon: solara.Reactive[int],
+    model: PortabilityModel, other: PortabilityModel | None, setup: solara.Reactive[Setup], clock: Clock
 ) -> None:
-    """The part of the page that changes every month (it reads the month counter)."""
-    Dashboard(model, other, setup, month.value, horizon.value or scenario(setup.value.scenario).months)
+    """The part of the page that changes every month (the only reader of the month counter)."""
+    month, playing, until = clock.month.value, clock.playing.value, clock.until(setup.value)
+    times = solara.use_ref([])
+
+    def tick(seen: int) -> None:
+        if not clock.playing.value or seen != model.steps:  # a late or repeated request
+            return
+        if model.steps >= until:
+            clock.playing.set(False)
+            return
+        times.current = [*times.current[-9:], time.perf_counter()]
+        advance(model, other, clock)
+        if model.steps >= until:
+            clock.playing.set(False)
+
+    if not playing:
+        times.current = []
+    Player.element(playing=playing, interval=INTERVALS[clock.interval.value], month=month, on_tick=tick)
+    pace = times.current
+    if playing and len(pace) > 2:
+        solara.Text(
+            f"Playing: {(len(pace) - 1) / (pace[-1] - pace[0]):.1f} months a second", classes=["pace"]
+        )
+    elif model.steps >= until:
+        solara.Text(f"Reached month {until}: raise 'Play until month' to go on.", classes=["pace"])
+    Dashboard(model, other, setup, month, until)
 
 
 @solara.component
@@ -137,60 +195,35 @@ def RunControls(
     other: PortabilityModel | None,
     setup: Setup,
     reset: Callable[[], None],
-    month: solara.Reactive[int],
-    horizon_set: solara.Reactive[int],
+    clock: Clock,
 ) -> None:
-    """Step, Play until a month (paced by the browser), Reset; the pace achieved."""
-    playing, set_playing = solara.use_state(False)
-    interval, set_interval = solara.use_state("150 ms")
-    times = solara.use_ref([])
-    horizon = horizon_set.value or scenario(setup.scenario).months
-    solara.use_effect(lambda: month.set(model.steps), [id(model)])  # a new run starts at its month
-    solara.use_effect(lambda: set_playing(False), [id(model)])
-
-    def step() -> None:
-        model.step()
-        if other is not None:
-            other.step()
-        if LOG_STEPS:
-            log.info("app step session=%x month=%d", id(model), model.steps)
-        month.set(model.steps)
-
-    def tick(seen: int) -> None:
-        if not playing or seen != model.steps:  # a late or repeated request
-            return
-        if model.steps >= horizon:
-            set_playing(False)
-            return
-        times.current = [*times.current[-9:], time.perf_counter()]
-        step()
-        if model.steps >= horizon:
-            set_playing(False)
+    """Step, Play until a month (paced by the browser), Reset; it does not read the month."""
+    playing, until = clock.playing.value, clock.until(setup)
 
     def play() -> None:
-        times.current = []
-        if model.steps >= horizon:
+        if not playing and model.steps >= clock.until(setup):
             return
-        set_playing(not playing)
+        clock.playing.set(not playing)
+
+    def restart() -> None:
+        clock.playing.set(False)
+        reset()
 
     row = {"flex-wrap": "wrap", "align-items": "center"}
     with solara.Card(margin=0, classes=["run-card"]), solara.Row(gap="10px", style=row):
-        solara.Button("Step", on_click=step, color="primary", disabled=playing)
+        solara.Button(
+            "Step", on_click=lambda: advance(model, other, clock), color="primary", disabled=playing
+        )
         solara.Button("Pause" if playing else "Play", on_click=play, color="primary", outlined=True)
-        solara.Button("Reset", on_click=lambda: (set_playing(False), month.set(0), reset()), outlined=True)
+        solara.Button("Reset", on_click=restart, outlined=True)
         with solara.Column(style={"width": "150px"}):
             solara.InputInt(
                 "Play until month",
-                value=horizon,
-                on_value=lambda v: horizon_set.set(max(1, int(v))) if v is not None else None,
+                value=until,
+                on_value=lambda v: clock.horizon.set(max(1, int(v))) if v is not None else None,
                 continuous_update=False,
             )
         with solara.Column(style={"width": "190px"}):
-            solara.Select("Step every", values=list(INTERVALS), value=interval, on_value=set_interval)
-        Player.element(playing=playing, interval=INTERVALS[interval], month=month.value, on_tick=tick)
-        pace = times.current
-        if playing and len(pace) > 2:
-            rate = (len(pace) - 1) / (pace[-1] - pace[0])
-            solara.Text(f"Playing: {rate:.1f} months a second", classes=["pace"])
-        elif model.steps >= horizon:
-            solara.Text(f"Reached month {horizon}: raise 'Play until month' to go on.", classes=["pace"])
+            solara.Select(
+                "Step every", values=list(INTERVALS), value=clock.interval.value, on_value=clock.interval.set
+            )

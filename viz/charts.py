@@ -67,8 +67,8 @@ class RunData:
     def of(cls, label: str, short: str, model: PortabilityModel) -> RunData:
         """Read the model's frames now."""
         registries = model.registry_frame()
-        if "status" in registries:
-            registries["status"] = [getattr(s, "value", s) for s in registries["status"]]
+        if "status" in registries and len(registries) and not isinstance(registries["status"].iloc[0], str):
+            registries["status"] = [getattr(s, "value", s) for s in registries["status"]]  # enum -> its name
         return cls(label, short, model, model.model_frame(), registries, model.event_frame())
 
     @property
@@ -80,10 +80,17 @@ class RunData:
         """`column` with one row per month and one column per registry (computed once per step)."""
         if column not in self._wide:
             names, frame = self.names, self.registries
-            order = frame.registry.to_numpy()
-            if len(frame) % len(names) == 0 and (order.reshape(-1, len(names)) == np.array(names)).all():
+            n = len(names)
+            order = frame.registry
+            in_order = (
+                len(frame) % n == 0
+                and all(  # first and last month suffice: rows come in blocks
+                    list(order.iloc[i : i + n]) == names for i in (0, len(frame) - n)
+                )
+            )
+            if in_order:
                 # rows come month by month in the model's registry order: a reshape, not a pivot
-                table = pd.DataFrame(frame[column].to_numpy().reshape(-1, len(names)), columns=names)
+                table = pd.DataFrame(frame[column].to_numpy().reshape(-1, n), columns=names)
             else:
                 table = frame.pivot(index="step", columns="registry", values=column)[names].reset_index(
                     drop=True
