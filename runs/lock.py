@@ -59,6 +59,23 @@ class FolderLock:
         os.close(self._fd)
         self._fd = None
 
+    def holder(self) -> tuple[str, bool]:
+        """(what the lock file names, whether that process still holds it), without taking it."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return "", False
+        try:
+            text = os.pread(fd, 4096, 0).decode(errors="replace").strip()
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return text, True
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return text, False
+        finally:
+            os.close(fd)
+
     def __enter__(self) -> FolderLock:
         return self.acquire()
 

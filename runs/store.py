@@ -209,7 +209,15 @@ def describe(out: str | Path) -> str:
     counts = store.status()
     name = store.metadata().get("experiment", "?")
     listed = ", ".join(f"{n} {status}" for status, n in counts.items())
-    return f"{name}: {listed} (of {sum(counts.values())} planned)"
+    line = f"{name}: {listed} (of {sum(counts.values())} planned)"
+    from runs.lock import FolderLock
+
+    holder, alive = FolderLock(out).holder()
+    if alive:
+        return f"{line}; running now ({holder})"
+    if holder and counts["queued"]:
+        return f"{line}; its driver ({holder}) was killed: `python -m runs resume {out}` finishes it"
+    return line
 
 
 def check_new_folder(folder: str | Path, option: str = "--out") -> None:

@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -136,7 +137,7 @@ def test_a_signal_stops_the_sweep_cleanly_and_resume_finishes_it(tmp_path, signu
     assert resume(out, executor="serial", progress=False) == {"queued": 0, "done": 12, "failed": 0}
 
 
-def test_workers_exit_when_the_driver_is_killed_and_the_next_driver_takes_over(tmp_path):
+def test_workers_exit_when_the_driver_is_killed_and_the_next_driver_takes_over(tmp_path, capsys):
     out = tmp_path / "out"
     driver = start_sweep(tmp_path, out)
     try:
@@ -148,6 +149,8 @@ def test_workers_exit_when_the_driver_is_killed_and_the_next_driver_takes_over(t
         if driver.poll() is None:
             os.killpg(driver.pid, signal.SIGKILL)
     assert (out / ".lock").read_text().startswith(f"pid {driver.pid} on ")  # left behind
+    assert main(["status", str(out)]) == 0
+    assert f"its driver (pid {driver.pid} on " in capsys.readouterr().out
     recorded = len(list((out / "runs").glob("*.parquet")))
     resume(out, executor="serial", progress=False)  # the stale lock is taken over
     killed, finished = json.loads((out / "metadata.json").read_text())["executions"]
@@ -160,6 +163,12 @@ def test_a_second_driver_on_the_same_folder_is_refused(tmp_path, capsys):
     out = tmp_path / "out"
     sweep(spec(), out, executor="serial", progress=False)
     with FolderLock(out):  # as a running driver holds it
+        assert main(["status", str(out)]) == 0
+        assert (
+            capsys.readouterr()
+            .out.strip()
+            .endswith(f"; running now (pid {os.getpid()} on {socket.gethostname()})")
+        )
         with pytest.raises(SweepError, match=rf"{out} is in use by pid {os.getpid()} on "):
             resume(out, executor="serial", retry_failed=True, progress=False)
         assert main(["resume", str(out), "--executor", "serial"]) == 2
