@@ -274,7 +274,7 @@ def sensitivity(spec: ExperimentSpec, results: Results, design: pd.DataFrame) ->
             if spec.design == "sobol":
                 table = sobol_indices(salib_problem, y, sampler_seed(spec.seed))
                 half = _first_half(salib_problem, y)
-                if half is not None:
+                if half is not None and np.ptp(half) > 0:  # a constant half has no variance to split
                     halved = sobol_indices(salib_problem, half, sampler_seed(spec.seed))
                     table["S1_half"], table["ST_half"] = halved.S1.to_numpy(), halved.ST.to_numpy()
             else:
@@ -309,7 +309,7 @@ def sobol_checks(table: pd.DataFrame, samples: int) -> pd.DataFrame:
         where = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
         change = (
             float(np.nanmax(np.abs(np.r_[group.S1 - group.S1_half, group.ST - group.ST_half])))
-            if "ST_half" in group
+            if "ST_half" in group and group.ST_half.notna().any()
             else np.nan
         )
         wide = group.parameter[group.ST_conf > group.ST.abs()]
@@ -317,7 +317,7 @@ def sobol_checks(table: pd.DataFrame, samples: int) -> pd.DataFrame:
         s1_zero = group.parameter[group.S1_conf > group.S1.abs()]
         problems = []
         if np.isnan(change):
-            problems.append(f"too few samples ({samples}) to compare N/2 with N")
+            problems.append(f"cannot compare {samples // 2} with {samples} samples (too few, or constant)")
         elif change > CONVERGED_CHANGE:
             problems.append(
                 f"indices moved by up to {change:.2f} between {samples // 2} and {samples} samples"
@@ -370,9 +370,14 @@ def analyze(folder: str | Path) -> dict[str, pd.DataFrame]:
         tables["sensitivity"] = sensitivity(spec, results, store.design())
     if spec.design == "sobol":
         tables["sobol_checks"] = sobol_checks(tables["sensitivity"], spec.samples)
-        for row in tables["sobol_checks"].itertuples():
-            if not row.converged:
-                log.warning("%s: Sobol indices of %s: %s", folder, row.metric, row.warning)
+        checks = tables["sobol_checks"]
+        failing = checks[~checks.converged] if not checks.empty else checks
+        if len(failing):
+            log.warning(
+                "%s: Sobol indices have not converged for %d of %d metrics at %d samples "
+                "(%s); do not base a claim on them (analysis/sobol_checks.csv says why)",
+                folder, len(failing), len(checks), spec.samples, ", ".join(failing.metric),
+            )  # fmt: skip
     out = Path(folder) / "analysis"
     out.mkdir(exist_ok=True)
     for name, table in tables.items():

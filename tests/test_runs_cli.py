@@ -208,7 +208,8 @@ def test_the_readme_batch_commands_use_the_venv_and_parse():
         args = _parser().parse_args(argv)  # exits 2 on any option the CLI does not take
         if getattr(args, "file", None):
             assert (ROOT / args.file).is_file(), line
-    scripts = readme_commands(".venv/bin/python scripts/")
+    assert _parser().parse_args(["paper", "--samples", "256", "--replications", "3"]).samples == 256
+    scripts = readme_commands(".venv/bin/python scripts/") + readme_commands(".venv/bin/python benchmarks/")
     assert scripts and all((ROOT / shlex.split(line)[1]).is_file() for line in scripts)
     text = (ROOT / "README.md").read_text()
     assert "\npython -m runs" not in text and "\npython scripts" not in text  # no bare python
