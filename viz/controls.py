@@ -254,7 +254,11 @@ def _Slider(setup: solara.Reactive[Setup], name: str, value: Any, default: Any) 
     shown = f"{int(value)}" if integer else f"{float(value):g}"
     mark = "" if value == default else " (changed)"
 
+    step = 1 if integer else _step(meta["high"] - meta["low"])
+
     def on_value(new: float) -> None:
+        if abs(new - value) < step / 2:  # the browser's slider snapping a value onto its grid, not a move
+            return
         new = min(max(new, meta["low"]), meta["high"])  # a slider never leaves the field's bounds
         with contextlib.suppress(ConfigError):  # a combination the model refuses: keep the current run
             setup.set(setup.value.with_override(name, int(new) if integer else float(new)))
@@ -277,6 +281,6 @@ def _Slider(setup: solara.Reactive[Setup], name: str, value: Any, default: Any) 
                 value=float(value),
                 min=meta["low"],
                 max=meta["high"],
-                step=_step(meta["high"] - meta["low"]),
+                step=step,
                 on_value=on_value,
             )

@@ -169,11 +169,14 @@ things go wrong a way out?
   its registry's service *quality* and *neutrality* (fair, uncaptured governance) and about
   fees. Each month some review their registry; a dissatisfied holder can *stay*, *voice*
   (complain) or *move* if the regime allows it and the gain beats the cost of moving.
-- *Registries*: each has members, fees, reserves (in months of costs) and *effort*. Effort
-  rises with pressure: members lost in the last year, the *credible threat of exit* (fee
-  income from members close to leaving) and voice; without pressure it falls back to a
-  complacent level and quality drifts down. A registry whose governance fails (shaded on
-  the charts) cannot act for a while.
+- *Registries*: each has members, fees, reserves (in months of costs) and *effort*.
+  Management chooses the effort that pays: it weighs what each channel puts at stake,
+  members lost in the last year (realised exit), members it would lose if it fell behind
+  (the *credible threat of exit*) and complaints (voice), against the cost of effort.
+  With nothing at stake, effort falls back to a complacent level and quality drifts down.
+  Fees follow costs: a registry that loses members must raise them. A registry whose
+  governance fails (shaded on the charts) cannot act for a while; one with no members, or
+  insolvent for too long, closes.
 - The *regime* says which moves between registries are allowed, how long they take and
   how likely they are to be approved.
 
