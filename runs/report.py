@@ -124,6 +124,15 @@ def _condition(row: pd.Series | dict, factors: list[str]) -> str:
     return textwrap.fill(", ".join(parts), width=44)
 
 
+def _colour(row: pd.Series, factors: list[str], i: int) -> str:
+    """A regime keeps its colour in every figure (by its place among the regimes); else by order."""
+    if factors == ["regime"]:
+        choices = list(_params_info().get("regime", {}).get("choices", ()))
+        if row["regime"] in choices:
+            i = choices.index(row["regime"])
+    return PALETTE[i % len(PALETTE)]
+
+
 def _save(fig: plt.Figure, folder: Path, name: str) -> str:
     fig.savefig(folder / f"{name}.png", dpi=300)
     fig.savefig(folder / f"{name}.pdf")
@@ -167,14 +176,14 @@ def _timeseries(summary: pd.DataFrame, factors: list[str], events: list, folder:
         scale = 1 / 12 if years else 1.0
         _shade(ax, events, scale)
         for i, (_, cond) in enumerate(rows.groupby("sample_id")):
-            colour = PALETTE[i % len(PALETTE)]
+            colour = _colour(cond.iloc[0], factors, i)
             low, high = _band(cond)
             x = cond.step * scale
             ax.plot(x, cond["mean"], color=colour, lw=1.8, label=_condition(cond.iloc[0], factors))
             ax.fill_between(x, low, high, color=colour, alpha=0.2, lw=0)
         ax.set(
             xlabel="years" if years else "months",
-            ylabel=metric_label(metric),
+            ylabel=METRICS.get(metric, ("", ""))[1] or metric_label(metric),  # the title names the metric
             title=metric_label(metric, unit=False),
         )
         n = int(rows.n.max())
@@ -208,7 +217,7 @@ def _end_states(
         ax = axes[0, 0]
         rng = np.random.default_rng(0)
         for y, sample_id in enumerate(order.sample_id):
-            colour = PALETTE[y % len(PALETTE)]
+            colour = _colour(order.iloc[y], factors, y)
             values = runs[(runs.sample_id == sample_id) & (runs.status == "done")][f"final_{metric}"]
             if values.empty:
                 ax.text(
@@ -352,7 +361,7 @@ def _responses(results_runs: pd.DataFrame, spec: ExperimentSpec, folder: Path) -
     for ax, name in zip(axes.ravel(), ranged, strict=True):
         ax.scatter(done[name], done["final_quality_experienced"], s=8, color=PALETTE[0], alpha=0.6, lw=0)
         ax.set(xlabel=parameter_label(name))
-    axes[0, 0].set_ylabel(metric_label("quality_experienced"))
+    axes[0, 0].set_ylabel(METRICS["quality_experienced"][1])  # the title names the metric
     fig.suptitle("Final service quality against each parameter, every run")
     return [_save(fig, folder, "responses")]
 
