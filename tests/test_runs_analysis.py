@@ -142,3 +142,16 @@ def test_sobol_checks_flag_a_small_design_and_pass_a_large_one():
     assert large.converged and large.warning == ""
     assert large.max_change_half_to_full < 0.05
     assert large.S1_includes_zero == "x3"  # x3 acts only through its interaction with x1
+
+
+def test_figure_labels_come_from_the_parameters_metadata():
+    from model.params import param_info
+    from runs.report import metric_label, parameter_label, value_words
+
+    info = {i["name"]: i for i in param_info()}
+    delay = info["porting_delay"]
+    assert parameter_label("porting_delay") == f"{delay['label'] or 'porting delay'} ({delay['unit']})"
+    assert value_words("porting_delay", 6.0) == f"6 {delay['unit']}"
+    assert value_words("regime", "none") == "no portability"
+    assert metric_label("accountability", unit=False) == "Accountability"
+    assert metric_label("some_new_output") == "some new output"  # a metric the report does not know yet

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from PIL import Image
 
 from runs import load_results
 from runs.cli import main
@@ -50,6 +51,7 @@ def test_sweep_status_analyze_report_resume(tmp_path, capsys):
     for figure in ("timeseries_quality_experienced", "end_quality_experienced", "heatmap_accountability"):
         assert (out / "figures" / f"{figure}.png").stat().st_size > 5000
         assert (out / "figures" / f"{figure}.pdf").exists()
+        assert Image.open(out / "figures" / f"{figure}.png").info["dpi"] == pytest.approx((300, 300), abs=1)
     assert main(["resume", str(out), "--executor", "serial"]) == 0  # nothing left to do
     assert len(load_results(out).runs) == 12
     metadata = (out / "metadata.json").read_text()
