@@ -529,6 +529,10 @@ def _paired_lines(tables: dict, factors: list[str]) -> list[str]:
     return [*lines, "", "Every metric's differences are in analysis/paired_differences.csv.", ""]
 
 
+def _share(value: float) -> str:
+    return f"{value:.1%}" if pd.notna(value) else "- (mean 0)"
+
+
 def _adequacy_lines(tables: dict, spec: ExperimentSpec) -> list[str]:
     adequacy = tables["adequacy"]
     if adequacy.empty:
@@ -549,7 +553,7 @@ def _adequacy_lines(tables: dict, spec: ExperimentSpec) -> list[str]:
         rel = group.relative_half_width
         lines.append(
             f"| {metric_label(metric, unit=False)} | {group.half_width.median():.4f} | "
-            f"{rel.median():.1%} | {rel.max():.1%} |"
+            f"{_share(rel.median())} | {_share(rel.max())} |"
         )
     return [*lines, ""]
 
