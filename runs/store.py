@@ -141,7 +141,7 @@ class SweepStore:
 
     def planned_ids(self) -> list[str]:
         """The run ids of the plan, in plan order (without pandas)."""
-        return pq.read_table(self.folder / "plan.parquet", columns=["run_id"]).column(0).to_pylist()
+        return pq.ParquetFile(self.folder / "plan.parquet").read(columns=["run_id"]).column(0).to_pylist()
 
     def design(self) -> pd.DataFrame:
         """The design points."""
@@ -153,7 +153,7 @@ class SweepStore:
         for table in ("runs", "errors"):
             for path in (self.folder / table).glob("*.parquet"):
                 try:
-                    column = pq.read_table(path, columns=["execution"]).column(0).to_pylist()
+                    column = pq.ParquetFile(path).read(columns=["execution"]).column(0).to_pylist()
                 except (KeyError, OSError, ValueError):
                     continue  # a record written before executions were recorded
                 for execution in column:
