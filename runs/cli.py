@@ -158,6 +158,7 @@ def _parser() -> argparse.ArgumentParser:
         "python -m runs paper --scale 0.02 --out results/paper",
     )
     _design_options(paper_parser)
+    paper_parser.add_argument("--steps", type=_positive_int, default=None, help="months per run, >= 1")
     paper_parser.add_argument("--out", type=Path, default=Path("results/paper"), metavar="DIR")
     paper_parser.add_argument("--executor", choices=EXECUTORS, default="processes")
     paper_parser.add_argument("--workers", type=_positive_int, default=None, help=">= 1 (default: cores)")
@@ -434,6 +435,7 @@ def _batch(args: argparse.Namespace, command: str) -> int:
             scale=args.scale,
             replications=args.replications,
             samples=args.samples,
+            steps=args.steps,
             executor=args.executor,
             workers=args.workers,
             command=command,

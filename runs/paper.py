@@ -38,6 +38,7 @@ def paper(
     scale: float | None = None,
     replications: int | None = None,
     samples: int | None = None,
+    steps: int | None = None,
     executor: str = "processes",
     workers: int | None = None,
     progress: bool = True,
@@ -52,7 +53,9 @@ def paper(
         "",
     ]
     specs = {
-        name: shipped(name).with_overrides(scale=scale, replications=replications, samples=samples)
+        name: shipped(name).with_overrides(
+            scale=scale, replications=replications, samples=samples, steps=steps
+        )
         for name in EXPERIMENTS
     }
     if out.exists() and not out.is_dir():

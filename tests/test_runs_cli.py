@@ -180,7 +180,13 @@ def test_shipped_experiments_parse_and_run_at_a_tiny_scale(name, tmp_path):
 
 def test_paper_writes_every_report_into_one_folder(tmp_path):
     index = paper(
-        tmp_path / "paper", scale=0.002, replications=2, samples=2, executor="serial", progress=False
+        tmp_path / "paper",
+        scale=0.002,
+        replications=2,
+        samples=2,
+        steps=24,
+        executor="serial",
+        progress=False,
     )
     text = index.read_text()
     for name in EXPERIMENTS:
