@@ -144,3 +144,15 @@ def test_each_browser_session_has_its_own_model(browser, app_url):
     month_is(first, 3)
     first.close()
     second.close()
+
+
+def test_replicates_run_in_the_background_and_draw_bands(page: Page, app_url: str):
+    open_app(page, app_url)
+    where = tab(page, "Replicates")
+    choose(page, "Seeds", "5")
+    page.get_by_role("button", name="Run 5 seeds", exact=True).click()
+    drawn = charts_drawn(page, month=12, count=3, within=where)  # mean and 90% range, months 0-12
+    for chart in drawn:
+        assert chart["x_extent"] == [0, 12] and len(chart["series"]) == 3
+    month_is(page, 0)  # the run itself did not move
+    assert not overflowing(page)
