@@ -367,6 +367,10 @@ def _sweep(args: argparse.Namespace, command: str) -> dict[str, int]:
 
 
 def _batch(args: argparse.Namespace, command: str) -> int:
+    if getattr(args, "executor", None) == "processes" and args.command in ("sweep", "resume", "paper"):
+        from runs import forkserver
+
+        forkserver.start()  # its import of the model runs beside the driver's
     if args.command in ("sweep", "resume"):
         folder = args.out if args.command == "sweep" else args.folder
         try:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import importlib
 import json
-import multiprocessing
 import os
 import signal
 import socket
@@ -32,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from runs import forkserver
 from runs.errors import SweepError
 from runs.options import EXECUTORS
 
@@ -199,21 +199,6 @@ def _worker_init(driver: int) -> None:
     import model  # noqa: F401  (import the model once per worker, not once per run)
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """Fork server where there is one (Linux, macOS), else spawn.
-
-    The fork server imports the model once, then forks each worker from itself with the
-    model already imported: starting a worker costs milliseconds, not an import of Mesa,
-    numba and pandas per worker. Fork servers, unlike plain fork, never copy the driver's
-    threads or state. Both are explicit contexts: the process-wide default is untouched.
-    """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["model", "runs.execute"])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
 def _ready() -> None:
     """A task that does nothing: submitted once per worker, it starts every worker at once."""
 
@@ -245,7 +230,7 @@ def open_executor(
 ) -> Iterator[cf.Executor]:
     """A `concurrent.futures.Executor` of the given kind, closed on exit.
 
-    processes: a process pool on a fork server that has imported the model (`_context`).
+    processes: a process pool on a fork server that has imported the model (`runs.forkserver`).
     dask: a Dask distributed client, on the
     cluster at `scheduler` (tcp://host:port) or on a LocalCluster on 127.0.0.1.
     """
@@ -258,7 +243,10 @@ def open_executor(
         yield SerialExecutor()
     elif kind == "processes":
         pool = cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
+            max_workers=workers,
+            mp_context=forkserver.context(),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
         )
         for _ in range(workers):  # start (and import in) every worker now, while the driver plans
             pool.submit(_ready)
