@@ -87,11 +87,14 @@ def execute_run(task: RunTask) -> RunResult:
 
     started = time.perf_counter()
     try:
+        deadline = started + task.timeout if task.timeout else float("inf")
         with _time_limit(task.timeout):
             params = load_scenario(task.scenario).with_overrides(**task.parameters)
             model = _factory(task.model)(params, seed=task.seed)
             for _ in range(task.steps):
                 model.step()
+                if time.perf_counter() > deadline:  # where no alarm can fire (Dask's threads)
+                    raise RunTimeout(f"the run took longer than its time limit of {task.timeout:g} s")
         frame = model.model_frame()
         keep = (frame.step % task.observe_every == 0) | (frame.step == frame.step.max())
         frame = frame[keep]
@@ -119,7 +122,8 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     """Raise `RunTimeout` in the block after `seconds` (SIGALRM: main thread only, else no limit).
 
     Process-pool workers and the serial executor run tasks in their main thread; Dask runs
-    them in threads, where the limit cannot interrupt a run (use Dask's own timeouts there).
+    them in threads, where no alarm can fire: there the limit is checked after each month,
+    so a slow run is stopped but a month that never ends is not.
     """
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield

@@ -235,3 +235,17 @@ def test_the_cli_reports_a_storage_error_in_one_line(tmp_path, monkeypatch, caps
     assert "No space left on device" in err[-1]
     assert err[-1].endswith(f"finished runs are kept; fix it, then `python -m runs resume {out}`")
     assert not any("Traceback" in line for line in err)
+
+
+def test_the_time_limit_holds_in_a_worker_thread_too(tmp_path):
+    """Dask runs tasks in threads, where no alarm fires: the limit is checked after each month."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from runs.execute import RunTask, execute_run
+
+    task = RunTask("t", 0, 0, 1, "status_quo", {"scale": 0.002}, 20, model="tests.faults:slow", timeout=1.0)
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(execute_run, task).result(timeout=60)
+    assert result.status == "failed"
+    assert result.error == "RunTimeout: the run took longer than its time limit of 1 s"
+    assert result.duration < 3
