@@ -755,6 +755,8 @@ class Params:
                 if value is None and f.default is None:
                     continue
                 _check_number(f.name, value, meta["low"], meta["high"], integer=meta["integer"])
+        if isinstance(self.events, str | bytes | Mapping) or not isinstance(self.events, list | tuple):
+            raise ConfigError(f"events must be a list of tables; got {self.events!r}")
         object.__setattr__(self, "events", tuple(GovernanceEvent.from_mapping(e) for e in self.events))
         object.__setattr__(self, "registry_overrides", _check_overrides(self.registry_overrides))
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import pathlib
 import re
+import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 
@@ -70,12 +72,25 @@ def install(spec: str) -> None:
     print(f"installed {spec}")
 
 
-def main() -> None:
-    """Install every asset the page needs."""
+def main() -> int:
+    """Install every asset the page needs; one line and exit 1 when npm cannot fetch them."""
     CACHE.mkdir(parents=True, exist_ok=True)
+    if shutil.which("npm") is None:
+        print(
+            "install_solara_assets: npm is not installed (e.g. `apt-get install npm`); without it, "
+            "or the public CDN, the app's page stays blank",
+            file=sys.stderr,
+        )
+        return 1
     for spec in required():
-        install(spec)
+        try:
+            install(spec)
+        except subprocess.CalledProcessError as error:
+            reason = (error.stderr or "").strip().splitlines()[-1:] or ["no reason given"]
+            print(f"install_solara_assets: npm could not fetch {spec}: {reason[0]}", file=sys.stderr)
+            return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

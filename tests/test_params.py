@@ -108,3 +108,16 @@ def test_every_parameter_has_a_label_and_a_source():
             continue
         assert row.get("label"), row["name"]
         assert row.get("source"), f"{row['name']} has no source or [assumption] tag"
+
+
+@pytest.mark.parametrize("value", ["maybe", {"registry": "ARIN"}, 3])
+def test_events_must_be_a_list_of_tables(value):
+    with pytest.raises(ConfigError, match=r"^events must be a list of tables; got "):
+        Params(events=value)
+
+
+def test_a_boolean_is_not_a_seed():
+    from model import PortabilityModel
+
+    with pytest.raises(ConfigError, match=r"seed must be a non-negative integer; got True"):
+        PortabilityModel(seed=True)
