@@ -178,7 +178,7 @@ def decide(s: HolderState, h: int, m: Month) -> tuple[int, int, float]:
             + s.w_neutrality[h] * s.belief_neutrality[h, current]
         ) / weight
         shortfall = m.aspiration - seen
-        chance = m.voice_propensity * (0.5 + s.loyalty[h]) * shortfall
+        chance = m.voice_propensity * (m.voice_base + s.loyalty[h]) * shortfall
         if shortfall > 0.0 and m.draws[Draw.VOICE, h] < chance:
             return Action.VOICE, best, best_value
     return Action.STAY, best, best_value

@@ -144,7 +144,7 @@ def _every_holder(s, m, kind, costs, action, destination, best_values):  # pragm
                 s.w_quality[h] * s.belief_quality[h, own] + s.w_neutrality[h] * s.belief_neutrality[h, own]
             ) / weight
             shortfall = m.aspiration - seen
-            chance = m.voice_propensity * (0.5 + s.loyalty[h]) * shortfall
+            chance = m.voice_propensity * (m.voice_base + s.loyalty[h]) * shortfall
             if shortfall > 0.0 and m.draws[Draw.VOICE, h] < chance:
                 action[h] = Action.VOICE
 

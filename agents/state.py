@@ -186,6 +186,7 @@ class Month(NamedTuple):
     loyalty_weight: float  # index points a year
     aspiration: float
     voice_propensity: float
+    voice_base: float  # voice chance = voice_propensity x (voice_base + loyalty) x shortfall
 
 
 def annuity(years: float, rate: float) -> float:
@@ -244,6 +245,7 @@ def build_month(
         loyalty_weight=p.loyalty_weight,
         aspiration=p.aspiration,
         voice_propensity=p.voice_propensity,
+        voice_base=p.voice_base,
     )
 
 

@@ -358,6 +358,14 @@ class Params:
         label="Voice propensity",
         source="[assumption]",
     )
+    voice_base: float = _num(
+        0.5,
+        0.0,
+        5.0,
+        "voice chance = voice_propensity x (voice_base + loyalty) x shortfall: voice without loyalty",
+        label="Voice without loyalty",
+        source="[assumption] loyalty activates voice (Hirschman 1970); a disloyal member still voices",
+    )
     # --- resource holders: what they learn -----------------------------------------------
     observation_noise: float = _num(
         0.05,

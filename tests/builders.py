@@ -87,6 +87,7 @@ def month(
         "loyalty_weight": 0.0,
         "aspiration": 0.0,
         "voice_propensity": 0.0,
+        "voice_base": 0.5,
     }
     base.update({k: (np.asarray(v) if isinstance(v, list) else v) for k, v in terms.items()})
     return Month(**base)
