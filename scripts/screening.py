@@ -14,7 +14,6 @@ import argparse
 import tomllib
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from SALib.analyze import morris, sobol
 
@@ -70,9 +69,8 @@ def main() -> int:
             "| parameter | S1 | 95% conf. | ST | 95% conf. | ST interval width |\n|---|---|---|---|---|---|"
         )
         for r in table.itertuples():
-            print(
-                f"| `{r.names}` | {r.S1:.3f} | {r.S1_conf:.3f} | {r.ST:.3f} | {r.ST_conf:.3f} | {2 * r.ST_conf:.3f} |"
-            )
+            cells = (r.S1, r.S1_conf, r.ST, r.ST_conf, 2 * r.ST_conf)
+            print(f"| `{r.names}` | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
         widest = float(2 * table.ST_conf.max())
         s1_over = table[table.S1 - table.S1_conf > table.ST + table.ST_conf]
         print(
