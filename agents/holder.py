@@ -68,31 +68,29 @@ def update_beliefs(s: HolderState, h: int, m: Month) -> None:
     noise at all beliefs are the truth. Quality and neutrality are seen together, so they
     share one variance.
     """
-    bq, bn, var = s.belief_quality[h], s.belief_neutrality[h], s.belief_var[h]
     public_var = m.public_noise * m.public_noise / 3.0
     for r in range(len(m.quality)):
-        var[r] += m.drift_var
-        gain = kalman_gain(var[r], public_var)
-        bq[r] += gain * (m.benchmark_quality[r] - bq[r])
-        bn[r] += gain * (m.benchmark_neutrality[r] - bn[r])
-        var[r] *= 1.0 - gain
+        s.belief_var[h, r] += m.drift_var
+        _learn(s, h, r, m.benchmark_quality[r], m.benchmark_neutrality[r], public_var)
     own = s.registry[h]
     seen_q = m.quality[own] + (2.0 * m.draws[Draw.OWN_QUALITY, h] - 1.0) * m.own_noise
     seen_n = m.neutrality[own] + (2.0 * m.draws[Draw.OWN_NEUTRALITY, h] - 1.0) * m.own_noise
-    gain = kalman_gain(var[own], m.own_noise * m.own_noise / 3.0)
-    bq[own] += gain * (seen_q - bq[own])
-    bn[own] += gain * (seen_n - bn[own])
-    var[own] *= 1.0 - gain
+    _learn(s, h, own, seen_q, seen_n, m.own_noise * m.own_noise / 3.0)
     degree = s.peer_start[h + 1] - s.peer_start[h]
     if degree > 0:
         peer = s.peers[s.peer_start[h] + int(m.draws[Draw.PEER_PICK, h] * degree)]
         theirs = s.registry[peer]
         heard_q = m.quality[theirs] + (2.0 * m.draws[Draw.PEER_QUALITY, h] - 1.0) * m.peer_noise
         heard_n = m.neutrality[theirs] + (2.0 * m.draws[Draw.PEER_NEUTRALITY, h] - 1.0) * m.peer_noise
-        gain = kalman_gain(var[theirs], m.peer_noise * m.peer_noise / 3.0)
-        bq[theirs] += gain * (heard_q - bq[theirs])
-        bn[theirs] += gain * (heard_n - bn[theirs])
-        var[theirs] *= 1.0 - gain
+        _learn(s, h, theirs, heard_q, heard_n, m.peer_noise * m.peer_noise / 3.0)
+
+
+def _learn(s: HolderState, h: int, r: int, seen_q: float, seen_n: float, noise_var: float) -> None:
+    """One observation of registry r (quality and neutrality together), weighted by its precision."""
+    gain = kalman_gain(s.belief_var[h, r], noise_var)
+    s.belief_quality[h, r] += gain * (seen_q - s.belief_quality[h, r])
+    s.belief_neutrality[h, r] += gain * (seen_n - s.belief_neutrality[h, r])
+    s.belief_var[h, r] *= 1.0 - gain
 
 
 def utility(s: HolderState, h: int, r: int, m: Month) -> float:
