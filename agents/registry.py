@@ -235,6 +235,11 @@ class RegistryAgent(Agent):
         self.voice = 0
         self.queue = 0
         self.exit_threat = 0.0
+        # the IPv4 market, as the registry records it (sales are not exit: never in the stake)
+        self.pool = round(spec.pool_blocks * params.scale)  # free /24s left for new holders
+        self.pool_max_blocks = spec.pool_max_blocks
+        self.sales_in = 0  # /24s bought this month by members from other registries' members
+        self.sales_out = 0  # /24s sold this month by members to other registries' members
 
     # --- what the data collector reads --------------------------------------------------
     @property

@@ -8,7 +8,7 @@ is a `NamedTuple`, so the compiled kernel takes it as it is.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -97,6 +97,12 @@ class HolderState:
     moves: np.ndarray  # int: completed moves so far
     peer_start: np.ndarray  # CSR offsets into peers, shape (n + 1,)
     peers: np.ndarray  # CSR neighbour ids on the peering graph
+    # the holder in the IPv4 market (agents.market); defaults: no growth, never trades
+    need: np.ndarray | None = None  # float: /24s the holder needs now
+    growth: np.ndarray | None = None  # float: yearly growth rate of its need
+    wtp: np.ndarray | None = None  # float: USD per address space is worth to it (its alternative's cost)
+    reserve: np.ndarray | None = None  # float: USD per address below which it keeps idle space
+    received_at: np.ndarray | None = None  # int: month it last received space by a sale
     # what the holder pays and enjoys at its current registry (kept up to date by `refresh`)
     paid_usd: np.ndarray = field(init=False)
     appeal_here: np.ndarray = field(init=False)
@@ -104,7 +110,18 @@ class HolderState:
     kind: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        """Fill the columns that depend on the current registry."""
+        """Fill the market columns left out, and the columns that depend on the current registry."""
+        n = self.size
+        defaults = {
+            "need": lambda: self.ipv4.astype(float),
+            "growth": lambda: np.zeros(n),
+            "wtp": lambda: np.zeros(n),
+            "reserve": lambda: np.full(n, np.inf),
+            "received_at": lambda: np.full(n, -(10**9), dtype=np.int64),
+        }
+        for name, make in defaults.items():
+            if getattr(self, name) is None:
+                setattr(self, name, make())
         self.paid_usd = np.empty(self.size)
         self.appeal_here = np.empty(self.size)
         self.kind = np.empty(self.size, dtype=np.int64)
@@ -122,6 +139,15 @@ class HolderState:
         self.appeal_here[holders] = self.appeal[holders, here]
         eligible = self.legacy[holders] | self.imported[holders]
         self.kind[holders] = 4 * eligible + 2 * (self.asn[holders] > 0) + (self.ipv6[holders] > 0)
+
+    def append(self, new: HolderState) -> None:
+        """Add the holders of `new` after these (entry); `new`'s peers are ids in the whole population."""
+        offsets = new.peer_start + self.peers.size
+        for f in fields(self):
+            if f.name == "peer_start":
+                self.peer_start = np.concatenate([self.peer_start[:-1], offsets])
+            else:
+                setattr(self, f.name, np.concatenate([getattr(self, f.name), getattr(new, f.name)]))
 
     def columns(self) -> HolderColumns:
         """The arrays the compiled kernel reads and writes, as one tuple."""

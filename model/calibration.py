@@ -31,6 +31,14 @@ class RegistrySpec:
     reserves_months: float
     fee_tiers: tuple[tuple[int, float], ...]
     fee_per_asn: float
+    need_growth: float = 0.0  # mean yearly growth of holders' need for IPv4
+    pool_addresses: int = 0  # free IPv4 left for new holders
+    pool_max_blocks: int = 0  # the most a new holder gets from the pool, /24s
+
+    @property
+    def pool_blocks(self) -> float:
+        """Free IPv4 left, in /24 blocks."""
+        return self.pool_addresses / ADDRESSES_PER_BLOCK
 
     @property
     def ipv4_blocks(self) -> float:

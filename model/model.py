@@ -1,8 +1,9 @@
 """PortabilityModel: registries, resource holders on a peering graph, and a portability regime.
 
-One step is one month: governance events fire; holders update beliefs and choose to stay,
-voice or request a move; the regime settles due moves; registries settle their accounts,
-feel pressure and set effort; data is collected. See docs/ODD.md.
+One step is one month: each January new holders join; governance events fire; holders update
+beliefs and choose to stay, voice or request a move; the regime settles due moves; holders
+buy and sell IPv4 space; registries settle their accounts, feel pressure and set effort;
+data is collected. See docs/ODD.md.
 """
 
 from __future__ import annotations
@@ -18,26 +19,41 @@ import numpy as np
 import pandas as pd
 from mesa import Model
 from mesa.datacollection import DataCollector
-from mesa.discrete_space import Network
+from mesa.discrete_space import Cell, Network
 
 from agents.holder import NetworkAgent
 from agents.kernels import credible_threat_all, decide_all, exit_cost_table
+from agents.market import (
+    Orders,
+    Trades,
+    apply_trades,
+    build_market_terms,
+    buy_orders,
+    grow_need,
+    match,
+    need_rate,
+    next_price,
+    receive_caps,
+    sell_orders,
+)
 from agents.registry import MemberPriors, RegistryAgent, RegistryTally
-from agents.state import Action, Decisions, Draw, HolderState, Month, build_month
+from agents.state import Action, Decisions, Draw, HolderState, Month, RegistryStatus, build_month
 from model.calibration import MEDIAN_HOLDING, Calibration, load_calibration
+from model.entry import ENTRY_MONTH, cohort_sizes, entrant_state
 from model.errors import ConfigError, ReproducibilityWarning
 from model.events import EventKind, EventLog, GovernanceCalendar
 from model.migration import request_moves, settle_moves
 from model.params import Params
-from model.population import build_population, holder_state, peering_edges
+from model.population import build_population, holder_state, peering_edges, rehold
 from model.regimes import move_matrix
 from model.reporters import MODEL_REPORTERS, REGISTRY_REPORTERS, move_reasons
 from model.scenarios import load_scenario
+from model.transfer_policy import load_transfer_policies, sales_matrix
 
 __all__ = ["ENGINES", "PortabilityModel", "check_registries"]
 
 ENGINES = ("kernel", "agents")
-STREAMS = ("population", "graph", "events", "dynamics")  # one random stream per concern
+STREAMS = ("population", "graph", "events", "dynamics", "market")  # one random stream per concern
 
 
 class PortabilityModel(Model):
@@ -80,6 +96,16 @@ class PortabilityModel(Model):
             self._build_holders()
             self._build_registries()
         self.moves = {r: move_matrix(self.p.regime, names, r) for r in ("ipv4", "asn", "ipv6")}
+        self.transfer_policy = load_transfer_policies(names)
+        self.sales = sales_matrix(
+            move_matrix(self.p.regime, names, "ipv4", "sales"), self.transfer_policy["intra"]
+        )
+        self.price = self.calibration.price_per_address  # posted price, USD per address
+        self.flow_sales = np.zeros((len(names), len(names)), dtype=np.int64)  # /24s sold so far
+        self.market = dict.fromkeys(
+            ("price", "transferred", "inter_rir_sales", "pool_allocated", "entrants"), 0
+        )
+        self.market["price"] = self.price
         self.priors = MemberPriors.from_params(self.p)
         self.events = EventLog()
         n_registries = len(names)
@@ -133,6 +159,17 @@ class PortabilityModel(Model):
             self._place_holders()
         return self._grid  # type: ignore[return-value]
 
+    def _place_entrants(self, first: int, edges: np.ndarray) -> None:
+        """Add a node and a `NetworkAgent` for each new holder, linked to its peers."""
+        grid = self._grid
+        with _collector_paused():
+            for h in range(first, self.holders.size):
+                grid.add_cell(Cell(h, capacity=1, random=self.random))
+            for a, b in edges.tolist():
+                grid.add_connection(grid[a], grid[b])
+            for h in range(first, self.holders.size):
+                NetworkAgent(self, h, grid[h])
+
     def _place_holders(self) -> None:
         graph = nx.Graph()
         graph.add_nodes_from(range(self.holders.size))
@@ -162,11 +199,99 @@ class PortabilityModel(Model):
     # --- one month -----------------------------------------------------------------------
     def step(self) -> None:
         """Advance the model by one month."""
+        self._enter()
         self._begin_month()
         self._holders_choose()
         self._migrate()
+        self._trade()
         self._hand_tallies(self._tallies(), log=True)
         self.datacollector.collect(self)
+
+    def _enter(self) -> None:
+        """Each January a cohort of new holders joins its home registries (`model.entry`)."""
+        self.market["pool_allocated"] = self.market["entrants"] = 0
+        if self.steps % ENTRY_MONTH != 0 or self.p.entry_rate == 0:
+            return
+        s = self.holders
+        members = np.bincount(s.registry, minlength=len(self.registries))
+        accepting = np.array([r.accepting for r in self.registries])
+        counts = cohort_sizes(members, accepting, self.p.entry_rate, self.streams["market"])
+        if counts.sum() == 0:
+            return
+        pools = np.array([r.pool for r in self.registries], dtype=np.int64)
+        allocating = accepting & np.array([r.status != RegistryStatus.FAILED for r in self.registries])
+        cohort = entrant_state(
+            counts,
+            s,
+            pools,
+            allocating,
+            np.array([r.pool_max_blocks for r in self.registries]),
+            (self.month.benchmark_quality, self.month.benchmark_neutrality),
+            self.calibration,
+            self.p,
+            self.streams["market"],
+        )
+        first = s.size
+        s.append(cohort.state)
+        for registry, left in zip(self.registries, pools, strict=True):
+            registry.pool = int(left)
+        self.total_ipv4 += int(cohort.allocated.sum())
+        self.market["pool_allocated"] = int(cohort.allocated.sum())
+        self.market["entrants"] = int(counts.sum())
+        self._edges = np.concatenate([self._edges, cohort.edges])
+        if self._grid is not None:
+            self._place_entrants(first, cohort.edges)
+
+    def _trade(self) -> None:
+        """Needs grow; holders bid and offer; sales clear at the posted price; the price moves."""
+        s = self.holders
+        rate = need_rate(s, self.price, self.p.adoption_rate)
+        grow_need(s, rate)
+        n_registries = len(self.registries)
+        self.market |= {"price": self.price, "transferred": 0, "inter_rir_sales": 0}
+        for registry in self.registries:
+            registry.sales_in = registry.sales_out = 0
+        if self.p.market == "off":
+            return
+        terms = build_market_terms(
+            self.p,
+            self.steps,
+            price=self.price,
+            sales=self.sales,
+            accepting=self.month.accepting,
+            policy=self.transfer_policy,
+            review=self.month.review,
+            rate=rate,
+        )
+        rng = self.streams["market"]
+        bids, offers = buy_orders(s, terms), sell_orders(s, terms)
+        bids, offers = _shuffled(bids, rng), _shuffled(offers, rng)
+        trades = Trades(
+            *match(
+                bids.holders,
+                bids.blocks,
+                s.registry[bids.holders],
+                receive_caps(s, bids, terms),
+                offers.holders,
+                offers.blocks,
+                s.registry[offers.holders],
+                s.legacy[offers.holders] | s.imported[offers.holders],
+                self.sales,
+            )
+        )
+        origin, destination = s.registry[trades.sellers], s.registry[trades.buyers]
+        rehold(s, apply_trades(s, trades, self.steps), self.calibration, self.p)
+        np.add.at(self.flow_sales, (origin, destination), trades.blocks)
+        across = origin != destination
+        sold_in = np.bincount(destination[across], weights=trades.blocks[across], minlength=n_registries)
+        sold_out = np.bincount(origin[across], weights=trades.blocks[across], minlength=n_registries)
+        for r, registry in enumerate(self.registries):
+            registry.sales_in, registry.sales_out = int(sold_in[r]), int(sold_out[r])
+        self.market["transferred"] = int(trades.blocks.sum())
+        self.market["inter_rir_sales"] = int(trades.blocks[across].sum())
+        self.price = next_price(
+            self.price, float(bids.blocks.sum()), float(offers.blocks.sum()), self.p.price_adjustment
+        )
 
     def _begin_month(self) -> None:
         """Governance events fire; reviewers are drawn (all members of a registry whose status changed)."""
@@ -336,11 +461,18 @@ class PortabilityModel(Model):
                 "legacy": s.legacy,
                 "loyalty": s.loyalty,
                 "moves": s.moves,
+                "need": s.need,
+                "idle": np.maximum(0.0, s.ipv4 - s.need),
             }
         )
 
     def flow_frame(self) -> pd.DataFrame:
-        """Moves so far, one row per origin -> destination pair: members and IPv4 (/24 blocks)."""
+        """Moves and sales so far, one row per origin -> destination pair.
+
+        `moves` (registration moves) and `ipv4` (/24s they carried); `sold_ipv4`: /24s sold by
+        members of the origin to members of the destination (origin = destination: inside one
+        registry).
+        """
         names = [r.name for r in self.registries]
         origin, destination = np.meshgrid(range(len(names)), range(len(names)), indexing="ij")
         return pd.DataFrame(
@@ -349,6 +481,7 @@ class PortabilityModel(Model):
                 "destination": np.array(names)[destination.ravel()],
                 "moves": self.flow_members.ravel(),
                 "ipv4": self.flow_ipv4.ravel(),
+                "sold_ipv4": self.flow_sales.ravel(),
             }
         )
 
@@ -390,6 +523,12 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _shuffled(orders: Orders, rng: np.random.Generator) -> Orders:
+    """The orders in a random sequence: who comes first in the market is luck."""
+    order = rng.permutation(orders.holders.size)
+    return Orders(orders.holders[order], orders.blocks[order])
 
 
 def _seed(seed: int | str | None) -> int:

@@ -23,7 +23,17 @@ from agents.state import NO_MOVE, HolderState
 from model.calibration import ADDRESSES_PER_BLOCK, MEDIAN_HOLDING, Calibration, RegistrySpec
 from model.params import Params
 
-__all__ = ["Population", "build_population", "cap_holdings", "holder_state", "peering_edges"]
+__all__ = [
+    "Population",
+    "build_population",
+    "cap_holdings",
+    "fee_table",
+    "holder_state",
+    "holding_value",
+    "peering_edges",
+    "rehold",
+    "size_factor",
+]
 
 MEDIAN_BLOCKS = float(MEDIAN_HOLDING)
 
@@ -41,6 +51,10 @@ class Population:
     w_neutrality: np.ndarray
     loyalty: np.ndarray  # [0, 1]
     taste: np.ndarray  # (holders, registries): fixed idiosyncratic taste
+    need: np.ndarray  # float: /24s the holder needs now
+    growth: np.ndarray  # float: yearly growth rate of its need
+    wtp: np.ndarray  # float: USD per address space is worth to it
+    reserve: np.ndarray  # float: USD per address below which it keeps idle space
 
 
 def build_population(
@@ -64,20 +78,52 @@ def build_population(
     ipv6 = np.where(has_ipv6, np.maximum(1, np.rint(ipv4**0.25)), 0).astype(np.int64)
     legacy = rng.random(n) < np.array([s.legacy_share for s in registries])[home]
 
-    def weights(mean: float) -> np.ndarray:
-        return mean * (1.0 + params.preference_spread * (2.0 * rng.random(n) - 1.0))
-
+    tastes = _tastes(n, len(registries), params, rng)
+    use = _initial_use(legacy, params, rng)
     return Population(
         home=home,
         ipv4=ipv4,
         asn=asn,
         ipv6=ipv6,
         legacy=legacy,
-        w_quality=weights(params.weight_quality),
-        w_neutrality=weights(params.weight_neutrality),
-        loyalty=rng.beta(params.loyalty_a, params.loyalty_b, n),
-        taste=rng.normal(0.0, params.taste_sd, (n, len(registries))),
+        need=use * ipv4,
+        **tastes,
+        **_market_traits(home, registries, params, rng),
     )
+
+
+def _tastes(n: int, n_registries: int, params: Params, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Preference weights, loyalty and taste for each registry (drawn in this order)."""
+
+    def weights(mean: float) -> np.ndarray:
+        return mean * (1.0 + params.preference_spread * (2.0 * rng.random(n) - 1.0))
+
+    return {
+        "w_quality": weights(params.weight_quality),
+        "w_neutrality": weights(params.weight_neutrality),
+        "loyalty": rng.beta(params.loyalty_a, params.loyalty_b, n),
+        "taste": rng.normal(0.0, params.taste_sd, (n, n_registries)),
+    }
+
+
+def _initial_use(legacy: np.ndarray, params: Params, rng: np.random.Generator) -> np.ndarray:
+    """Share of its holding each holder needs at the start: Beta around the legacy or other mean."""
+    mean = np.where(legacy, params.utilisation_legacy, params.utilisation_other)
+    kappa = params.utilisation_concentration
+    return rng.beta(np.maximum(mean * kappa, 1e-6), np.maximum((1.0 - mean) * kappa, 1e-6))
+
+
+def _market_traits(
+    home: np.ndarray, registries: Sequence[RegistrySpec], params: Params, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Growth of need (around the home registry's mean), worth of space, reserve price."""
+    n = home.size
+    mean_growth = np.array([spec.need_growth for spec in registries])[home]
+    return {
+        "growth": mean_growth + params.need_growth_sd * rng.standard_normal(n),
+        "wtp": params.substitute_cost * np.exp(params.substitute_spread * rng.standard_normal(n)),
+        "reserve": params.reserve_price * np.exp(params.reserve_spread * rng.standard_normal(n)),
+    }
 
 
 def _holdings(n: int, total_blocks: float, p: Params, rng: np.random.Generator) -> np.ndarray:
@@ -179,12 +225,7 @@ def holder_state(
 ) -> HolderState:
     """The model's arrays for these holders: initial beliefs (the truth), fees, peers."""
     n, n_registries = population.home.size, len(calibration.registries)
-    fee_usd = np.stack(
-        [spec.yearly_fee(population.ipv4, population.asn) for spec in calibration.registries],
-        axis=1,
-    )
-    if params.fee_schedules == "common":
-        fee_usd = np.repeat(fee_usd.mean(axis=1, keepdims=True), n_registries, axis=1)
+    fee_usd = fee_table(calibration, population.ipv4, population.asn, params)
     friction = float(params.regime_setting("friction"))
     quality = np.full(n_registries, params.initial_quality)
     neutrality = np.full(n_registries, params.initial_neutrality)
@@ -206,8 +247,8 @@ def holder_state(
         w_quality=population.w_quality,
         w_neutrality=population.w_neutrality,
         loyalty=population.loyalty,
-        value=params.quality_value * ADDRESSES_PER_BLOCK * population.ipv4.astype(float),
-        size_factor=(population.ipv4 / MEDIAN_BLOCKS) ** params.size_exponent,
+        value=holding_value(population.ipv4, params),
+        size_factor=size_factor(population.ipv4, params),
         appeal=population.taste - friction * (np.arange(n_registries) != population.home[:, None]),
         belief_quality=np.tile(quality, (n, 1)),
         belief_neutrality=np.tile(neutrality, (n, 1)),
@@ -220,4 +261,35 @@ def holder_state(
         moves=np.zeros(n, dtype=np.int64),
         peer_start=peer_start.astype(np.int64),
         peers=both_ways[:, 1].astype(np.int64),
+        need=population.need,
+        growth=population.growth,
+        wtp=population.wtp,
+        reserve=population.reserve,
+        received_at=np.full(n, -(10**9), dtype=np.int64),
     )
+
+
+def fee_table(calibration: Calibration, ipv4: np.ndarray, asn: np.ndarray, params: Params) -> np.ndarray:
+    """(holders, R): each holder's yearly fee at every registry's schedule (or their mean: `fee_schedules`)."""
+    fee_usd = np.stack([spec.yearly_fee(ipv4, asn) for spec in calibration.registries], axis=1)
+    if params.fee_schedules == "common":
+        fee_usd = np.repeat(fee_usd.mean(axis=1, keepdims=True), fee_usd.shape[1], axis=1)
+    return fee_usd
+
+
+def holding_value(ipv4: np.ndarray, params: Params) -> np.ndarray:
+    """USD a year that one point of quality is worth to a holder of `ipv4` /24s, at weight 1."""
+    return params.quality_value * ADDRESSES_PER_BLOCK * ipv4.astype(float)
+
+
+def size_factor(ipv4: np.ndarray, params: Params) -> np.ndarray:
+    """One-off costs of a move relative to a /22 holder's."""
+    return (ipv4 / MEDIAN_BLOCKS) ** params.size_exponent
+
+
+def rehold(s: HolderState, holders: np.ndarray, calibration: Calibration, params: Params) -> None:
+    """After a sale or an allocation: what these holders' new holdings are worth and cost."""
+    s.value[holders] = holding_value(s.ipv4[holders], params)
+    s.size_factor[holders] = size_factor(s.ipv4[holders], params)
+    s.fee_usd[holders] = fee_table(calibration, s.ipv4[holders], s.asn[holders], params)
+    s.refresh(holders)

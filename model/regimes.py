@@ -27,6 +27,7 @@ __all__ = [
 
 RESOURCES = ("ipv4", "asn", "ipv6")
 TERMS = ("porting_delay", "approval_odds", "obstruction", "friction", "hold_period", "release_fallback")
+TABLES = ("moves", "sales")  # registration moves; sales of space between holders
 _RULE_KEYS = {"open", "inbound", "outbound_eligible"}
 
 
@@ -34,12 +35,13 @@ def _load() -> dict[str, dict[str, Any]]:
     text = resources.files("model.data").joinpath("regimes.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     for name, regime in data.items():
-        missing = [t for t in (*TERMS, "description", "moves") if t not in regime]
+        missing = [t for t in (*TERMS, "description", *TABLES) if t not in regime]
         if missing:
             raise ValueError(f"regime {name!r} in regimes.toml lacks {missing}")
-        for resource, rule in regime["moves"].items():
-            if resource not in RESOURCES or not set(rule) <= _RULE_KEYS:
-                raise ValueError(f"regime {name!r}: bad move rule {resource} = {rule}")
+        for table in TABLES:
+            for resource, rule in regime[table].items():
+                if resource not in RESOURCES or not set(rule) <= _RULE_KEYS:
+                    raise ValueError(f"regime {name!r}: bad {table} rule {resource} = {rule}")
     return data
 
 
@@ -47,9 +49,13 @@ REGIME_SETTINGS: dict[str, dict[str, Any]] = _load()
 REGIME_NAMES: tuple[str, ...] = tuple(REGIME_SETTINGS)
 
 
-def move_matrix(regime: str, registries: Sequence[str], resource: str) -> np.ndarray:
-    """Matrix M[origin, destination] of FORBIDDEN / ALLOWED / ELIGIBLE_ONLY for one resource."""
-    rule = REGIME_SETTINGS[regime]["moves"].get(resource, {})
+def move_matrix(regime: str, registries: Sequence[str], resource: str, table: str = "moves") -> np.ndarray:
+    """Matrix M[origin, destination] of FORBIDDEN / ALLOWED / ELIGIBLE_ONLY for one resource.
+
+    `table` "moves" gives registration moves (a holder with all its space), "sales" the
+    inter-RIR sales of space between holders; the diagonal is FORBIDDEN in both.
+    """
+    rule = REGIME_SETTINGS[regime][table].get(resource, {})
     index = {name: i for i, name in enumerate(registries)}
 
     def members(key: str) -> list[int]:

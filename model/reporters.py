@@ -116,6 +116,12 @@ MODEL_REPORTERS = {
     "voice_rate": lambda m: m.tally["voices"] / m.holders.size,
     "welfare": welfare,
     "accountability": accountability,
+    "ipv4_price": lambda m: m.market["price"],
+    "ipv4_transferred": lambda m: m.market["transferred"],
+    "ipv4_inter_rir": lambda m: m.market["inter_rir_sales"] + m.tally["moved_ipv4"],
+    "pool_allocated": lambda m: m.market["pool_allocated"],
+    "entrants": lambda m: m.market["entrants"],
+    "holders": lambda m: m.holders.size,
 }
 
 #: registry_frame columns: the registry's name, then its attributes (or a function of it)
@@ -138,6 +144,9 @@ REGISTRY_REPORTERS = (
             "exit_threat",
             "voice",
             "effort",
+            "sales_in",
+            "sales_out",
+            "pool",
         )
     }
     | {

@@ -1,0 +1,143 @@
+"""New holders joining the registries (yearly cohorts) and the free pools they draw on.
+
+Each January (steps 12, 24, ...) every open registry gains about `entry_rate` x its members
+new holders (stochastic rounding), registered at their home registry. A new holder has no
+IPv4, one ASN, IPv6 as often as the registry's members, and a need for IPv4 drawn around
+`entrant_need`. Its registry allocates it up to `pool_max_blocks` from its free pool while
+the pool lasts and the registry is not failed (AFRINIC stalled allocations while its
+governance failed); the rest it must buy. Its tastes and market traits are drawn as the
+first holders' were; it starts believing the latest public benchmark, as sure of it as the
+first holders were of theirs, and lists about `mean_degree` peers among the holders already
+present (mostly in its region, big holders more often). Incumbents' peer lists are not
+changed: entrants listen to the network before the network hears them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.state import NO_MOVE, HolderState
+from model.calibration import Calibration
+from model.params import Params
+from model.population import _market_traits, _tastes, fee_table, holding_value, size_factor
+
+__all__ = ["ENTRY_MONTH", "Cohort", "cohort_sizes", "entrant_state"]
+
+ENTRY_MONTH = 12  # entrants join once a model year, in its first month
+
+
+@dataclass
+class Cohort:
+    """A year's entrants: their state (to append) and what each registry's pool gave them."""
+
+    state: HolderState
+    allocated: np.ndarray  # (R,) /24s allocated from each registry's pool
+    edges: np.ndarray  # (entrants' peers, 2): global holder ids (entrant, peer)
+
+
+def cohort_sizes(members: np.ndarray, open_: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:
+    """New holders per registry: `rate` x members, rounded up or down at random (none at closed ones)."""
+    expected = rate * members * open_
+    whole = np.floor(expected)
+    return (whole + (rng.random(members.size) < expected - whole)).astype(np.int64)
+
+
+def entrant_state(
+    counts: np.ndarray,
+    s: HolderState,
+    pools: np.ndarray,
+    allocating: np.ndarray,
+    pool_max: np.ndarray,
+    benchmark: tuple[np.ndarray, np.ndarray],
+    calibration: Calibration,
+    p: Params,
+    rng: np.random.Generator,
+) -> Cohort:
+    """The state of `counts[r]` new holders at each registry r; `pools` (/24s) are drawn down in place."""
+    registries = calibration.registries
+    n_registries = len(registries)
+    home = np.repeat(np.arange(n_registries), counts)
+    n = home.size
+    ipv6_share = np.array([spec.ipv6_holder_share for spec in registries])[home]
+    ipv6 = (rng.random(n) < ipv6_share).astype(np.int64)
+    asn = np.ones(n, dtype=np.int64)
+    tastes = _tastes(n, n_registries, p, rng)
+    traits = _market_traits(home, registries, p, rng)
+    need = p.entrant_need * np.exp(p.body_sigma * rng.standard_normal(n))
+    ipv4 = np.zeros(n, dtype=np.int64)
+    allocated = np.zeros(n_registries, dtype=np.int64)
+    for i in range(n):
+        r = home[i]
+        if allocating[r] and pools[r] > 0:
+            grant = min(int(pool_max[r]), max(1, math.ceil(need[i])), int(pools[r]))
+            ipv4[i] = grant
+            pools[r] -= grant
+            allocated[r] += grant
+    peers, edges = _peers(home, s, p, rng)
+    friction = float(p.regime_setting("friction"))
+    quality, neutrality = benchmark
+    state = HolderState(
+        registry=home.copy(),
+        home=home,
+        ipv4=ipv4,
+        asn=asn,
+        ipv6=ipv6,
+        legacy=np.zeros(n, dtype=bool),
+        imported=np.zeros(n, dtype=bool),
+        w_quality=tastes["w_quality"],
+        w_neutrality=tastes["w_neutrality"],
+        loyalty=tastes["loyalty"],
+        value=holding_value(ipv4, p),
+        size_factor=size_factor(ipv4, p),
+        appeal=tastes["taste"] - friction * (np.arange(n_registries) != home[:, None]),
+        belief_quality=np.tile(quality, (n, 1)),
+        belief_neutrality=np.tile(neutrality, (n, 1)),
+        belief_var=np.full((n, n_registries), p.observation_noise**2),
+        fee_usd=fee_table(calibration, ipv4, asn, p),
+        pending_destination=np.full(n, NO_MOVE, dtype=np.int64),
+        pending_due=np.zeros(n, dtype=np.int64),
+        moved_at=np.full(n, -(10**9), dtype=np.int64),
+        moves=np.zeros(n, dtype=np.int64),
+        peer_start=peers[0],
+        peers=peers[1],
+        need=need,
+        growth=traits["growth"],
+        wtp=traits["wtp"],
+        reserve=traits["reserve"],
+        received_at=np.full(n, -(10**9), dtype=np.int64),
+    )
+    return Cohort(state=state, allocated=allocated, edges=edges)
+
+
+def _peers(
+    home: np.ndarray, s: HolderState, p: Params, rng: np.random.Generator
+) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """Each entrant's peers among the present holders: CSR (offsets, ids) and (entrant, peer) rows.
+
+    `round(mean_degree)` draws per entrant, each in its region with chance `regional_peering`
+    (else anywhere), with chance proportional to sqrt(holding); repeats are dropped.
+    """
+    n, k = home.size, max(1, round(p.mean_degree))
+    if n == 0 or s.size == 0:
+        return (np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)), np.zeros(
+            (0, 2), dtype=np.int64
+        )
+    order = np.argsort(s.home, kind="stable")
+    cumulative = np.concatenate([[0.0], np.cumsum(np.sqrt(np.maximum(s.ipv4[order], 1).astype(float)))])
+    starts = np.searchsorted(s.home[order], np.arange(s.appeal.shape[1] + 1))
+    entrant = np.repeat(np.arange(n), k)
+    regional = rng.random(n * k) < p.regional_peering
+    region = home[entrant]
+    low = np.where(regional, cumulative[starts[region]], 0.0)
+    high = np.where(regional, cumulative[starts[region + 1]], cumulative[-1])
+    empty = high <= low
+    low, high = np.where(empty, 0.0, low), np.where(empty, cumulative[-1], high)
+    pick = np.searchsorted(cumulative, low + rng.random(n * k) * (high - low), side="right") - 1
+    peer = order[np.clip(pick, 0, s.size - 1)]
+    pairs = np.unique(entrant * s.size + peer)
+    entrant, peer = pairs // s.size, pairs % s.size
+    offsets = np.searchsorted(entrant, np.arange(n + 1)).astype(np.int64)
+    return (offsets, peer.astype(np.int64)), np.stack([entrant + s.size, peer], axis=1)
