@@ -144,7 +144,10 @@ def space_wanted(
 
 
 def block_premium(blocks: np.ndarray | float, premium: float) -> np.ndarray | float:
-    """Price per address of a block of `blocks` /24s relative to a large block's: 1 + premium / sqrt(blocks)."""
+    """Price per address of a block of `blocks` /24s relative to a large block's.
+
+    1 + premium / sqrt(blocks): a single /24 pays the whole premium, a /16 a sixteenth.
+    """
     return 1.0 + premium / np.sqrt(blocks)
 
 

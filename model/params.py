@@ -787,8 +787,8 @@ class Params:
         0.1,
         0.0,
         1.0,
-        "yearly rate at which a holder priced out (an address worth less to it than the price) moves its use to "
-        "its alternative (CGNAT, IPv6), so that its need shrinks",
+        "yearly rate at which a holder priced out (an address worth less to it than the price) "
+        "moves its use to its alternative (CGNAT, IPv6), so that its need shrinks",
         label="Adoption of alternatives",
         unit="per year",
         source="Edelman & Schwarz (2015): alternatives cap the price [assumption: 10% of use a year]",
@@ -806,7 +806,8 @@ class Params:
         60.0,
         1.0,
         1000.0,
-        "median of what an address is worth to a holder that needs it: the cost of its alternative (CGNAT, IPv6-only)",
+        "median of what an address is worth to a holder that needs it: the cost of its "
+        "alternative (CGNAT, IPv6-only)",
         label="Worth of an address",
         unit="USD per address",
         source="Edelman & Schwarz (2015): the price is bounded by the cost of alternatives [assumption: "
@@ -827,7 +828,8 @@ class Params:
         "median price per address below which a holder keeps its idle space",
         label="Sellers' reserve",
         unit="USD per address",
-        source="[assumption: below the 2021 price of about 40; broker ranges USD 6-24 in 2014, 23-60 in 2021]",
+        source="[assumption: below the 2021 price of about 40; broker ranges USD 6-24 in 2014, "
+        "23-60 in 2021]",
     )
     reserve_spread: float = _num(
         0.5,
@@ -841,7 +843,8 @@ class Params:
         0.05,
         0.0,
         1.0,
-        "how fast the price answers excess demand: x exp(this x (demand - supply) / (demand + supply)) a month",
+        "how fast the price answers excess demand: x exp(this x (demand - supply) / "
+        "(demand + supply)) a month",
         label="Price adjustment",
         unit="per month",
         source="[assumption] a tatonnement rate; prices moved by tens of percent a year (2020-2022, ODD §6)",

@@ -270,7 +270,10 @@ def holder_state(
 
 
 def fee_table(calibration: Calibration, ipv4: np.ndarray, asn: np.ndarray, params: Params) -> np.ndarray:
-    """(holders, R): each holder's yearly fee at every registry's schedule (or their mean: `fee_schedules`)."""
+    """(holders, R): each holder's yearly fee at every registry's schedule.
+
+    Or, with `fee_schedules` = "common", the mean of the schedules at every registry.
+    """
     fee_usd = np.stack([spec.yearly_fee(ipv4, asn) for spec in calibration.registries], axis=1)
     if params.fee_schedules == "common":
         fee_usd = np.repeat(fee_usd.mean(axis=1, keepdims=True), fee_usd.shape[1], axis=1)

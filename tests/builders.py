@@ -39,6 +39,12 @@ def holders(n: int = 2, registries: int = 3, **columns: Any) -> HolderState:
         "moves": np.zeros(n, dtype=np.int64),
         "peer_start": np.zeros(n + 1, dtype=np.int64),
         "peers": np.zeros(0, dtype=np.int64),
+        # in the market: need what they hold, no growth, space worth nothing more, never sell
+        "need": np.full(n, 4.0),
+        "growth": np.zeros(n),
+        "wtp": np.zeros(n),
+        "reserve": np.full(n, np.inf),
+        "received_at": np.full(n, -(10**9), dtype=np.int64),
     }
     for key, value in columns.items():
         base[key] = np.asarray(value, dtype=base[key].dtype)

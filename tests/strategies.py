@@ -52,6 +52,11 @@ def params(draw: st.DrawFn) -> dict:
         "voice_propensity": draw(st.floats(0.0, 20.0)),
         "aspiration": draw(unit),
         "event_hazard": draw(st.floats(0.0, 0.1)),
+        "market": draw(st.sampled_from(["on", "off"])),
+        "entry_rate": draw(st.floats(0.0, 0.3)),
+        "price_adjustment": draw(st.floats(0.0, 0.5)),
+        "space_horizon": draw(st.floats(0.0, 60.0)),
+        "need_growth_sd": draw(st.floats(0.0, 0.2)),
         "events": draw(events()),
         "registry_overrides": draw(
             st.dictionaries(

@@ -11,18 +11,27 @@ from model import PortabilityModel
 from model.regimes import FORBIDDEN
 from tests.strategies import params
 
-STEPS = 18
+STEPS = 26  # two Januaries: entry happens
 
 
-def check_invariants(model: PortabilityModel, holdings: tuple[int, int, int]) -> None:
+def check_invariants(model: PortabilityModel, holdings: tuple[int, int, int], first: int) -> None:
+    """`holdings`: the first `first` holders' IPv4, ASNs and IPv6 at the start."""
     s = model.holders
     n_registries = len(model.registries)
+    frame = model.model_frame()
     # every holder is at exactly one registry, and the agents agree with the arrays
     assert ((s.registry >= 0) & (s.registry < n_registries)).all()
-    assert sum(r.members for r in model.registries) == s.size
-    # holdings are conserved and accounted for by the registries
-    assert (s.ipv4.sum(), s.asn.sum(), s.ipv6.sum()) == holdings
-    assert sum(r.ipv4 for r in model.registries) == holdings[0] == model.total_ipv4
+    assert sum(r.members for r in model.registries) == s.size == first + frame.entrants.sum()
+    # holdings are conserved, but for pool allocations (IPv4) and entrants' own (ASNs, IPv6),
+    # and accounted for by the registries
+    ipv4 = holdings[0] + frame.pool_allocated.sum()
+    assert (s.ipv4 >= 0).all() and s.ipv4.sum() == ipv4
+    assert (s.asn[:first].sum(), s.ipv6[:first].sum()) == holdings[1:]
+    assert sum(r.ipv4 for r in model.registries) == ipv4 == model.total_ipv4
+    assert all(r.pool >= 0 for r in model.registries)
+    assert np.isfinite(model.price) and model.price > 0
+    # sales only along pairs the regime and the registries' policies allow
+    assert not model.flow_sales[model.sales == FORBIDDEN].any()
     assert np.isclose(sum(r.ipv4_share for r in model.registries), 1.0)
     if holdings[1] > 0:
         assert np.isclose(sum(r.asn_share for r in model.registries), 1.0)
@@ -44,10 +53,11 @@ def check_invariants(model: PortabilityModel, holdings: tuple[int, int, int]) ->
 def test_invariants_hold_every_step(overrides):
     model = PortabilityModel(seed=1, **overrides)
     holdings = (model.holders.ipv4.sum(), model.holders.asn.sum(), model.holders.ipv6.sum())
-    check_invariants(model, holdings)
+    first = model.holders.size
+    check_invariants(model, holdings, first)
     for _ in range(STEPS):
         model.step()
-        check_invariants(model, holdings)
+        check_invariants(model, holdings, first)
     frame = model.model_frame()
     assert len(frame) == STEPS + 1
     assert frame.notna().all().all()
@@ -64,6 +74,7 @@ def test_no_moves_at_all_without_portability(overrides):
     for _ in range(STEPS):
         model.step()
         assert not (model.decisions.action == Action.MOVE).any()
-    assert np.array_equal(model.holders.registry, start)
+    assert np.array_equal(model.holders.registry[: start.size], start)
+    assert (model.holders.registry[start.size :] == model.holders.home[start.size :]).all()
     assert model.model_frame()[["moves", "moved_ipv4", "pending_moves"]].eq(0).all().all()
     assert all(r.exit_threat == 0.0 for r in model.registries)

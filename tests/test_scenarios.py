@@ -26,6 +26,12 @@ MODEL_COLUMNS = [
     "voice_rate",
     "welfare",
     "accountability",
+    "ipv4_price",
+    "ipv4_transferred",
+    "ipv4_inter_rir",
+    "pool_allocated",
+    "entrants",
+    "holders",
 ]
 REGISTRY_COLUMNS = [
     "step",
@@ -44,6 +50,9 @@ REGISTRY_COLUMNS = [
     "exit_threat",
     "voice",
     "effort",
+    "sales_in",
+    "sales_out",
+    "pool",
     "effort_threat",
     "effort_exit",
     "effort_voice",
