@@ -129,6 +129,9 @@ def one_off_cost(origin: int, destination: int, *, holds_ipv6: bool, m: Month) -
 def decide(s: HolderState, h: int, m: Month) -> tuple[int, int, float]:
     """Stay, voice, or request a move; returns (action, best allowed destination, its value).
 
+    Only a holder that reviews this month, with no move under way, weighs its options; the
+    others stay (destination NO_MOVE, value -inf).
+
     The value of moving to r (`move_value`, USD) is the approval odds times the present value
     of the credible yearly gain, less one-off costs. The yearly gain is U_r - U_here less
     what loyalty makes staying worth (loyalty_weight x loyalty x value); "credible" means
@@ -139,6 +142,8 @@ def decide(s: HolderState, h: int, m: Month) -> tuple[int, int, float]:
     so when the best value is positive; one that does not leave voices with a chance that
     grows with its dissatisfaction and its loyalty (Hirschman: loyalty activates voice).
     """
+    if not m.review[h] or s.pending_destination[h] != NO_MOVE:
+        return Action.STAY, NO_MOVE, -math.inf  # only a holder that reviews weighs its options
     current = int(s.registry[h])
     eligible = bool(s.legacy[h] or s.imported[h])
     value = s.value[h]
@@ -165,8 +170,6 @@ def decide(s: HolderState, h: int, m: Month) -> tuple[int, int, float]:
         )
         if worth > best_value:
             best, best_value = r, worth
-    if not m.review[h] or s.pending_destination[h] != NO_MOVE:
-        return Action.STAY, best, best_value
     if m.step - s.moved_at[h] >= m.hold_period and best_value > 0.0:
         return Action.MOVE, best, best_value
     weight = s.w_quality[h] + s.w_neutrality[h]

@@ -20,12 +20,13 @@ from numba import njit
 
 from agents import utility
 from agents.holder import may_move, one_off_cost
+from agents.market import ADDRESSES, MarketTerms, Orders
 from agents.state import NO_MOVE, Action, Decisions, Draw, HolderState, Month
 
 if TYPE_CHECKING:
     from agents.registry import MemberPriors
 
-__all__ = ["credible_threat_all", "decide_all", "exit_cost_table"]
+__all__ = ["credible_threat_all", "decide_all", "exit_cost_table", "market_orders_all"]
 
 SQRT2 = math.sqrt(2.0)
 
@@ -108,7 +109,9 @@ def _every_holder(s, m, kind, costs, action, destination, best_values):  # pragm
             heard_n = m.neutrality[theirs] + (2.0 * m.draws[Draw.PEER_NEUTRALITY, h] - 1.0) * m.peer_noise
             _learn(s, h, theirs, heard_q, heard_n, peer_var)
 
-        # the choice: the best allowed move, then move / voice / stay
+        # the choice, for a holder that reviews: the best allowed move, then move / voice / stay
+        if not m.review[h] or s.pending_destination[h] != NO_MOVE:
+            continue
         value = s.value[h]
         here = _utility(s, h, own, m)
         staying = value * m.loyalty_weight * s.loyalty[h]
@@ -133,8 +136,6 @@ def _every_holder(s, m, kind, costs, action, destination, best_values):  # pragm
                 best, best_value = r, worth
         destination[h] = best
         best_values[h] = best_value
-        if not m.review[h] or s.pending_destination[h] != NO_MOVE:
-            continue
         if m.step - s.moved_at[h] >= m.hold_period and best_value > 0.0:
             action[h] = Action.MOVE
             continue
@@ -213,3 +214,55 @@ def _threat(
         if fees[r] > 0.0:
             out[r] = at_stake[r] / fees[r]
     return out
+
+
+def market_orders_all(s: HolderState, t: MarketTerms) -> tuple[Orders, Orders]:
+    """`market.buy_orders` and `market.sell_orders`, compiled as one pass over the holders.
+
+    The same arithmetic in the same order; `tests/test_market.py` checks that both give the
+    same orders on whole model states.
+    """
+    bid_h, bid_q, offer_h, offer_q = _orders(
+        s.need, s.ipv4, s.registry, s.home, s.pending_destination, s.received_at, s.wtp, s.reserve, t
+    )
+    return Orders(bid_h, bid_q), Orders(offer_h, offer_q)
+
+
+@njit(cache=True, inline="always")
+def _wanted(need, rate, months):  # pragma: no cover - compiled
+    return max(1, math.ceil(need * math.exp(rate * (months / 12.0)) - 1e-9))
+
+
+@njit(cache=True)
+def _orders(need, ipv4, registry, home, pending, received_at, wtp, reserve, t):  # pragma: no cover
+    n = need.shape[0]
+    bid_h = np.empty(n, dtype=np.int64)
+    bid_q = np.empty(n, dtype=np.int64)
+    offer_h = np.empty(n, dtype=np.int64)
+    offer_q = np.empty(n, dtype=np.int64)
+    n_bids = n_offers = 0
+    for h in range(n):
+        here = registry[h]
+        if pending[h] != NO_MOVE or not t.accepting[here]:
+            continue
+        wanted = _wanted(need[h], t.rate[h], t.space_horizon)
+        if wanted > ipv4[h]:
+            blocks = wanted - ipv4[h]
+            if t.needs_months[here] > 0:
+                blocks = min(blocks, max(0, _wanted(need[h], t.rate[h], t.needs_months[here]) - ipv4[h]))
+            if t.in_region[here] and home[h] != here:
+                blocks = 0
+            if blocks > 0:
+                premium = 1.0 + t.small_block_premium / math.sqrt(blocks)
+                cost = t.price * premium + t.transfer_fee[here] / (ADDRESSES * blocks)
+                if cost <= wtp[h]:
+                    bid_h[n_bids] = h
+                    bid_q[n_bids] = blocks
+                    n_bids += 1
+        elif wanted < ipv4[h] and t.review[h] and t.step - received_at[h] >= t.hold_months[here]:
+            blocks = ipv4[h] - wanted
+            if t.price - t.deaggregation_cost / (ADDRESSES * blocks) >= reserve[h]:
+                offer_h[n_offers] = h
+                offer_q[n_offers] = blocks
+                n_offers += 1
+    return bid_h[:n_bids], bid_q[:n_bids], offer_h[:n_offers], offer_q[:n_offers]

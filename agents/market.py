@@ -318,9 +318,10 @@ def apply_trades(s: HolderState, trades: Trades, step: int) -> np.ndarray:
     buyer's receipt starts its holding period, and space from another registry makes the
     buyer's holding "imported" (AFRINIC's 2026 policy lets imported space leave again).
     """
-    np.subtract.at(s.ipv4, trades.sellers, trades.blocks)
-    np.add.at(s.ipv4, trades.buyers, trades.blocks)
+    sold = np.bincount(trades.sellers, weights=trades.blocks, minlength=s.size)
+    bought = np.bincount(trades.buyers, weights=trades.blocks, minlength=s.size)
+    s.ipv4 += (bought - sold).astype(np.int64)  # counts below 2**53: exact in floats
     s.received_at[trades.buyers] = step
     across = s.registry[trades.sellers] != s.registry[trades.buyers]
     s.imported[trades.buyers[across]] = True
-    return np.unique(np.concatenate([trades.sellers, trades.buyers]))
+    return np.flatnonzero((sold > 0) | (bought > 0))

@@ -22,19 +22,17 @@ from mesa.datacollection import DataCollector
 from mesa.discrete_space import Cell, Network
 
 from agents.holder import NetworkAgent
-from agents.kernels import credible_threat_all, decide_all, exit_cost_table
+from agents.kernels import credible_threat_all, decide_all, exit_cost_table, market_orders_all
 from agents.market import (
     Orders,
     Trades,
     apply_trades,
     build_market_terms,
-    buy_orders,
     grow_need,
     match,
     need_rate,
     next_price,
     receive_caps,
-    sell_orders,
 )
 from agents.registry import MemberPriors, RegistryAgent, RegistryTally
 from agents.state import Action, Decisions, Draw, HolderState, Month, RegistryStatus, build_month
@@ -264,7 +262,7 @@ class PortabilityModel(Model):
             rate=rate,
         )
         rng = self.streams["market"]
-        bids, offers = buy_orders(s, terms), sell_orders(s, terms)
+        bids, offers = market_orders_all(s, terms)
         bids, offers = _shuffled(bids, rng), _shuffled(offers, rng)
         trades = Trades(
             *match(
@@ -281,7 +279,9 @@ class PortabilityModel(Model):
         )
         origin, destination = s.registry[trades.sellers], s.registry[trades.buyers]
         rehold(s, apply_trades(s, trades, self.steps), self.calibration, self.p)
-        np.add.at(self.flow_sales, (origin, destination), trades.blocks)
+        pairs = origin * n_registries + destination
+        sold = np.bincount(pairs, weights=trades.blocks, minlength=n_registries**2)
+        self.flow_sales += sold.astype(np.int64).reshape(n_registries, n_registries)
         across = origin != destination
         sold_in = np.bincount(destination[across], weights=trades.blocks[across], minlength=n_registries)
         sold_out = np.bincount(origin[across], weights=trades.blocks[across], minlength=n_registries)

@@ -42,8 +42,8 @@ def better_at(registry: int, by: float = 0.1, n: int = 2, **columns):
 def test_reviewer_moves_to_the_registry_it_believes_better(run):
     actions, destinations, gains = run(better_at(2), month(review=[True, False]))
     assert actions == [Action.MOVE, Action.STAY]  # only the reviewer acts
-    assert destinations == [2, 2]
-    assert gains == pytest.approx([100.0, 100.0])  # 0.1 point x 1,000 USD x 1 year
+    assert destinations == [2, NO_MOVE]  # ... and only the reviewer weighs its options
+    assert gains == [pytest.approx(100.0), -math.inf]  # 0.1 point x 1,000 USD x 1 year
 
 
 @ENGINES

@@ -9,12 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from agents.kernels import market_orders_all
 from agents.market import (
     MarketTerms,
     Orders,
     Trades,
     apply_trades,
     block_premium,
+    build_market_terms,
     buy_orders,
     match,
     need_rate,
@@ -326,3 +328,26 @@ def test_entrants_join_each_january_and_draw_on_the_pools():
     assert (joined.holders.registry[entrants] == joined.holders.home[entrants]).all()
     pool_max = np.array([spec.pool_max_blocks for spec in joined.calibration.registries])
     assert (joined.holders.ipv4[entrants] <= pool_max[joined.holders.home[entrants]]).all()
+
+
+@pytest.mark.parametrize("regime", ["status_quo", "status_quo_2026", "mandatory"])
+def test_the_compiled_orders_are_the_readable_ones_on_whole_model_states(regime):
+    model = PortabilityModel(regime=regime, seed=6, scale=0.02)
+    for month in range(30):
+        model.step()
+        s = model.holders
+        rate = need_rate(s, model.price, model.p.adoption_rate)
+        t = build_market_terms(
+            model.p,
+            model.steps,
+            price=model.price,
+            sales=model.sales,
+            accepting=model.month.accepting,
+            policy=model.transfer_policy,
+            review=model.month.review,
+            rate=rate,
+        )
+        compiled = market_orders_all(s, t)
+        readable = (buy_orders(s, t), sell_orders(s, t))
+        for a, b in zip(compiled, readable, strict=True):
+            assert np.array_equal(a.holders, b.holders) and np.array_equal(a.blocks, b.blocks), month
