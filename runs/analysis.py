@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from scipy import stats
@@ -41,6 +42,8 @@ __all__ = [
     "sobol_checks",
     "sobol_indices",
     "summarize",
+    "t_interval",
+    "t_interval_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -162,6 +165,25 @@ def paired_differences(results: Results, spec: ExperimentSpec, seed: int = 0) ->
                         }
                     )
     return pd.DataFrame(rows)
+
+
+def t_interval(values: ArrayLike) -> tuple[float, float, float]:
+    """Mean and Student-t interval (`CONFIDENCE`) over independent values (e.g. seeds).
+
+    With fewer than two values the interval is (nan, nan).
+    """
+    a = np.asarray(values, dtype=float)
+    mean = float(a.mean()) if a.size else np.nan
+    if a.size < 2:
+        return mean, np.nan, np.nan
+    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, a.size - 1) * a.std(ddof=1) / np.sqrt(a.size))
+    return mean, mean - half, mean + half
+
+
+def t_interval_text(values: ArrayLike, digits: int = 3) -> str:
+    """`t_interval` as "mean [low, high]"."""
+    mean, low, high = t_interval(values)
+    return f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
 
 
 def _difference_stats(d: np.ndarray, seed: int) -> dict[str, float]:

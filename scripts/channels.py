@@ -14,11 +14,10 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from model import PortabilityModel
+from runs.analysis import t_interval_text as interval
 
 CHANNELS = {
     "all channels": {},
@@ -51,12 +50,6 @@ def run(seed: int, steps: int, **overrides: object) -> dict[str, float]:
         "requests_taste": float(frame.requests_taste.iloc[-1] / years),
         "requests_fees": float(frame.requests_fees.iloc[-1] / years),
     }
-
-
-def interval(x: np.ndarray) -> str:
-    """Mean and Student-t 95% interval."""
-    half = stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size) if x.size > 1 else np.nan
-    return f"{x.mean():.3f} [{x.mean() - half:.3f}, {x.mean() + half:.3f}]"
 
 
 def main(argv: list[str] | None = None) -> int:

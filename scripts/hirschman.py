@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from scipy import stats
 
 from model import PortabilityModel
 from model.scenarios import load_scenario
+from runs.analysis import t_interval_text as t_interval
 
 COSTS = (0.0, 2_000.0, 10_000.0, 50_000.0, 250_000.0)
 
@@ -34,11 +34,6 @@ def recovery(scenario: str, seed: int, scale: float, **overrides: object) -> tup
     months = float(after.step.iloc[0] - end) if len(after) else np.inf
     members = afrinic.members.to_numpy()
     return months, float(members[-1] / members[0])
-
-
-def t_interval(x: np.ndarray) -> str:
-    half = stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size)
-    return f"{x.mean():.3f} [{x.mean() - half:.3f}, {x.mean() + half:.3f}]"
 
 
 def main() -> int:

@@ -12,20 +12,20 @@ import argparse
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from agents.state import Action
 from model import PortabilityModel
 from model.calibration import load_calibration
 from model.params import Params
 from model.population import build_population
+from runs.analysis import t_interval
 
 
 def ci(values: list[float]) -> str:
     """Mean +/- the half-width of a Student-t 95% interval over seeds."""
-    a = np.asarray(values, dtype=float)
-    half = stats.t.ppf(0.975, a.size - 1) * a.std(ddof=1) / np.sqrt(a.size) if a.size > 1 else 0.0
-    return f"{a.mean():.4f} ± {half:.4f}"
+    mean, low, high = t_interval(values)
+    half = (high - low) / 2 if len(values) > 1 else 0.0
+    return f"{mean:.4f} ± {half:.4f}"
 
 
 def run(months: int, seed: int, scenario: str = "status_quo", **overrides) -> PortabilityModel:
