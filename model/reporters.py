@@ -13,7 +13,7 @@ from model.calibration import ADDRESSES_PER_BLOCK
 if TYPE_CHECKING:
     from model.model import PortabilityModel
 
-__all__ = ["MODEL_REPORTERS", "REGISTRY_REPORTERS", "move_reasons"]
+__all__ = ["MODEL_REPORTERS", "OUTPUTS", "REGISTRY_REPORTERS", "move_reasons"]
 
 
 def _ipv4_weights(model: PortabilityModel) -> np.ndarray:
@@ -122,6 +122,21 @@ MODEL_REPORTERS = {
     "pool_allocated": lambda m: m.market["pool_allocated"],
     "entrants": lambda m: m.market["entrants"],
     "holders": lambda m: m.holders.size,
+}
+
+#: model_frame columns in plain words: (label, unit), for figures, reports and the app
+OUTPUTS: dict[str, tuple[str, str]] = {
+    "quality_experienced": ("Service quality holders experience", "IPv4-weighted, 0-1"),
+    "worst_quality": ("Quality of the worst registry", "0-1"),
+    "neutrality_experienced": ("Neutrality holders experience", "IPv4-weighted, 0-1"),
+    "accountability": ("Accountability", "share of room above complacent effort, 0-1"),
+    "ipv4_at_risk": ("IPv4 at degraded or failed registries", "share, 0-1"),
+    "welfare": ("Holders' welfare", "USD per address a year"),
+    "moves": ("Moves completed", "holders a month"),
+    "hhi_ipv4": ("Concentration of IPv4 (Herfindahl index)", "0-1"),
+    "ipv4_price": ("IPv4 price", "USD per address"),
+    "ipv4_transferred": ("IPv4 sold", "/24 blocks a month"),
+    "ipv4_inter_rir": ("IPv4 changing registry (sales and moves)", "/24 blocks a month"),
 }
 
 #: registry_frame columns: the registry's name, then its attributes (or a function of it)

@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from model.reporters import OUTPUTS
 from runs.analysis import analyze
 from runs.spec import ExperimentSpec
 from runs.store import SweepStore
@@ -34,16 +35,7 @@ __all__ = ["METRICS", "STYLE", "metric_label", "parameter_label", "report", "val
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442"]
 #: The model's outputs in plain words, with their units (a metric not listed is shown by its name).
-METRICS = {
-    "quality_experienced": ("Service quality holders experience", "IPv4-weighted, 0-1"),
-    "worst_quality": ("Quality of the worst registry", "0-1"),
-    "neutrality_experienced": ("Neutrality holders experience", "IPv4-weighted, 0-1"),
-    "accountability": ("Accountability", "share of room above complacent effort, 0-1"),
-    "ipv4_at_risk": ("IPv4 at degraded or failed registries", "share, 0-1"),
-    "welfare": ("Holders' welfare", "utility"),
-    "moves": ("Moves completed", "holders a month"),
-    "hhi_ipv4": ("Concentration of IPv4 (Herfindahl index)", "0-1"),
-}
+METRICS = OUTPUTS
 HEADLINE = ("quality_experienced", "accountability", "worst_quality")
 #: Plain words for regimes, used when the model's regime has no label of its own.
 REGIME_WORDS = {
