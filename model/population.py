@@ -281,13 +281,22 @@ def fee_table(calibration: Calibration, ipv4: np.ndarray, asn: np.ndarray, param
 
 
 def holding_value(ipv4: np.ndarray, params: Params) -> np.ndarray:
-    """USD a year that one point of quality is worth to a holder of `ipv4` /24s, at weight 1."""
-    return params.quality_value * ADDRESSES_PER_BLOCK * ipv4.astype(float)
+    """USD a year that one point of quality is worth to a holder of `ipv4` /24s, at weight 1.
+
+    A member counts as holding at least a /24 (`stake_blocks`): a new holder still waiting
+    to buy its space has a membership, an ASN and plans at stake, not nothing.
+    """
+    return params.quality_value * ADDRESSES_PER_BLOCK * stake_blocks(ipv4)
 
 
 def size_factor(ipv4: np.ndarray, params: Params) -> np.ndarray:
-    """One-off costs of a move relative to a /22 holder's."""
-    return (ipv4 / MEDIAN_BLOCKS) ** params.size_exponent
+    """One-off costs of a move relative to a /22 holder's (a member moves at least a /24's worth)."""
+    return (stake_blocks(ipv4) / MEDIAN_BLOCKS) ** params.size_exponent
+
+
+def stake_blocks(ipv4: np.ndarray) -> np.ndarray:
+    """The /24s a member's stake in its registry is measured by: its holding, at least one."""
+    return np.maximum(ipv4, 1).astype(float)
 
 
 def rehold(s: HolderState, holders: np.ndarray, calibration: Calibration, params: Params) -> None:
