@@ -16,7 +16,7 @@ import app
 from model import Params, list_scenarios
 from model.params import param_info
 from viz import charts
-from viz.controls import REGIME_TERMS, Setup, compare_options, slider_fields
+from viz.controls import REGIME_TERMS, Setup, choice_fields, compare_options, slider_fields
 from viz.labels import param_label, scenario
 from viz.views import TABS
 from viz.widgets import Chart, Player
@@ -229,6 +229,7 @@ EXPECTED_CHARTS = {
     "Resources": 2,
     "Accountability": 4,
     "Flows": 2,
+    "Market": 5,
     "Holders": 2,
     "Peering": 2,
 }
@@ -373,14 +374,65 @@ def test_things_to_try_apply_and_are_valid(built):
 
 
 def test_every_parameter_has_a_control_with_its_label():
-    shown = set(slider_fields()) | set(REGIME_TERMS) | {"scale", "regime"}
+    shown = set(slider_fields()) | set(REGIME_TERMS) | set(choice_fields()) | {"scale", "regime"}
     numeric = {row["name"] for row in param_info() if "low" in row or "choices" in row}
-    assert shown >= numeric - {"fee_schedules"} and not set(slider_fields()) & set(REGIME_TERMS)
+    assert shown >= numeric and not set(slider_fields()) & set(REGIME_TERMS)
+    assert "market" in choice_fields() and not set(choice_fields()) & set(slider_fields())
     rc = render()
     show_all_parameters(rc)
     text = page_text(rc)
     for name in [*REGIME_TERMS, *slider_fields()]:
         assert f"{param_label(name)}: " in text, name  # label, unit and value on the slider's line
+    for name in choice_fields():  # a select labelled from the metadata, offering every value
+        widget = rc.find(v.Select, label=param_label(name)).widget
+        assert widget.items == list(next(r for r in param_info() if r["name"] == name)["choices"]), name
+
+
+def test_a_choice_field_rebuilds_the_run_and_can_be_compared(built):
+    rc = render()
+    select(rc, param_label("market"), "off")
+    assert built[-1].p.market == "off"
+    assert rc.find(v.Select, label=param_label("market") + " (changed)").widget.v_model == "off"
+    select(rc, param_label("market") + " (changed)", "on")
+    assert built[-1].p.market == "on"
+    setup = Setup(compare="param:market=off")
+    assert setup.compared().params().market == "off" and setup.compared().compare is None
+    assert setup.contrast(setup.compared())[1][0] == f"{param_label('market', unit=False)} off"
+    select(rc, "Compare with (same seed)", compare_options()["param:market=off"])
+    step(rc, 2)
+    open_tab(rc, "Market")
+    price = options(rc)[0]
+    assert {s["name"].split(" · ")[1] for s in price["series"]} == {"IPv4 market on", "IPv4 market off"}
+    assert "market off" in price["title"]["subtext"]
+    assert " USD vs " in headline_text(rc)
+
+
+def test_market_tab_draws_the_models_market():
+    model = app.build(Setup()).model
+    for _ in range(14):
+        model.step()
+    run = charts.RunData.of("a", "a", model)
+    price, volume, sold, pool, net = charts.market_charts([run])
+    frame = run.model.model_frame()
+    assert price["series"][0]["data"] == np.round(frame.ipv4_price, 2).tolist()
+    assert [s["data"] for s in volume["series"]] == [
+        frame.ipv4_transferred.tolist(),
+        frame.ipv4_inter_rir.tolist(),
+    ]
+    flows = run.model.flow_frame()
+    assert sum(d[2] for d in sold["series"][0]["data"]) == flows.sold_ipv4.sum() > 0
+    assert [s["name"] for s in pool["series"]] == run.names
+    last = run.registries[run.registries.step == 14].set_index("registry")
+    assert [s["data"][-1] for s in pool["series"]] == last.pool[run.names].tolist()
+    inter = flows[flows.origin != flows.destination]
+    bought = inter.groupby("destination").sold_ipv4.sum() - inter.groupby("origin").sold_ipv4.sum()
+    assert [s["data"][-1] for s in net["series"]] == bought[run.names].tolist()
+    assert not {"pool", "sales_in", "sales_out"} & set(charts.extra_columns(run))
+    rc = render()
+    step(rc, 2)
+    open_tab(rc, "Market")
+    assert len(options(rc)) == 5
+    assert "IPv4 price</div><div class='hl-value'>" in headline_text(rc)
 
 
 def test_holders_and_peering_views():

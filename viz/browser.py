@@ -28,9 +28,10 @@ __all__ = [
 
 TIMEOUT = 60_000  # ms; a first page load on a busy 2-core machine
 
-# What ECharts has drawn in every visible chart of the open tab: its size, its series, the
-# extent of its drawn x axis. The instance comes from ECharts itself (getInstanceByDom), so
-# this reads the browser's state, not the option the server sent.
+# What ECharts has drawn in every visible chart of the open tab: its size, its series (each
+# with its smallest and largest value), the extent of its drawn x axis and of a value y axis.
+# The instance comes from ECharts itself (getInstanceByDom), so this reads the browser's
+# state, not the option the server sent.
 _CHARTS_JS = """
 async (within) => {
   const cdn = window.solara ? window.solara.cdn : '/_solara/cdn';
@@ -45,14 +46,22 @@ async (within) => {
     const x = model.getComponent('xAxis', 0);
     const xdata = (option.xAxis && option.xAxis[0] && option.xAxis[0].data) || [];
     const title = (option.title && option.title[0] && option.title[0].text) || '';
-    const series = (option.series || []).map((s) => ({
-      name: s.name, type: s.type, points: (s.data || []).length,
-      last: (s.data && s.data.length) ? s.data[s.data.length - 1] : null,
-    }));
+    const y = model.getComponent('yAxis', 0);
+    const value = (d) => (Array.isArray(d) ? d[d.length - 1]
+      : (d !== null && typeof d === 'object' ? d.value : d));
+    const series = (option.series || []).map((s) => {
+      const values = (s.data || []).map(value).filter((v) => typeof v === 'number' && Number.isFinite(v));
+      return {
+        name: s.name, type: s.type, points: (s.data || []).length,
+        last: (s.data && s.data.length) ? s.data[s.data.length - 1] : null,
+        min: values.length ? Math.min(...values) : null, max: values.length ? Math.max(...values) : null,
+      };
+    });
     out.push({
       drawn: true, title, width: chart.getWidth(), height: chart.getHeight(),
       canvas: el.querySelector('canvas') ? el.querySelector('canvas').clientWidth : 0,
       series, x_type: x ? x.axis.type : null, x_extent: x ? x.axis.scale.getExtent() : null,
+      y_extent: y && y.axis.type === 'value' ? y.axis.scale.getExtent() : null,
       over_time: xdata.length > 0 && xdata[0] === 0,  // a category axis of months 0..n
       month: el.dataset.month === undefined ? null : Number(el.dataset.month),
     });

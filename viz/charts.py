@@ -11,7 +11,7 @@ is dashed and every series name says which run it is.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ __all__ = [
     "extra_columns",
     "flows_charts",
     "holders_charts",
+    "market_charts",
     "money_charts",
     "peering_charts",
     "quality_charts",
@@ -47,7 +48,7 @@ Option = dict[str, Any]
 #: registry_frame columns that a tab already draws (the others go to the "More" tab)
 DRAWN_COLUMNS = {
     "step", "registry", "quality", "neutrality", "fee", "reserves", "members", "ipv4", "ipv4_share",
-    "asn_share", "inflow", "outflow", "exit_threat", "effort", "status",
+    "asn_share", "inflow", "outflow", "exit_threat", "effort", "status", "pool", "sales_in", "sales_out",
 }  # fmt: skip
 
 
@@ -255,13 +256,19 @@ def _coincide(table: pd.DataFrame, tolerance: float) -> list[str]:
 
 
 def _per_registry(
-    title: str, runs: Runs, column: str, y_name: str, tolerance: float, **bounds: float
+    title: str,
+    runs: Runs,
+    column: str | Callable[[RunData], pd.DataFrame],
+    y_name: str,
+    tolerance: float,
+    **bounds: float,
 ) -> Option:
+    """One line per registry (and run): a registry_frame column, or a table derived from the run."""
     months = runs[0].model.steps
     option = _base(title, y_name, months, **bounds)
     notes = []
     for k, run in enumerate(runs):
-        table = run.wide(column)
+        table = column(run) if callable(column) else run.wide(column)
         for i, registry in enumerate(table.columns):
             width = WIDTHS[i % len(WIDTHS)] if k == 0 else 1.6
             option["series"].append(
@@ -399,50 +406,122 @@ def extra_charts(runs: Runs) -> list[Option]:
     ]
 
 
+def _matrix_chart(
+    title: str,
+    names: list[str],
+    matrix: np.ndarray,
+    series: str,
+    month: int,
+    *,
+    diagonal: bool = True,
+    axes: bool = True,
+    note: str | None = None,
+) -> Option:
+    """A heatmap of `matrix` between registries: rows `names` (from), columns `names` (to).
+
+    With `diagonal` False the diagonal is not drawn; a `note` goes under the title.
+    """
+    n = len(names)
+    data = [[j, i, int(matrix[i, j])] for i in range(n) for j in range(n) if diagonal or i != j]
+    option = {
+        "animation": False,
+        "_month": month,
+        "title": _title(title),
+        "tooltip": {"position": "top", "confine": True},
+        "grid": {"left": 90, "right": 24, "top": 50, "bottom": 90},
+        "xAxis": {"type": "category", "data": names},
+        "yAxis": {"type": "category", "data": names, "inverse": True},
+        "visualMap": _heatmap_scale(max((d[2] for d in data), default=0)),
+        "series": [{"type": "heatmap", "name": series, "data": data, "label": {"show": True}}],
+    }
+    if axes:
+        option["xAxis"].update(name="to", nameLocation="middle", nameGap=30)
+        option["yAxis"]["name"] = "from"
+    if note:
+        style = {"fontSize": 11, "color": "#555", "lineHeight": 14}
+        option["title"].update(subtext=note, subtextStyle=style, itemGap=4)
+        option["grid"]["top"] = 54 + 14 * (note.count("\n") + 1)
+    return option
+
+
 def flows_charts(runs: Runs) -> list[Option]:
     """Moves so far, origin (rows) -> destination (columns), one heatmap per run; moves a month."""
     charts = []
     for run in runs:
-        model, names = run.model, run.names
-        counts = model.flow_members
-        data = [[j, i, int(counts[i, j])] for i in range(len(names)) for j in range(len(names)) if i != j]
+        model = run.model
         suffix = f" ({run.short})" if len(runs) > 1 else ""
+        title = (
+            f"Moves so far{suffix}: {int(model.flow_members.sum()):,} holders, "
+            f"{int(model.flow_ipv4.sum()):,} /24 blocks"
+        )
         charts.append(
-            {
-                "animation": False,
-                "_month": model.steps,
-                "title": {
-                    "text": f"Moves so far{suffix}: {int(counts.sum()):,} holders, "
-                    f"{int(model.flow_ipv4.sum()):,} /24 blocks",
-                    "left": "center",
-                    "textStyle": {"fontSize": 13},
-                },
-                "tooltip": {"position": "top", "confine": True},
-                "grid": {"left": 90, "right": 24, "top": 50, "bottom": 90},
-                "xAxis": {
-                    "type": "category",
-                    "data": names,
-                    "name": "to",
-                    "nameLocation": "middle",
-                    "nameGap": 30,
-                },
-                "yAxis": {"type": "category", "data": names, "name": "from", "inverse": True},
-                "visualMap": {
-                    "min": 0,
-                    "max": max(1, int(counts.max())),
-                    "calculable": True,
-                    "orient": "horizontal",
-                    "left": "center",
-                    "bottom": 0,
-                    "inRange": {"color": ["#f7fbff", "#08519c"]},
-                },
-                "series": [{"type": "heatmap", "name": "moves", "data": data, "label": {"show": True}}],
-            }
+            _matrix_chart(title, run.names, model.flow_members, "moves", model.steps, diagonal=False)
         )
     monthly = _base("Moves a month", "holders who moved", runs[0].model.steps, y_min=0)
     for k, run in enumerate(runs):
         monthly["series"].append(_line(run.short, run.frame.moves.to_numpy(), "#333333", DASHES[k], 1.6))
     charts.append(monthly)
+    return charts
+
+
+def _net_sales(run: RunData) -> pd.DataFrame:
+    """/24s each registry's members have bought from other registries' members so far, less those sold."""
+    return (run.wide("sales_in") - run.wide("sales_out")).cumsum()
+
+
+def market_charts(runs: Runs) -> list[Option]:
+    """The IPv4 transfer market: price, sales a month, sales by origin -> destination, pools."""
+    months = runs[0].model.steps
+    notes = [f"solid: {runs[0].short}  ·  dashed: {runs[1].short}"] if len(runs) > 1 else []
+    market_off = any(getattr(run.model.p, "market", "on") == "off" for run in runs)
+    price = _base("IPv4 price", "USD per address", months, y_min=0)
+    volume = _base("IPv4 sold a month", "/24 blocks a month", months, y_min=0)
+    for k, run in enumerate(runs):
+        suffix = "" if len(runs) == 1 else f" · {run.short}"
+        price["series"].append(
+            _line(f"price{suffix}", run.frame.ipv4_price.to_numpy(), "#333333", DASHES[k], 2.0)
+        )
+        for column, what, colour in (
+            ("ipv4_transferred", "all sales", "#0072B2"),
+            ("ipv4_inter_rir", "changing registry (sales and moves)", "#D55E00"),
+        ):
+            volume["series"].append(
+                _line(what + suffix, run.frame[column].to_numpy(), colour, DASHES[k], 1.8)
+            )
+    if market_off:
+        notes.append("with the market off: no sales, and the price stays at its start")
+    charts = [
+        _subtitle(_legend_once(price, runs), list(notes)),
+        _subtitle(_legend_once(volume, runs), list(notes)),
+    ]
+    for run in runs:
+        n = len(run.names)
+        sold = run.model.flow_frame().sold_ipv4.to_numpy().reshape(n, n)
+        between = int(sold.sum() - np.trace(sold))
+        suffix = f" ({run.short})" if len(runs) > 1 else ""
+        share = f", {100 * between / sold.sum():.1f}% between registries" if sold.sum() else ""
+        note = (
+            f"{int(sold.sum()):,} /24 blocks{share}\n"
+            "rows: sellers' registry; columns: buyers'; the diagonal: inside one registry"
+        )
+        charts.append(
+            _matrix_chart(
+                f"IPv4 sold so far{suffix}", run.names, sold, "/24 blocks sold", run.model.steps, note=note
+            )
+        )
+    charts += [
+        _per_registry("Free IPv4 pool by registry", runs, "pool", "/24 blocks left", 0.5, y_min=0),
+        _per_registry(
+            "IPv4 bought from other registries, net, so far",
+            runs,
+            _net_sales,
+            "/24 blocks, bought less sold",
+            0.5,
+        ),
+    ]
+    for option in charts[-2:]:  # room for five-digit, signed tick labels
+        option["grid"]["left"] = 80
+        option["yAxis"]["nameGap"] = 62
     return charts
 
 
@@ -573,20 +652,8 @@ def peering_charts(
         suffix = f" ({run.short})" if len(runs) > 1 else ""
         matrix = peering_matrix(model)
         both = matrix + matrix.T - np.diag(np.diag(matrix))
-        data = [[j, i, int(both[i, j])] for i in range(len(names)) for j in range(len(names))]
-        charts.append(
-            {
-                "animation": False,
-                "_month": model.steps,
-                "title": _title(f"Peering links between registries' members{suffix}"),
-                "tooltip": {"position": "top", "confine": True},
-                "grid": {"left": 90, "right": 24, "top": 50, "bottom": 90},
-                "xAxis": {"type": "category", "data": names},
-                "yAxis": {"type": "category", "data": names, "inverse": True},
-                "visualMap": _heatmap_scale(int(both.max())),
-                "series": [{"type": "heatmap", "name": "links", "data": data, "label": {"show": True}}],
-            }
-        )
+        title = f"Peering links between registries' members{suffix}"
+        charts.append(_matrix_chart(title, names, both, "links", model.steps, axes=False))
         s = model.holders
         biggest = float(s.ipv4[nodes].max()) if nodes.size else 1.0
         data = []

@@ -28,6 +28,7 @@ __all__ = [
     "ParameterPanel",
     "Setup",
     "SetupCard",
+    "choice_fields",
     "compare_label",
     "compare_options",
     "slider_fields",
@@ -47,13 +48,18 @@ def slider_fields() -> list[str]:
     ]
 
 
+def choice_fields() -> list[str]:
+    """`Params` fields with a fixed set of values (on/off, ...), each a select on the setup card."""
+    return [row["name"] for row in param_info() if "choices" in row and row["name"] not in _OWN_INPUTS]
+
+
 @dataclass(frozen=True)
 class Setup:
     """What run the page shows: a scenario, optionally another regime, seed, scale, overrides.
 
     `overrides` holds every parameter the user has set (sliders, regime terms, things to
-    try), on top of the scenario. `compare` is None or "regime:<name>" / "scenario:<name>":
-    a second run with the same seed.
+    try), on top of the scenario. `compare` is None, "regime:<name>", "scenario:<name>" or
+    "param:<field>=<value>" (a choice field set otherwise): a second run with the same seed.
     """
 
     scenario: str = "status_quo"
@@ -98,6 +104,9 @@ class Setup:
         own = self._without(REGIME_TERMS)  # a regime's terms belong to that regime
         if kind == "regime":
             return replace(self, regime=name, overrides=own, compare=None)
+        if kind == "param":
+            field, value = name.split("=", 1)
+            return replace(self.with_override(field, value), compare=None)
         return replace(self, scenario=name, regime=None, overrides=own, compare=None)
 
     def label(self) -> str:
@@ -106,14 +115,34 @@ class Setup:
         return f"{title}, {regime_title(self.regime)}" if self.regime else title
 
     def short(self) -> str:
-        """A short name for legends: the regime's name in compare-by-regime, else the scenario's title."""
+        """A short name for legends: the regime's name."""
         return regime_title(self.params().regime)
+
+    def contrast(self, other: Setup) -> tuple[tuple[str, str], tuple[str, str]]:
+        """(short, long) names of this run and `other`, by what differs: regime, scenario or a choice."""
+        long = self.label(), other.label()
+        if self.short() != other.short():
+            return (self.short(), long[0]), (other.short(), long[1])
+        titles = scenario(self.scenario).title, scenario(other.scenario).title
+        if titles[0] != titles[1]:
+            return (titles[0], long[0]), (titles[1], long[1])
+        mine, theirs = self.params(), other.params()
+        differ = [n for n in choice_fields() if getattr(mine, n) != getattr(theirs, n)]
+        if not differ:
+            return ("this run", long[0]), ("the same run", long[1])
+        a, b = (
+            ", ".join(f"{param_label(n, unit=False)} {getattr(p, n)}" for n in differ) for p in (mine, theirs)
+        )
+        return (a, f"{long[0]} ({a})"), (b, f"{long[1]} ({b})")
 
 
 def compare_options() -> dict[str, str]:
     """Choices for the comparison run: key -> words."""
     out = {f"regime:{r}": f"Regime: {regime_title(r)}" for r in REGIME_NAMES}
     out |= {f"scenario:{s}": f"Scenario: {scenario(s).title}" for s in list_scenarios()}
+    for name in choice_fields():
+        for value in param_meta(name)["choices"]:
+            out[f"param:{name}={value}"] = f"{param_label(name, unit=False)}: {value}"
     return out
 
 
@@ -191,6 +220,8 @@ def SetupCard(setup: solara.Reactive[Setup]) -> None:
             on_value=lambda v: setup.set(current.with_override("regime", regimes[v])),
         )
         solara.Text(REGIME_SETTINGS[params.regime]["description"], style={"font-size": "0.85em"})
+        for name in choice_fields():
+            _Choice(setup, name, getattr(params, name), getattr(load_scenario(current.scenario), name))
         with solara.Row(gap="8px"):
             TypedInput("Seed", "seed", current.seed, lambda v: setup.set(replace(current, seed=v)), revision)
             holders = f"{param_label('scale')} (1.0 = all holders)"
@@ -202,6 +233,20 @@ def SetupCard(setup: solara.Reactive[Setup]) -> None:
             values=list(compares),
             value=compare_label(current.compare),
             on_value=lambda v: setup.set(replace(current, compare=compares[v])),
+        )
+
+
+@solara.component
+def _Choice(setup: solara.Reactive[Setup], name: str, value: str, default: str) -> None:
+    """A choice field (on/off, ...): a select labelled from its metadata, its meaning on hover."""
+    mark = "" if value == default else " (changed)"
+    with solara.Tooltip(param_help(name) or param_label(name)):
+        solara.Select(
+            param_label(name) + mark,
+            values=list(param_meta(name)["choices"]),
+            value=value,
+            on_value=lambda v: setup.set(setup.value.with_override(name, v)),
+            classes=["param-choice"],
         )
 
 

@@ -33,6 +33,7 @@ TABS = [
     "Resources",
     "Accountability",
     "Flows",
+    "Market",
     "Holders",
     "Peering",
     "Replicates",
@@ -49,6 +50,8 @@ HEADLINE = {
     "IPv4 at failing registries": "Share of all IPv4 held at registries that are degraded, failed or closed.",
     "Accountability": "How far pressure from members has pushed registries' effort above its complacent"
     " level, IPv4-weighted (0% = complacent, 100% = full effort).",
+    "IPv4 price": "Price of an address on the transfer market this month, USD per address (with the market"
+    " off: the starting price, unchanged).",
 }
 
 
@@ -65,6 +68,7 @@ def headline(runs: list[charts.RunData]) -> pd.DataFrame:
             100 * moved / run.model.holders.size,
             100 * float(last.ipv4_at_risk),
             100 * float(last.accountability) if "accountability" in last else float("nan"),
+            float(last.ipv4_price) if "ipv4_price" in last else float("nan"),
         ]
     out = pd.DataFrame(table, index=list(HEADLINE))
     if len(runs) == 2:
@@ -72,12 +76,17 @@ def headline(runs: list[charts.RunData]) -> pd.DataFrame:
     return out
 
 
-_UNITS = {"Holders who have moved": "%", "IPv4 at failing registries": "%", "Accountability": "%"}
+_UNITS = {
+    "Holders who have moved": "%",
+    "IPv4 at failing registries": "%",
+    "Accountability": "%",
+    "IPv4 price": " USD",
+}
 
 
 @solara.component
 def Headline(runs: list[charts.RunData], month: int, horizon: int) -> None:
-    """Month, the run(s), and the five numbers that matter, each with what it means."""
+    """Month, the run(s), and the numbers that matter, each with what it means."""
     table = headline(runs)
     holders = runs[0].model.holders.size
     with solara.Card(margin=0, classes=["month-card"]):
@@ -191,7 +200,12 @@ and the chart says so. Tooltips give four significant digits.
 - *Resources*: each registry's share of all IPv4 and AS numbers (stacked to 1).
 - *Accountability*: the credible threat of exit, realised exit (share of members lost in
   12 months), effort, and IPv4 at registries that are not operating.
-- *Flows*: who moved from where to where; *Holders*: holders by size and how many are
+- *Flows*: who moved from where to where.
+- *Market*: the IPv4 transfer market: the price (USD per address), /24 blocks sold a month
+  (all sales, and those that change registry, with registration moves), sales so far by
+  origin and destination registry (the diagonal: sales inside one registry), each
+  registry's free pool and its members' net purchases from other registries.
+- *Holders*: holders by size and how many are
   registered away from home; *Peering*: the peering network between registries' members.
 - *Replicates*: the same run with other seeds, mean and 90% range, to see what is noise.
 
@@ -236,10 +250,8 @@ def Dashboard(
     compared = setup.compared()
     pairs = [(setup.label(), setup.short(), model)]
     if other is not None and compared is not None:
-        a, b = setup.short(), compared.short()
-        if a == b:  # same regime, other scenario: name runs by scenario
-            a, b = scenario(setup.scenario).title, scenario(compared.scenario).title
-        pairs = [(setup.label(), a, model), (compared.label(), b, other)]
+        (a, long_a), (b, long_b) = setup.contrast(compared)
+        pairs = [(long_a, a, model), (long_b, b, other)]
     runs = [charts.RunData.of(label, short, m) for label, short, m in pairs]
     Headline(runs, model.steps, horizon)
     StoryCard(state)  # its props do not change with the month: it is not re-rendered
@@ -250,6 +262,7 @@ def Dashboard(
         "Resources": lambda: _Charts(charts.shares_charts, runs),
         "Accountability": lambda: _Charts(charts.accountability_charts, runs),
         "Flows": lambda: _Charts(charts.flows_charts, runs),
+        "Market": lambda: _Charts(charts.market_charts, runs),
         "Holders": lambda: _Charts(charts.holders_charts, runs),
         "Peering": lambda: _Peering(runs),
         "Replicates": lambda: Replicates(setup, model.steps),
