@@ -26,7 +26,7 @@ from agents.state import NO_MOVE, Action, Decisions, Draw, HolderState, Month
 if TYPE_CHECKING:
     from agents.registry import MemberPriors
 
-__all__ = ["credible_threat_all", "decide_all", "exit_cost_table", "market_orders_all"]
+__all__ = ["credible_threat_all", "decide_all", "exit_cost_table", "market_orders_all", "registry_totals"]
 
 SQRT2 = math.sqrt(2.0)
 
@@ -266,3 +266,26 @@ def _orders(need, ipv4, registry, home, pending, received_at, wtp, reserve, t): 
                 offer_q[n_offers] = blocks
                 n_offers += 1
     return bid_h[:n_bids], bid_q[:n_bids], offer_h[:n_offers], offer_q[:n_offers]
+
+
+@njit(cache=True)
+def registry_totals(registry, ipv4, asn, paid, action, n_registries):  # pragma: no cover - compiled
+    """Per registry, in one pass: members, IPv4 (/24s), ASNs, yearly fees (USD), members voicing.
+
+    The sums run in holder order, as `np.bincount` adds its weights, so they are the same
+    numbers; `tests/test_market.py` checks it.
+    """
+    members = np.zeros(n_registries, dtype=np.int64)
+    blocks = np.zeros(n_registries)
+    asns = np.zeros(n_registries)
+    fees = np.zeros(n_registries)
+    voices = np.zeros(n_registries, dtype=np.int64)
+    for h in range(registry.shape[0]):
+        r = registry[h]
+        members[r] += 1
+        blocks[r] += ipv4[h]
+        asns[r] += asn[h]
+        fees[r] += paid[h]
+        if action[h] == Action.VOICE:
+            voices[r] += 1
+    return members, blocks, asns, fees, voices

@@ -22,7 +22,13 @@ from mesa.datacollection import DataCollector
 from mesa.discrete_space import Cell, Network
 
 from agents.holder import NetworkAgent
-from agents.kernels import credible_threat_all, decide_all, exit_cost_table, market_orders_all
+from agents.kernels import (
+    credible_threat_all,
+    decide_all,
+    exit_cost_table,
+    market_orders_all,
+    registry_totals,
+)
 from agents.market import (
     Orders,
     Trades,
@@ -385,11 +391,9 @@ class PortabilityModel(Model):
         """What each registry is told this month: members, holdings, flows, voice, the threat."""
         s = self.holders
         n_registries = len(self.registries)
-        members = np.bincount(s.registry, minlength=n_registries)
-        ipv4 = np.bincount(s.registry, weights=s.ipv4, minlength=n_registries)
-        asn = np.bincount(s.registry, weights=s.asn, minlength=n_registries)
-        fees = np.bincount(s.registry, weights=s.paid_usd, minlength=n_registries)
-        voices = np.bincount(s.registry[self.decisions.action == Action.VOICE], minlength=n_registries)
+        members, ipv4, asn, fees, voices = registry_totals(
+            s.registry, s.ipv4, s.asn, s.paid_usd, self.decisions.action, n_registries
+        )
         threat = credible_threat_all(s, self.month, self._exit_costs, self.priors)
         settled = getattr(self, "_settled", None)
         zeros = np.zeros(n_registries, dtype=np.int64)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.kernels import market_orders_all
+from agents.kernels import market_orders_all, registry_totals
 from agents.market import (
     MarketTerms,
     Orders,
@@ -24,7 +24,7 @@ from agents.market import (
     receive_caps,
     sell_orders,
 )
-from agents.state import ALLOWED, ELIGIBLE_ONLY, FORBIDDEN
+from agents.state import ALLOWED, ELIGIBLE_ONLY, FORBIDDEN, Action
 from model import PortabilityModel
 from model.regimes import REGIME_NAMES, move_matrix
 from model.transfer_policy import load_transfer_policies, sales_matrix
@@ -351,3 +351,15 @@ def test_the_compiled_orders_are_the_readable_ones_on_whole_model_states(regime)
         readable = (buy_orders(s, t), sell_orders(s, t))
         for a, b in zip(compiled, readable, strict=True):
             assert np.array_equal(a.holders, b.holders) and np.array_equal(a.blocks, b.blocks), month
+
+
+def test_the_compiled_registry_totals_are_the_bincounts():
+    model = run("status_quo", months=14)
+    s, n = model.holders, len(model.registries)
+    action = model.decisions.action
+    members, ipv4, asn, fees, voices = registry_totals(s.registry, s.ipv4, s.asn, s.paid_usd, action, n)
+    assert np.array_equal(members, np.bincount(s.registry, minlength=n))
+    assert np.array_equal(ipv4, np.bincount(s.registry, weights=s.ipv4, minlength=n))
+    assert np.array_equal(asn, np.bincount(s.registry, weights=s.asn, minlength=n))
+    assert np.array_equal(fees, np.bincount(s.registry, weights=s.paid_usd, minlength=n))
+    assert np.array_equal(voices, np.bincount(s.registry[action == Action.VOICE], minlength=n))
