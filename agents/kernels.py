@@ -85,7 +85,7 @@ def _utility(s, h, r, m):  # pragma: no cover - compiled
     )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _every_holder(s, m, kind, costs, action, destination, best_values):  # pragma: no cover - compiled
     # s: HolderColumns, m: Month; writes beliefs in s and the decisions in the last three arrays
     n_registries = m.quality.shape[0]
@@ -174,7 +174,7 @@ def credible_threat_all(s: HolderState, m: Month, costs: np.ndarray, priors: Mem
     )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _threat(
     s, m, kind, paid, costs, n_registries, w_q, w_n, loyal, friction, uncertainty, margin
 ):  # pragma: no cover
