@@ -262,10 +262,17 @@ def match(
     out_buyer = np.empty(size, dtype=np.int64)
     out_blocks = np.empty(size, dtype=np.int64)
     n_trades = 0
+    sources = np.empty(n_registries, dtype=np.int64)
     for b in range(buyers.size):
         here = buyer_registry[b]
         wanted = bids[b]
-        sources = np.argsort(-supply, kind="mergesort")  # most on offer first, ties by index
+        # registries by space left on offer, most first, ties by index (an insertion sort)
+        for r in range(n_registries):
+            j = r
+            while j > 0 and supply[sources[j - 1]] < supply[r]:
+                sources[j] = sources[j - 1]
+                j -= 1
+            sources[j] = r
         for k in range(n_registries + 1):
             source = here if k == 0 else sources[k - 1]
             if k > 0 and source == here:
