@@ -21,19 +21,22 @@ COSTS = (0.0, 2_000.0, 10_000.0, 50_000.0, 250_000.0)
 
 
 def recovery(scenario: str, seed: int, scale: float, **overrides: object) -> tuple[float, float]:
-    """(months to recover, share of AFRINIC's members left at the end)."""
+    """(months to recover, share of the failed registry's first members still there at the end)."""
     params = load_scenario(scenario)
     event = params.events[0]
     end = event.start + event.duration
     model = PortabilityModel(params, seed=seed, scale=scale, **overrides)
+    failed = next(r.index for r in model.registries if r.name == event.registry)
+    first = model.holders.size  # the members at the start; entrants join after them
+    members0 = int(np.count_nonzero(model.holders.registry == failed))
     for _ in range(240):
         model.step()
     r = model.registry_frame()
     afrinic = r[r.registry == event.registry]
     after = afrinic[(afrinic.step >= end) & (afrinic.quality >= 0.75)]
     months = float(after.step.iloc[0] - end) if len(after) else np.inf
-    members = afrinic.members.to_numpy()
-    return months, float(members[-1] / members[0])
+    stayed = np.count_nonzero(model.holders.registry[:first] == failed)  # of those first members
+    return months, float(stayed / members0)
 
 
 def main() -> int:

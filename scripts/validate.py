@@ -111,24 +111,26 @@ def _failure(scenario: str, seed: int, scale: float, months: int, **overrides) -
     m = PortabilityModel.from_scenario(scenario, seed=seed, scale=scale, **overrides)
     failed = next(r.index for r in m.registries if r.name == "AFRINIC")
     s = m.holders
+    n = s.size  # the members at the start (entrants join after them)
     members0 = s.registry == failed
-    left_at = np.full(s.size, -1)
+    ipv4_0 = s.ipv4.copy()  # holdings at the start (sales change them later)
+    left_at = np.full(n, -1)
     voices = 0
     for step in range(1, months + 1):
         m.step()
-        voices += int(np.count_nonzero((m.decisions.action == Action.VOICE) & members0))
-        left_at[members0 & (s.registry != failed) & (left_at < 0)] = step
+        voices += int(np.count_nonzero((m.decisions.action[:n] == Action.VOICE) & members0))
+        left_at[members0 & (s.registry[:n] != failed) & (left_at < 0)] = step
     afr = m.registry_frame().query("registry == 'AFRINIC'")
     end_of_event = 12 + 39
     ok = afr[(afr.step >= end_of_event) & (afr.quality >= 0.65)]
     leavers = np.flatnonzero(left_at > 0)
     first = leavers[np.argsort(left_at[leavers], kind="stable")][: max(1, leavers.size // 4)]
     return {
-        "members": afr.members.iloc[-1] / afr.members.iloc[0],
+        "members": np.count_nonzero(s.registry[:n] == failed) / members0.sum(),  # of the first members
         "at_risk": m.model_frame().ipv4_at_risk.sum() / 12,
         "voice": voices / members0.sum(),
-        "first_size": np.median(s.ipv4[first]) / np.median(s.ipv4[members0]) if leavers.size else np.nan,
-        "first_wq": s.w_quality[first].mean() / s.w_quality[members0].mean() if leavers.size else np.nan,
+        "first_size": np.median(ipv4_0[first]) / np.median(ipv4_0[members0]) if leavers.size else np.nan,
+        "first_wq": s.w_quality[first].mean() / s.w_quality[:n][members0].mean() if leavers.size else np.nan,
         "recovery": float(ok.step.iloc[0] - end_of_event) if len(ok) else np.nan,
     }
 
@@ -145,7 +147,7 @@ def failure_table(seeds: range, scale: float, months: int) -> pd.DataFrame:
         rows.append(
             {
                 "scenario": scenario,
-                "AFRINIC members, end / start": ci([r["members"] for r in runs]),
+                "AFRINIC's first members still there": ci([r["members"] for r in runs]),
                 "IPv4 at risk (share-years)": ci([r["at_risk"] for r in runs]),
                 "voices per original member": ci([r["voice"] for r in runs]),
                 "first quarter of leavers: median holding / members'": _ci_or(
@@ -172,7 +174,7 @@ def exit_cost_table(seeds: range, scale: float, months: int) -> pd.DataFrame:
         rows.append(
             {
                 "switching cost (USD, /22)": cost,
-                "AFRINIC members, end / start": ci([r["members"] for r in runs]),
+                "AFRINIC's first members still there": ci([r["members"] for r in runs]),
                 "recovered (runs)": f"{sum(x == x for x in recovered)} of {len(runs)}",
                 "months to quality 0.65 after governance returns": _ci_or(recovered, "never"),
             }
