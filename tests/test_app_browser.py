@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import ARTIFACTS
 from viz.browser import TIMEOUT, charts_drawn, choose, month_is, open_app, overflowing, steps, tab
-from viz.labels import scenario
+from viz.labels import output_label, scenario
 from viz.views import TABS
 
 pytestmark = pytest.mark.e2e
@@ -93,12 +93,12 @@ def test_market_tab_draws_price_sales_and_pools(page: Page, app_url: str):
     open_app(page, app_url)
     steps(page, 24)
     drawn = {c["title"]: c for c in check_tab(page, "Market", 24, "market_month24.png")}
-    price = drawn["IPv4 price"]
+    price = drawn[output_label("ipv4_price")]
     (line,) = price["series"]
     assert line["points"] == 25 and 0 < line["min"] <= line["max"], line  # months 0-24, a real price
     low, high = price["y_extent"]
     assert low <= line["min"] and line["max"] <= high, (price["y_extent"], line)  # nothing cut off
-    volume = drawn["IPv4 sold a month"]
+    volume = drawn[f"{output_label('ipv4_transferred')} a month"]
     assert [s["points"] for s in volume["series"]] == [25, 25] and volume["series"][0]["max"] > 0
     assert volume["y_extent"][1] >= max(s["max"] for s in volume["series"])
     sold = drawn["IPv4 sold so far"]
@@ -106,14 +106,14 @@ def test_market_tab_draws_price_sales_and_pools(page: Page, app_url: str):
     pool = drawn["Free IPv4 pool by registry"]
     assert len(pool["series"]) == 5 and all(s["points"] == 25 for s in pool["series"])
     assert pool["y_extent"][1] >= max(s["max"] for s in pool["series"])
-    headline = page.locator(".headline-item", has_text="IPv4 price")
+    headline = page.locator(".headline-item", has_text=output_label("ipv4_price"))
     expect(headline).to_contain_text(re.compile(r"\d+(\.\d+)? USD"), timeout=TIMEOUT)
 
     choose(page, "Compare with (same seed)", "IPv4 market: off")
     month_is(page, 24)  # choosing a comparison does not restart the run
     expect(headline).to_contain_text(" vs ", timeout=TIMEOUT)
     drawn = {c["title"]: c for c in check_tab(page, "Market", 24, "market_compare_month24.png")}
-    runs = {s["name"].split(" · ")[-1] for s in drawn["IPv4 price"]["series"]}
+    runs = {s["name"].split(" · ")[-1] for s in drawn[output_label("ipv4_price")]["series"]}
     assert runs == {"IPv4 market on", "IPv4 market off"}
     assert len([t for t in drawn if t.startswith("IPv4 sold so far")]) == 2  # one matrix per run
 

@@ -17,7 +17,7 @@ from model import Params, list_scenarios
 from model.params import param_info
 from viz import charts
 from viz.controls import REGIME_TERMS, Setup, choice_fields, compare_options, slider_fields
-from viz.labels import param_label, scenario
+from viz.labels import output_label, param_label, scenario
 from viz.views import TABS
 from viz.widgets import Chart, Player
 
@@ -432,7 +432,7 @@ def test_market_tab_draws_the_models_market():
     step(rc, 2)
     open_tab(rc, "Market")
     assert len(options(rc)) == 5
-    assert "IPv4 price</div><div class='hl-value'>" in headline_text(rc)
+    assert f"{output_label('ipv4_price')}</div><div class='hl-value'>" in headline_text(rc)
 
 
 def test_holders_and_peering_views():

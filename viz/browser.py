@@ -126,10 +126,14 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def tab(page: Page, name: str) -> str:
-    """Open the dashboard tab `name`; wait for its content; return its CSS selector."""
+    """Open the dashboard tab `name`; wait for its content, in place; return its CSS selector."""
     page.get_by_role("tab", name=name, exact=True).click()
     selector = "." + tab_class(name)
     page.locator(selector).wait_for(timeout=TIMEOUT)
+    # the tabs slide in: a screenshot taken during the slide shows the charts shifted aside
+    page.wait_for_function(
+        "() => !document.querySelector('.v-window__container--is-active')", timeout=TIMEOUT
+    )
     return selector
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from model import PortabilityModel
-from viz.labels import column_title
+from viz.labels import column_title, output_label, output_unit
 
 __all__ = [
     "PALETTE",
@@ -474,19 +474,24 @@ def market_charts(runs: Runs) -> list[Option]:
     months = runs[0].model.steps
     notes = [f"solid: {runs[0].short}  ·  dashed: {runs[1].short}"] if len(runs) > 1 else []
     market_off = any(getattr(run.model.p, "market", "on") == "off" for run in runs)
-    price = _base("IPv4 price", "USD per address", months, y_min=0)
-    volume = _base("IPv4 sold a month", "/24 blocks a month", months, y_min=0)
+    price = _base(output_label("ipv4_price"), output_unit("ipv4_price"), months, y_min=0)
+    volume = _base(
+        f"{output_label('ipv4_transferred')} a month", output_unit("ipv4_transferred"), months, y_min=0
+    )
     for k, run in enumerate(runs):
         suffix = "" if len(runs) == 1 else f" · {run.short}"
         price["series"].append(
-            _line(f"price{suffix}", run.frame.ipv4_price.to_numpy(), "#333333", DASHES[k], 2.0)
+            _line(
+                f"{output_label('ipv4_price')}{suffix}",
+                run.frame.ipv4_price.to_numpy(),
+                "#333333",
+                DASHES[k],
+                2.0,
+            )
         )
-        for column, what, colour in (
-            ("ipv4_transferred", "all sales", "#0072B2"),
-            ("ipv4_inter_rir", "changing registry (sales and moves)", "#D55E00"),
-        ):
+        for column, colour in (("ipv4_transferred", "#0072B2"), ("ipv4_inter_rir", "#D55E00")):
             volume["series"].append(
-                _line(what + suffix, run.frame[column].to_numpy(), colour, DASHES[k], 1.8)
+                _line(output_label(column) + suffix, run.frame[column].to_numpy(), colour, DASHES[k], 1.8)
             )
     if market_off:
         notes.append("with the market off: no sales, and the price stays at its start")

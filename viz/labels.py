@@ -12,11 +12,14 @@ from typing import Any
 
 from model.params import param_info
 from model.regimes import REGIME_SETTINGS
+from model.reporters import OUTPUTS
 from model.scenarios import ScenarioInfo, scenario_info
 
 __all__ = [
     "column_title",
     "fmt",
+    "output_label",
+    "output_unit",
     "param_help",
     "param_label",
     "param_meta",
@@ -93,6 +96,16 @@ def _scenario(name: str) -> ScenarioInfo:
 def column_title(column: str) -> str:
     """A registry_frame column's name in words."""
     return _COLUMNS.get(column) or column.replace("_", " ").capitalize()
+
+
+def output_label(column: str) -> str:
+    """A model_frame column's name in words (the model's table of outputs, else the column's name)."""
+    return OUTPUTS.get(column, (column.replace("_", " ").capitalize(), ""))[0]
+
+
+def output_unit(column: str) -> str:
+    """A model_frame column's unit (from the model's table of outputs; empty when it has none)."""
+    return OUTPUTS.get(column, ("", ""))[1]
 
 
 def sig(value: float, digits: int = 4) -> str:

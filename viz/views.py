@@ -19,7 +19,7 @@ import solara.lab
 from model import PortabilityModel
 from viz import charts
 from viz.controls import Setup, compare_label
-from viz.labels import param_label, regime_title, scenario, sig, tab_class
+from viz.labels import output_label, output_unit, param_label, regime_title, scenario, sig, tab_class
 from viz.replicates import Replicates
 from viz.widgets import Chart
 
@@ -50,8 +50,8 @@ HEADLINE = {
     "IPv4 at failing registries": "Share of all IPv4 held at registries that are degraded, failed or closed.",
     "Accountability": "How far pressure from members has pushed registries' effort above its complacent"
     " level, IPv4-weighted (0% = complacent, 100% = full effort).",
-    "IPv4 price": "Price of an address on the transfer market this month, USD per address (with the market"
-    " off: the starting price, unchanged).",
+    output_label("ipv4_price"): f"Price of an address on the transfer market this month"
+    f" ({output_unit('ipv4_price')}; with the market off: the starting price, unchanged).",
 }
 
 
@@ -80,7 +80,7 @@ _UNITS = {
     "Holders who have moved": "%",
     "IPv4 at failing registries": "%",
     "Accountability": "%",
-    "IPv4 price": " USD",
+    output_label("ipv4_price"): " USD",
 }
 
 
