@@ -243,7 +243,7 @@ def _orders(need, ipv4, registry, home, pending, received_at, wtp, reserve, t): 
     n_bids = n_offers = 0
     for h in range(n):
         here = registry[h]
-        if pending[h] != NO_MOVE or not t.accepting[here]:
+        if pending[h] != NO_MOVE or not t.processing[here]:
             continue
         wanted = _wanted(need[h], t.rate[h], t.space_horizon)
         if wanted > ipv4[h]:
@@ -259,8 +259,11 @@ def _orders(need, ipv4, registry, home, pending, received_at, wtp, reserve, t): 
                     bid_h[n_bids] = h
                     bid_q[n_bids] = blocks
                     n_bids += 1
-        elif wanted < ipv4[h] and t.review[h] and t.step - received_at[h] >= t.hold_months[here]:
-            blocks = ipv4[h] - wanted
+            continue
+        # a seller keeps room for growth but does not sell ahead of a shrinking need
+        keep = wanted if t.rate[h] >= 0.0 else _wanted(need[h], 0.0, t.space_horizon)
+        if keep < ipv4[h] and t.review[h] and t.step - received_at[h] >= t.hold_months[here]:
+            blocks = ipv4[h] - keep
             if t.price - t.deaggregation_cost / (ADDRESSES * blocks) >= reserve[h]:
                 offer_h[n_offers] = h
                 offer_q[n_offers] = blocks

@@ -47,7 +47,9 @@ __all__ = [
     "block_premium",
     "build_market_terms",
     "buy_orders",
+    "eligible_blocks",
     "grow_need",
+    "idle_blocks",
     "match",
     "need_rate",
     "next_price",
@@ -65,7 +67,7 @@ class MarketTerms(NamedTuple):
     step: int
     price: float  # posted price of a large block, USD per address
     sales: np.ndarray  # (R, R) FORBIDDEN / ALLOWED / ELIGIBLE_ONLY; diagonal: intra-RIR transfers
-    accepting: np.ndarray  # (R,) bool: the registry is open (not closed)
+    processing: np.ndarray  # (R,) bool: the registry processes transfers (open and not failed)
     needs_months: np.ndarray  # (R,) a recipient's need must arise within this many months (0: no test)
     counterpart_share: np.ndarray  # (R,) ... share of the holding used within
     counterpart_months: np.ndarray  # (R,) ... months, when the source registry is needs-based
@@ -85,7 +87,7 @@ def build_market_terms(
     *,
     price: float,
     sales: np.ndarray,
-    accepting: np.ndarray,
+    processing: np.ndarray,
     policy: dict[str, np.ndarray],
     review: np.ndarray,
     rate: np.ndarray,
@@ -95,7 +97,7 @@ def build_market_terms(
         step=step,
         price=price,
         sales=sales,
-        accepting=accepting,
+        processing=processing,
         needs_months=policy["needs_months"],
         counterpart_share=policy["counterpart_share"],
         counterpart_months=policy["counterpart_months"],
@@ -143,6 +145,16 @@ def space_wanted(
     return np.maximum(1, np.ceil(ahead - 1e-9)).astype(np.int64)
 
 
+def idle_blocks(s: HolderState, months: float, rate: np.ndarray) -> np.ndarray:
+    """/24s each holder holds beyond what it will need `months` ahead at `rate` a year.
+
+    A holder keeps room for its growth, but does not sell ahead of a shrinking need: space
+    it still uses is not idle until its use has moved to the alternative.
+    """
+    everyone = np.arange(s.size)
+    return np.maximum(0, s.ipv4 - space_wanted(s, everyone, months, np.maximum(rate, 0.0)))
+
+
 def block_premium(blocks: np.ndarray | float, premium: float) -> np.ndarray | float:
     """Price per address of a block of `blocks` /24s relative to a large block's.
 
@@ -152,8 +164,8 @@ def block_premium(blocks: np.ndarray | float, premium: float) -> np.ndarray | fl
 
 
 def _can_trade(s: HolderState, holders: np.ndarray, t: MarketTerms) -> np.ndarray:
-    """Holders not in the middle of a registration move, at an open registry."""
-    return (s.pending_destination[holders] == NO_MOVE) & t.accepting[s.registry[holders]]
+    """Holders not in the middle of a registration move, at a registry that processes transfers."""
+    return (s.pending_destination[holders] == NO_MOVE) & t.processing[s.registry[holders]]
 
 
 def buy_orders(s: HolderState, t: MarketTerms) -> Orders:
@@ -182,13 +194,12 @@ def buy_orders(s: HolderState, t: MarketTerms) -> Orders:
 def sell_orders(s: HolderState, t: MarketTerms) -> Orders:
     """Holders who offer space this month, and how many /24s: all they will not need.
 
-    A holder that reviews this month offers what it holds above its need `space_horizon`
-    months ahead, unless it
+    A holder that reviews this month offers its idle space (`idle_blocks`), unless it
     received space within its registry's holding period, or the posted price less the cost
     of splitting its block (spread over the addresses offered) is below its reservation value.
     """
     everyone = np.arange(s.size)
-    idle = s.ipv4 - space_wanted(s, everyone, t.space_horizon, t.rate)
+    idle = idle_blocks(s, t.space_horizon, t.rate)
     here = s.registry
     held_long_enough = t.step - s.received_at >= t.hold_months[here]
     offering = t.review & (idle > 0) & held_long_enough & _can_trade(s, everyone, t)
@@ -240,12 +251,14 @@ def match(
     order given. A buyer takes space from its own registry first, if its intra-RIR policy
     allows, then from the other registries the sales matrix allows, the one with most space
     left on offer first; from each, seller after seller, up to its cap for that source
-    (`caps[b, source]`). Where the matrix says ELIGIBLE_ONLY, only sellers whose space is
-    legacy or imported (`seller_eligible`) may sell. Plain loops: the readable rule itself,
+    (`caps[b, source]`). Where the matrix says ELIGIBLE_ONLY, a seller sells only its
+    eligible /24s (`seller_eligible`: all of a legacy or registration-imported holding,
+    else what it bought from other registries). Plain loops: the readable rule itself,
     compiled (`match.py_func` runs it uncompiled).
     """
     n_registries = sales.shape[0]
     left = offers.copy()
+    eligible_left = np.minimum(seller_eligible, offers)
     supply = np.zeros(n_registries, dtype=np.int64)
     # sellers grouped by registry, keeping the given order inside each
     order = np.argsort(seller_registry, kind="mergesort")
@@ -289,14 +302,16 @@ def match(
                     head[source] = i
                 else:
                     i = eligible_head[source]
-                    while i < start[source + 1] and (left[order[i]] == 0 or not seller_eligible[order[i]]):
+                    while i < start[source + 1] and eligible_left[order[i]] == 0:
                         i += 1
                     eligible_head[source] = i
                 if i >= start[source + 1]:
                     break
                 seller = order[i]
-                blocks = min(room, left[seller])
+                blocks = min(room, left[seller] if rule == ALLOWED else eligible_left[seller])
                 left[seller] -= blocks
+                spent = eligible_left[seller] - (0 if rule == ALLOWED else blocks)
+                eligible_left[seller] = min(spent, left[seller])
                 supply[source] -= blocks
                 room -= blocks
                 wanted -= blocks
@@ -322,13 +337,27 @@ def apply_trades(s: HolderState, trades: Trades, step: int) -> np.ndarray:
     """Move the space of every sale; return the holders whose holdings changed.
 
     The buyer's holding and the seller's change by the same count (space is conserved); a
-    buyer's receipt starts its holding period, and space from another registry makes the
-    buyer's holding "imported" (AFRINIC's 2026 policy lets imported space leave again).
+    buyer's receipt starts its holding period. Space bought from another registry is counted
+    as the buyer's imported /24s (AFRINIC's 2026 policy lets imported space, and only that,
+    leave again); a seller's imported /24s never exceed what it still holds. A purchase does
+    not make a holder's own space imported, nor the holder eligible to move its registration.
     """
     sold = np.bincount(trades.sellers, weights=trades.blocks, minlength=s.size)
     bought = np.bincount(trades.buyers, weights=trades.blocks, minlength=s.size)
     s.ipv4 += (bought - sold).astype(np.int64)  # counts below 2**53: exact in floats
     s.received_at[trades.buyers] = step
     across = s.registry[trades.sellers] != s.registry[trades.buyers]
-    s.imported[trades.buyers[across]] = True
+    imported = np.bincount(trades.buyers[across], weights=trades.blocks[across], minlength=s.size)
+    s.imported_blocks += imported.astype(np.int64)
+    np.minimum(s.imported_blocks, s.ipv4, out=s.imported_blocks)
     return np.flatnonzero((sold > 0) | (bought > 0))
+
+
+def eligible_blocks(s: HolderState, holders: np.ndarray) -> np.ndarray:
+    """/24s these holders may sell where only legacy or imported space may leave (ELIGIBLE_ONLY).
+
+    All of a legacy holding or of one moved in by a registration move; otherwise the space
+    bought from other registries.
+    """
+    whole = s.legacy[holders] | s.imported[holders]
+    return np.where(whole, s.ipv4[holders], s.imported_blocks[holders])

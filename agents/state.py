@@ -80,7 +80,7 @@ class HolderState:
     asn: np.ndarray  # int: ASNs held
     ipv6: np.ndarray  # int: IPv6 blocks held
     legacy: np.ndarray  # bool: legacy space (may leave AFRINIC under status_quo_2026)
-    imported: np.ndarray  # bool: the holder's space has been moved in from another registry
+    imported: np.ndarray  # bool: the holder moved its registration (with its space) in from elsewhere
     w_quality: np.ndarray  # weight on quality (a point of quality is worth w x value USD a year)
     w_neutrality: np.ndarray
     loyalty: np.ndarray  # [0, 1]
@@ -102,7 +102,8 @@ class HolderState:
     growth: np.ndarray | None = None  # float: yearly growth rate of its need
     wtp: np.ndarray | None = None  # float: USD per address space is worth to it (its alternative's cost)
     reserve: np.ndarray | None = None  # float: USD per address below which it keeps idle space
-    received_at: np.ndarray | None = None  # int: month it last received space by a sale
+    received_at: np.ndarray | None = None  # int: month it last received space (a sale or its pool)
+    imported_blocks: np.ndarray | None = None  # int: /24s it bought from other registries' members
     # what the holder pays and enjoys at its current registry (kept up to date by `refresh`)
     paid_usd: np.ndarray = field(init=False)
     appeal_here: np.ndarray = field(init=False)
@@ -118,6 +119,7 @@ class HolderState:
             "wtp": lambda: np.zeros(n),
             "reserve": lambda: np.full(n, np.inf),
             "received_at": lambda: np.full(n, -(10**9), dtype=np.int64),
+            "imported_blocks": lambda: np.zeros(n, dtype=np.int64),
         }
         for name, make in defaults.items():
             if getattr(self, name) is None:

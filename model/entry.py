@@ -1,7 +1,8 @@
 """New holders joining the registries (yearly cohorts) and the free pools they draw on.
 
-Each January (steps 12, 24, ...) every open registry gains about `entry_rate` x its members
-new holders (stochastic rounding), registered at their home registry. A new holder has no
+Each January (steps 12, 24, ...) each region gains about `entry_rate` x its holders (those
+whose home it is, wherever they are registered now) new holders (stochastic rounding),
+registered at the region's registry; a closed registry's region gains none. A new holder has no
 IPv4, one ASN, IPv6 as often as the registry's members, and a need for IPv4 drawn around
 `entrant_need`. Its registry allocates it up to `pool_max_blocks` from its free pool while
 the pool lasts and the registry is not failed (AFRINIC stalled allocations while its
@@ -38,11 +39,11 @@ class Cohort:
     edges: np.ndarray  # (entrants' peers, 2): global holder ids (entrant, peer)
 
 
-def cohort_sizes(members: np.ndarray, open_: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:
-    """New holders per registry: `rate` x members, rounded up or down at random (none at closed ones)."""
-    expected = rate * members * open_
+def cohort_sizes(region: np.ndarray, open_: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:
+    """New holders per region: `rate` x its holders, rounded up or down at random (none where closed)."""
+    expected = rate * region * open_
     whole = np.floor(expected)
-    return (whole + (rng.random(members.size) < expected - whole)).astype(np.int64)
+    return (whole + (rng.random(region.size) < expected - whole)).astype(np.int64)
 
 
 def entrant_state(
@@ -55,6 +56,7 @@ def entrant_state(
     calibration: Calibration,
     p: Params,
     rng: np.random.Generator,
+    step: int,
 ) -> Cohort:
     """The state of `counts[r]` new holders at each registry r; `pools` (/24s) are drawn down in place."""
     registries = calibration.registries
@@ -107,7 +109,7 @@ def entrant_state(
         growth=traits["growth"],
         wtp=traits["wtp"],
         reserve=traits["reserve"],
-        received_at=np.full(n, -(10**9), dtype=np.int64),
+        received_at=np.where(ipv4 > 0, step, -(10**9)).astype(np.int64),  # a grant starts the hold
     )
     return Cohort(state=state, allocated=allocated, edges=edges)
 

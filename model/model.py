@@ -34,7 +34,9 @@ from agents.market import (
     Trades,
     apply_trades,
     build_market_terms,
+    eligible_blocks,
     grow_need,
+    idle_blocks,
     match,
     need_rate,
     next_price,
@@ -217,13 +219,14 @@ class PortabilityModel(Model):
         if self.steps % ENTRY_MONTH != 0 or self.p.entry_rate == 0:
             return
         s = self.holders
-        members = np.bincount(s.registry, minlength=len(self.registries))
+        # a region's newcomers follow its holders, wherever they are registered now
+        region = np.bincount(s.home, minlength=len(self.registries))
         accepting = np.array([r.accepting for r in self.registries])
-        counts = cohort_sizes(members, accepting, self.p.entry_rate, self.streams["market"])
+        counts = cohort_sizes(region, accepting, self.p.entry_rate, self.streams["market"])
         if counts.sum() == 0:
             return
         pools = np.array([r.pool for r in self.registries], dtype=np.int64)
-        allocating = accepting & np.array([r.status != RegistryStatus.FAILED for r in self.registries])
+        allocating = accepting & self._not_failed()
         cohort = entrant_state(
             counts,
             s,
@@ -234,6 +237,7 @@ class PortabilityModel(Model):
             self.calibration,
             self.p,
             self.streams["market"],
+            self.steps,
         )
         first = s.size
         s.append(cohort.state)
@@ -245,6 +249,10 @@ class PortabilityModel(Model):
         self._edges = np.concatenate([self._edges, cohort.edges])
         if self._grid is not None:
             self._place_entrants(first, cohort.edges)
+
+    def _not_failed(self) -> np.ndarray:
+        """(R,) bool: registries not failed (a failed registry allocates and transfers nothing)."""
+        return np.array([r.status != RegistryStatus.FAILED for r in self.registries])
 
     def _trade(self) -> None:
         """Needs grow; holders bid and offer; sales clear at the posted price; the price moves."""
@@ -262,7 +270,7 @@ class PortabilityModel(Model):
             self.steps,
             price=self.price,
             sales=self.sales,
-            accepting=self.month.accepting,
+            processing=self.month.accepting & self._not_failed(),
             policy=self.transfer_policy,
             review=self.month.review,
             rate=rate,
@@ -279,7 +287,7 @@ class PortabilityModel(Model):
                 offers.holders,
                 offers.blocks,
                 s.registry[offers.holders],
-                s.legacy[offers.holders] | s.imported[offers.holders],
+                eligible_blocks(s, offers.holders),
                 self.sales,
             )
         )
@@ -468,7 +476,7 @@ class PortabilityModel(Model):
                 "loyalty": s.loyalty,
                 "moves": s.moves,
                 "need": s.need,
-                "idle": np.maximum(0.0, s.ipv4 - s.need),
+                "idle": idle_blocks(s, self.p.space_horizon, need_rate(s, self.price, self.p.adoption_rate)),
             }
         )
 

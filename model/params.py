@@ -794,13 +794,14 @@ class Params:
         source="Edelman & Schwarz (2015): alternatives cap the price [assumption: 10% of use a year]",
     )
     space_horizon: float = _num(
-        24.0,
+        36.0,
         0.0,
         120.0,
-        "months of growth a holder plans its space for: it buys ahead, and keeps that much",
+        "months of growth a holder plans its space for: it bids for that much, and keeps it",
         label="Space horizon",
         unit="months",
-        source="the 24-month need window of ARIN NRPM 8.3 and APNIC [assumption: holders plan as tested]",
+        source="[assumption] three years of network planning; the registries' needs tests "
+        "(24 months at ARIN and APNIC) exist because holders would otherwise buy further ahead",
     )
     substitute_cost: float = _num(
         60.0,

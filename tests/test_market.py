@@ -18,6 +18,8 @@ from agents.market import (
     block_premium,
     build_market_terms,
     buy_orders,
+    eligible_blocks,
+    idle_blocks,
     match,
     need_rate,
     next_price,
@@ -41,7 +43,7 @@ def terms(n: int, **overrides) -> MarketTerms:
         "step": 100,
         "price": 40.0,
         "sales": everything,
-        "accepting": np.ones(3, dtype=bool),
+        "processing": np.ones(3, dtype=bool),
         "needs_months": np.zeros(3),
         "counterpart_share": np.zeros(3),
         "counterpart_months": np.zeros(3),
@@ -146,7 +148,7 @@ def run_match(
     )
     n_registries = sales.shape[0]
     caps = np.repeat(bids[:, None], n_registries, axis=1) if caps is None else np.array(caps, dtype=np.int64)
-    eligible = np.ones(sellers.size, dtype=bool) if eligible is None else np.array(eligible)
+    eligible = offers.copy() if eligible is None else np.array(eligible, dtype=np.int64)
     result = match(buyers, bids, buyer_registry, caps, sellers, offers, seller_registry, eligible, sales)
     return [tuple(int(v) for v in row) for row in zip(*result, strict=True)]
 
@@ -177,8 +179,13 @@ def test_forbidden_pairs_do_not_trade_and_intra_can_be_closed():
 def test_eligible_only_pairs_take_only_legacy_or_imported_space():
     sales = everything()
     sales[2, 0] = ELIGIBLE_ONLY
-    trades = run_match([100], [5], [0], [1, 2], [3, 3], [2, 2], sales, eligible=[False, True])
+    trades = run_match([100], [5], [0], [1, 2], [3, 3], [2, 2], sales, eligible=[0, 3])
     assert trades == [(2, 100, 3)]
+    # a seller with 1 imported /24 of 3 offered sells just that one out of the region ...
+    assert run_match([100], [5], [0], [1], [3], [2], sales, eligible=[1]) == [(1, 100, 1)]
+    # ... and what it sells at home first uses up its offer, not its eligible space
+    home_first = run_match([100, 101], [2, 5], [2, 0], [1], [3], [2], sales, eligible=[1])
+    assert home_first == [(1, 100, 2), (1, 101, 1)]
 
 
 def test_a_cap_per_source_limits_what_comes_from_there():
@@ -197,7 +204,7 @@ def test_matching_never_oversells_or_overbuys_and_the_compiled_rule_is_the_reada
     offers = np.array(data.draw(st.lists(st.integers(1, 9), min_size=n_s, max_size=n_s)), dtype=np.int64)
     b_reg = np.array(data.draw(st.lists(st.integers(0, n_r - 1), min_size=n_b, max_size=n_b)), dtype=np.int64)
     s_reg = np.array(data.draw(st.lists(st.integers(0, n_r - 1), min_size=n_s, max_size=n_s)), dtype=np.int64)
-    eligible = np.array(data.draw(st.lists(st.booleans(), min_size=n_s, max_size=n_s)), dtype=bool)
+    eligible = np.array(data.draw(st.lists(st.integers(0, 9), min_size=n_s, max_size=n_s)), dtype=np.int64)
     sales = np.array(
         data.draw(st.lists(st.sampled_from([FORBIDDEN, ALLOWED, ELIGIBLE_ONLY]), min_size=9, max_size=9)),
         dtype=np.int8,
@@ -216,19 +223,56 @@ def test_matching_never_oversells_or_overbuys_and_the_compiled_rule_is_the_reada
     bought = np.bincount(buyer - 100, weights=blocks, minlength=n_b)[:n_b]
     assert (bought <= bids).all()
     for s_, b_ in zip(seller, buyer, strict=True):
-        rule = sales[s_reg[s_], b_reg[b_ - 100]]
-        assert rule != FORBIDDEN and (rule == ALLOWED or eligible[s_])
+        assert sales[s_reg[s_], b_reg[b_ - 100]] != FORBIDDEN
+    for i in range(n_s):  # what went along ELIGIBLE_ONLY pairs is within the seller's eligible space
+        mine = seller == i
+        rules = sales[s_reg[i], b_reg[buyer[mine] - 100]]
+        assert blocks[mine][rules == ELIGIBLE_ONLY].sum() <= eligible[i]
     for b in range(n_b):
         for r in range(3):
             got = blocks[(buyer == b + 100) & (s_reg[seller] == r)].sum()
             assert got <= caps[b, r]
 
 
-def test_a_sale_moves_space_and_marks_imported_space():
+def test_a_sale_moves_space_and_counts_imported_space_only():
     s = holders(3, registry=[0, 1, 0], ipv4=[10, 4, 4])
     changed = apply_trades(s, Trades(np.array([0, 0]), np.array([1, 2]), np.array([3, 2])), step=7)
     assert s.ipv4.tolist() == [5, 7, 6] and changed.tolist() == [0, 1, 2]
-    assert s.received_at.tolist()[1:] == [7, 7] and s.imported.tolist() == [False, True, False]
+    assert s.received_at.tolist()[1:] == [7, 7]
+    assert s.imported_blocks.tolist() == [0, 3, 0]  # only the 3 /24s that crossed registries
+    assert not s.imported.any()  # a purchase is not a registration move
+    assert eligible_blocks(s, np.arange(3)).tolist() == [0, 3, 0]
+
+
+def test_an_afrinic_holder_that_buys_a_little_may_neither_export_its_own_space_nor_leave():
+    model = PortabilityModel(regime="status_quo_2026", seed=3, scale=0.01)
+    s = model.holders
+    afrinic = next(r.index for r in model.registries if r.name == "AFRINIC")
+    arin = next(r.index for r in model.registries if r.name == "ARIN")
+    buyer = int(np.flatnonzero((s.registry == afrinic) & ~s.legacy & (s.ipv4 >= 4))[0])
+    seller = int(np.flatnonzero((s.registry == arin) & (s.ipv4 >= 4))[0])
+    native = int(s.ipv4[buyer])
+    apply_trades(s, Trades(np.array([seller]), np.array([buyer]), np.array([1])), step=1)
+    assert eligible_blocks(s, np.array([buyer])).tolist() == [1]  # the one imported /24, not its own
+    s.refresh(np.array([buyer]))
+    assert s.kind[buyer] < 4  # not eligible to move its registration out of AFRINIC
+    assert s.ipv4[buyer] == native + 1
+
+
+def test_a_holder_does_not_sell_space_it_still_uses_ahead_of_its_shrinking_need():
+    # need 8 of 10 /24s, shrinking 50% a year (priced out): in 24 months it would need 3,
+    # but it offers only the 2 it does not use now
+    s = holders(1, ipv4=[10], need=[8.0], reserve=[0.0])
+    t = terms(1, rate=np.array([-math.log(2.0)]), space_horizon=24.0)
+    assert sell_orders(s, t).blocks.tolist() == [2]
+    assert idle_blocks(s, 24.0, t.rate).tolist() == [2]
+
+
+def test_a_failed_registry_processes_no_transfers():
+    s = holders(2, registry=[0, 1], ipv4=[10, 4], need=[4.0, 8.0], wtp=[0.0, 100.0], reserve=[0.0, np.inf])
+    t = terms(2, processing=np.array([True, False, True]))
+    assert buy_orders(s, t).holders.size == 0  # holder 1's registry is failed
+    assert sell_orders(s, t).holders.tolist() == [0]
 
 
 # --- the price -----------------------------------------------------------------------------
@@ -320,12 +364,21 @@ def test_entrants_join_each_january_and_draw_on_the_pools():
     assert frame.pool_allocated.sum() > 0
     allocated = frame.pool_allocated.sum()
     start = sum(round(spec.pool_blocks * 0.01) for spec in model.calibration.registries)
+    granted = model.holders.ipv4[frame.holders.iloc[0] :] > 0
+    assert granted.any()
     assert start - sum(r.pool for r in model.registries) == allocated
     assert model.holders.size == frame.holders.iloc[-1] == frame.holders.iloc[0] + frame.entrants.sum()
     # entrants join at home with no IPv4 or a pool grant (without the market: they buy at once)
     joined = run("status_quo", months=12, market="off")
-    entrants = slice(joined.model_frame().holders.iloc[0], None)
+    first = joined.model_frame().holders.iloc[0]
+    entrants = slice(first, None)
     assert (joined.holders.registry[entrants] == joined.holders.home[entrants]).all()
+    # a region's cohort follows its holders, wherever they are registered: about entry_rate of them
+    home = np.bincount(joined.holders.home[:first], minlength=5)
+    cohort = np.bincount(joined.holders.home[entrants], minlength=5)
+    assert (np.abs(cohort - joined.p.entry_rate * home) < 1).all()
+    granted = joined.holders.ipv4[entrants] > 0  # a pool grant starts the holding period
+    assert (joined.holders.received_at[entrants][granted] == 12).all()
     pool_max = np.array([spec.pool_max_blocks for spec in joined.calibration.registries])
     assert (joined.holders.ipv4[entrants] <= pool_max[joined.holders.home[entrants]]).all()
 
@@ -342,7 +395,7 @@ def test_the_compiled_orders_are_the_readable_ones_on_whole_model_states(regime)
             model.steps,
             price=model.price,
             sales=model.sales,
-            accepting=model.month.accepting,
+            processing=model.month.accepting & model._not_failed(),
             policy=model.transfer_policy,
             review=model.month.review,
             rate=rate,
