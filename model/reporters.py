@@ -44,8 +44,9 @@ def hhi_ipv4(model: PortabilityModel) -> float:
 
 
 def ipv4_at_risk(model: PortabilityModel) -> float:
-    """Share of IPv4 held at registries that are degraded or failed."""
-    at_risk = sum(r.ipv4 for r in model.registries if r.status != RegistryStatus.OPERATING)
+    """Share of IPv4 held at registries that are degraded or failed (not while handed off)."""
+    troubled = (RegistryStatus.DEGRADED, RegistryStatus.FAILED)
+    at_risk = sum(r.ipv4 for r in model.registries if r.status in troubled)
     return float(at_risk / model.total_ipv4)
 
 
@@ -116,6 +117,9 @@ MODEL_REPORTERS = {
     "voice_rate": lambda m: m.tally["voices"] / m.holders.size,
     "welfare": welfare,
     "accountability": accountability,
+    # issue 10: enforcement and venue shopping (model.remedies)
+    "disputed_ipv4_shielded": lambda m: m.remedies.shielded(),
+    "disputed_ipv4_reclaimed": lambda m: m.remedies.reclaimed(),
 }
 
 #: registry_frame columns: the registry's name, then its attributes (or a function of it)
@@ -146,4 +150,6 @@ REGISTRY_REPORTERS = (
         "effort_voice": lambda r: r.effort_from("voice"),
         "status": lambda r: r.status.value,
     }
+    # issue 10: the oversight process (agents.oversight) and enforcement (agents.enforcement)
+    | {name: name for name in ("petition_support", "petition_threshold", "oversight_stage", "strictness")}
 )
