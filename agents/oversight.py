@@ -92,7 +92,7 @@ def petition_threshold(members: np.ndarray, share: float, count: float) -> np.nd
     """
     members = np.asarray(members, dtype=float)
     by_count = np.divide(count, members, out=np.full(members.shape, np.inf), where=members > 0)
-    return np.minimum(np.minimum(share, by_count), 1.0)
+    return np.where(members > 0, np.minimum(np.minimum(share, by_count), 1.0), 1.0)
 
 
 def meets_obligations(registry: RegistryAgent, standard: float) -> bool:
