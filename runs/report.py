@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from runs.analysis import analyze
+from runs.remedies_report import remedies_figures
 from runs.spec import ExperimentSpec
 from runs.store import SweepStore
 
@@ -43,6 +44,7 @@ METRICS = {
     "welfare": ("Holders' welfare", "utility"),
     "moves": ("Moves completed", "holders a month"),
     "hhi_ipv4": ("Concentration of IPv4 (Herfindahl index)", "0-1"),
+    "disputed_ipv4_shielded": ("Disputed IPv4 shielded by moving", "share, 0-1"),
 }
 HEADLINE = ("quality_experienced", "accountability", "worst_quality")
 #: Plain words for regimes, used when the model's regime has no label of its own.
@@ -51,6 +53,7 @@ REGIME_WORDS = {
     "status_quo": "today's transfers",
     "status_quo_2026": "today's transfers with AFRINIC's 2026 policy",
     "mandatory": "mandatory portability",
+    "mandatory_safeguarded": "mandatory portability with safeguards",
 }
 MAX_LINES = 8
 MAX_CONDITIONS = 16
@@ -449,6 +452,7 @@ def report(folder: str | Path) -> Path:
             )
             + (_responses(results.runs, spec, figures_dir) if spec.design == "lhs" else [])
             + _sensitivity(tables.get("sensitivity"), tables.get("sobol_checks"), spec, figures_dir)
+            + remedies_figures(results, spec, figures_dir)  # issue 10: only for a remedies experiment
         )
     path = folder / "report.md"
     path.write_text(_markdown(spec, metadata, store, tables, figures, folder, results.runs), encoding="utf-8")
