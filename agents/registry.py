@@ -240,7 +240,7 @@ class RegistryAgent(Agent):
         self.petition_support = 0.0  # share of members who signed a petition against it
         self.petition_threshold = 1.0  # share of members the petition needs this month
         self.oversight_stage = "none"
-        self.strictness = override.get("strictness", params.strictness)
+        self.strictness = override.get("strictness", params.initial_strictness)
         self.base_strictness = self.strictness
 
     # --- what the data collector reads --------------------------------------------------

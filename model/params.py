@@ -886,7 +886,7 @@ class Params:
         source="AFRINIC: 6.2M of 115.9M delegated IPv4 = 5.4% (Cloud Innovation, theafricareport "
         "20 Oct 2021); insider 4.1M = 3.5% (MyBroadband 2019-2021); ARIN/Micfo 757,760 (Krebs, 15 May 2019)",
     )
-    strictness: float = _num(
+    initial_strictness: float = _num(
         0.5,
         0.0,
         1.0,

@@ -396,7 +396,7 @@ def test_a_locked_in_failure_is_handed_off_and_the_runs_share_everything_before_
 
 def test_without_disputes_enforcement_changes_nothing():
     a = run("registry_failure_portable", 24)
-    b = run("registry_failure_portable", 24, strictness=1.0, strictness_erosion=5.0, dispute_freeze="on")
+    b = run("registry_failure_portable", 24, initial_strictness=1.0, strictness_erosion=5.0, dispute_freeze="on")
     cols = [c for c in a.registry_frame().columns if c != "strictness"]
     assert a.registry_frame()[cols].equals(b.registry_frame()[cols])
     assert a.model_frame().equals(b.model_frame())
