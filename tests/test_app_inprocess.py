@@ -16,7 +16,7 @@ import app
 from model import Params, list_scenarios
 from model.params import param_info
 from viz import charts
-from viz.controls import REGIME_TERMS, Setup, compare_options, slider_fields
+from viz.controls import REGIME_TERMS, Setup, choice_fields, compare_options, slider_fields
 from viz.labels import param_label, scenario
 from viz.views import TABS
 from viz.widgets import Chart, Player
@@ -228,6 +228,7 @@ EXPECTED_CHARTS = {
     "Members & money": 3,
     "Resources": 2,
     "Accountability": 4,
+    "Remedies": 4,
     "Flows": 2,
     "Holders": 2,
     "Peering": 2,
@@ -373,7 +374,7 @@ def test_things_to_try_apply_and_are_valid(built):
 
 
 def test_every_parameter_has_a_control_with_its_label():
-    shown = set(slider_fields()) | set(REGIME_TERMS) | {"scale", "regime"}
+    shown = set(slider_fields()) | set(REGIME_TERMS) | set(choice_fields()) | {"scale", "regime", "remedy"}
     numeric = {row["name"] for row in param_info() if "low" in row or "choices" in row}
     assert shown >= numeric - {"fee_schedules"} and not set(slider_fields()) & set(REGIME_TERMS)
     rc = render()
@@ -381,6 +382,9 @@ def test_every_parameter_has_a_control_with_its_label():
     text = page_text(rc)
     for name in [*REGIME_TERMS, *slider_fields()]:
         assert f"{param_label(name)}: " in text, name  # label, unit and value on the slider's line
+    for name in choice_fields():  # issue 10's switches: a select each, labelled
+        assert rc.find(v.Select, label=param_label(name)).widgets, name
+    assert rc.find(v.Select, label=param_label("remedy", unit=False)).widgets
 
 
 def test_holders_and_peering_views():

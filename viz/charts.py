@@ -40,7 +40,7 @@ __all__ = [
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 DASHES = ["solid", "dashed"]
 WIDTHS = [5.0, 3.6, 2.4, 1.5, 1.0]  # nested: a wide line under a narrower one shows both
-STATUS_COLOURS = {"failed": "#D55E00", "degraded": "#E69F00", "closed": "#555555"}
+STATUS_COLOURS = {"failed": "#D55E00", "degraded": "#E69F00", "closed": "#555555", "handed_off": "#009E73"}
 OK_STATUS = "operating"
 TOOLTIP = {"trigger": "axis", "confine": True, "valueFormatter": "sig4"}  # sig4: see echart.vue
 Option = dict[str, Any]
@@ -48,6 +48,7 @@ Option = dict[str, Any]
 DRAWN_COLUMNS = {
     "step", "registry", "quality", "neutrality", "fee", "reserves", "members", "ipv4", "ipv4_share",
     "asn_share", "inflow", "outflow", "exit_threat", "effort", "status",
+    "petition_support", "petition_threshold", "oversight_stage", "strictness",  # the Remedies tab
 }  # fmt: skip
 
 

@@ -17,10 +17,10 @@ from typing import Any
 import solara
 
 from model import ConfigError, Params, list_scenarios, load_scenario
-from model.params import check_names, param_info
+from model.params import REMEDY_NAMES, check_names, param_info
 from model.regimes import REGIME_NAMES, REGIME_SETTINGS
 from model.regimes import TERMS as REGIME_TERMS
-from viz.labels import param_help, param_label, param_meta, regime_title, scenario
+from viz.labels import param_help, param_label, param_meta, regime_title, remedy_title, scenario
 
 __all__ = [
     "DEFAULT_SCALE",
@@ -28,6 +28,7 @@ __all__ = [
     "ParameterPanel",
     "Setup",
     "SetupCard",
+    "choice_fields",
     "compare_label",
     "compare_options",
     "slider_fields",
@@ -36,6 +37,19 @@ __all__ = [
 
 DEFAULT_SCALE = param_meta("scale")["default"]
 _OWN_INPUTS = {"scale", "regime"}  # the setup card's own inputs
+
+
+def choice_fields() -> list[str]:
+    """Categorical `Params` fields shown as selects under "All parameters" (issue 10's switches).
+
+    The setup card has its own select for the regime and the remedy; `fee_schedules` is set
+    by scenarios.
+    """
+    return [
+        row["name"]
+        for row in param_info()
+        if "choices" in row and row["name"] not in {"regime", "remedy", "fee_schedules"}
+    ]
 
 
 def slider_fields() -> list[str]:
@@ -52,8 +66,8 @@ class Setup:
     """What run the page shows: a scenario, optionally another regime, seed, scale, overrides.
 
     `overrides` holds every parameter the user has set (sliders, regime terms, things to
-    try), on top of the scenario. `compare` is None or "regime:<name>" / "scenario:<name>":
-    a second run with the same seed.
+    try), on top of the scenario. `compare` is None or "regime:<name>" / "scenario:<name>"
+    / "remedy:<name>": a second run with the same seed.
     """
 
     scenario: str = "status_quo"
@@ -98,6 +112,9 @@ class Setup:
         own = self._without(REGIME_TERMS)  # a regime's terms belong to that regime
         if kind == "regime":
             return replace(self, regime=name, overrides=own, compare=None)
+        if kind == "remedy":  # issue 10: the same run with another remedy
+            remedy = tuple(sorted({**dict(self.overrides), "remedy": name}.items()))
+            return replace(self, overrides=remedy, compare=None)
         return replace(self, scenario=name, regime=None, overrides=own, compare=None)
 
     def label(self) -> str:
@@ -106,14 +123,17 @@ class Setup:
         return f"{title}, {regime_title(self.regime)}" if self.regime else title
 
     def short(self) -> str:
-        """A short name for legends: the regime's name in compare-by-regime, else the scenario's title."""
-        return regime_title(self.params().regime)
+        """A short name for legends: the regime's name, and the remedy when there is one."""
+        params = self.params()
+        remedy = "" if params.remedy == "none" else f", {remedy_title(params.remedy)}"
+        return regime_title(params.regime) + remedy
 
 
 def compare_options() -> dict[str, str]:
     """Choices for the comparison run: key -> words."""
     out = {f"regime:{r}": f"Regime: {regime_title(r)}" for r in REGIME_NAMES}
     out |= {f"scenario:{s}": f"Scenario: {scenario(s).title}" for s in list_scenarios()}
+    out |= {f"remedy:{r}": f"Remedy: {remedy_title(r)}" for r in REMEDY_NAMES}
     return out
 
 
@@ -191,6 +211,13 @@ def SetupCard(setup: solara.Reactive[Setup]) -> None:
             on_value=lambda v: setup.set(current.with_override("regime", regimes[v])),
         )
         solara.Text(REGIME_SETTINGS[params.regime]["description"], style={"font-size": "0.85em"})
+        remedies = {remedy_title(r): r for r in REMEDY_NAMES}
+        solara.Select(  # issue 10: the second policy dimension
+            param_label("remedy", unit=False),
+            values=list(remedies),
+            value=remedy_title(params.remedy),
+            on_value=lambda v: setup.set(current.with_override("remedy", remedies[v])),
+        )
         with solara.Row(gap="8px"):
             TypedInput("Seed", "seed", current.seed, lambda v: setup.set(replace(current, seed=v)), revision)
             holders = f"{param_label('scale')} (1.0 = all holders)"
@@ -232,7 +259,7 @@ def ParameterPanel(setup: solara.Reactive[Setup]) -> None:
     # Built only when shown: every widget on the page is revisited on each step's redraw.
     fields_ = slider_fields()
     solara.Button(
-        f"{'Hide' if shown else 'Show'} all parameters ({len(fields_)})",
+        f"{'Hide' if shown else 'Show'} all parameters ({len(fields_) + len(choice_fields())})",
         text=True,
         on_click=lambda: set_shown(not shown),
         classes=["all-parameters"],
@@ -240,10 +267,26 @@ def ParameterPanel(setup: solara.Reactive[Setup]) -> None:
     if shown:
         solara.InputText("Find a parameter", value=query, on_value=set_query, continuous_update=True)
         words = query.lower().strip()
+        for name in choice_fields():
+            if not words or words in f"{param_label(name)} {param_help(name)} {name}".lower():
+                _Choice(setup, name, getattr(params, name), getattr(default, name)).key(name)
         for name in fields_:
             if words and words not in f"{param_label(name)} {param_help(name)} {name}".lower():
                 continue
             _Slider(setup, name, getattr(params, name), getattr(default, name)).key(name)
+
+
+@solara.component
+def _Choice(setup: solara.Reactive[Setup], name: str, value: str, default: str) -> None:
+    """One categorical parameter: a select of its allowed values, its meaning on hover."""
+    mark = "" if value == default else " (changed)"
+    with solara.Column(gap="0px", classes=["param-choice"]):
+        solara.Select(
+            f"{param_label(name)}{mark}",
+            values=list(param_meta(name)["choices"]),
+            value=value,
+            on_value=lambda v: setup.set(setup.value.with_override(name, v)),
+        )
 
 
 @solara.component
