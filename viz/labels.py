@@ -34,7 +34,7 @@ _REGIME_TITLES = {
     "status_quo": "Status quo (2025 transfers)",
     "status_quo_2026": "Status quo with AFRINIC's 2026 policy",
     "mandatory": "Mandatory portability",
-    "mandatory_safeguarded": "Mandatory portability with safeguards",
+    "mandatory_safeguarded": "Mandatory, safeguarded",
 }
 # registry_frame columns the charts name; any other column gets its name in words
 _COLUMNS = {
