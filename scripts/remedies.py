@@ -11,7 +11,11 @@ years from the failure's start:
 - restoration: months from the failure's start until AFRINIC is operating or handed off
   (censored at the run's end: "never");
 - members left: AFRINIC's members at restoration (or at the run's end), share of those at the start;
-- quality experienced: the model-wide mean.
+- quality experienced: the model-wide mean;
+- peak petition support: the failed registry's highest `petition_support` during the failure
+  (a process that concludes resets it, so read it in the runs without a remedy);
+- members waiting to leave: share of the failed registry's members with a move pending,
+  18 months into the failure.
 
 Venue shopping (scenarios venue_shopping / _safeguards): share of the disputed IPv4 shielded
 (escaped by moving) and reclaimed after ten years, overall and for AFRINIC's (the strict
@@ -31,6 +35,7 @@ import pandas as pd
 from scipy import stats
 
 from agents.enforcement import Case
+from agents.state import NO_MOVE
 from model import PortabilityModel
 from model.scenarios import load_scenario
 
@@ -64,8 +69,16 @@ def failure_run(scenario: str, seed: int, scale: float, steps: int, **overrides:
     params = load_scenario(scenario).with_overrides(scale=scale, **overrides)
     event = params.events[0]
     model = PortabilityModel(params, seed=seed)
-    for _ in range(steps):
+    failed_index = [r.name for r in model.registries].index(event.registry)
+    waiting = np.nan
+    for month in range(1, steps + 1):
         model.step()
+        if month == event.start + 18:  # halfway through the failure: members waiting to leave
+            s = model.holders
+            members = s.registry == failed_index
+            waiting = float(
+                np.count_nonzero(members & (s.pending_destination != NO_MOVE)) / max(members.sum(), 1)
+            )
     frame, registries = model.model_frame(), model.registry_frame()
     window = frame[(frame.step >= event.start) & (frame.step < event.start + WINDOW)]
     failed = registries[registries.registry == event.registry].set_index("step")
@@ -74,7 +87,10 @@ def failure_run(scenario: str, seed: int, scale: float, steps: int, **overrides:
     restored = float(served.index[0] - event.start) if len(served) else np.inf
     at = int(served.index[0]) if len(served) else steps
     kinds = model.event_frame().kind
+    during = failed.loc[event.start : event.start + event.duration - 1]
     return {
+        "peak_support": float(during.petition_support.max()),
+        "waiting": waiting,
         "ipv4_at_risk": float(window.ipv4_at_risk.mean()),
         "restoration": restored,
         "members_left": float(failed.members.loc[at] / failed.members.loc[event.start]),
@@ -144,10 +160,11 @@ def _failure_table(frame: pd.DataFrame) -> None:
     base = frame[frame.condition == "lock-in, no remedy"].set_index("seed")
     exit_ = frame[frame.condition == "exit (mandatory portability)"].set_index("seed")
     print(
-        "| condition | IPv4 at risk | paired vs lock-in | paired vs exit | restoration (months) "
+        "| condition | peak petition support | members waiting to leave (month 30) "
+        "| IPv4 at risk | paired vs lock-in | paired vs exit | restoration (months) "
         "| members left | quality experienced | petition / handoff (share of seeds) |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for label, g in frame.groupby("condition", sort=False):
         g = g.set_index("seed")
         vs_base = "" if label == "lock-in, no remedy" else interval(g.ipv4_at_risk - base.ipv4_at_risk)
@@ -155,7 +172,8 @@ def _failure_table(frame: pd.DataFrame) -> None:
             "" if label.startswith(("exit", "lock-in")) else interval(g.ipv4_at_risk - exit_.ipv4_at_risk)
         )
         print(
-            f"| {label} | {interval(g.ipv4_at_risk)} | {vs_base} | {vs_exit} "
+            f"| {label} | {interval(g.peak_support)} | {interval(g.waiting)} "
+            f"| {interval(g.ipv4_at_risk)} | {vs_base} | {vs_exit} "
             f"| {months(g.restoration.to_numpy())} | {interval(g.members_left)} | {interval(g.quality)} "
             f"| {g.petition.mean():.2f} / {g.handoff.mean():.2f} |"
         )
