@@ -227,7 +227,7 @@ def settle_escapes(d: Disputes, moved: np.ndarray, freeze: bool) -> np.ndarray:
     Without the freeze the destination does not pursue the origin's case: the space is
     shielded. With it the case stays open and follows the holder.
     """
-    if freeze or moved.size == 0:
+    if freeze or moved.size == 0 or d.holders.size == 0:
         return np.zeros(0, dtype=np.int64)
     gone = np.flatnonzero((d.case == Case.OPEN) & np.isin(d.holders, moved))
     d.case[gone] = Case.ESCAPED

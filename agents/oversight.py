@@ -124,23 +124,17 @@ class Petitions:
         self.registry[voicers] = registry[voicers]
         self.signed_at[voicers] = step
 
-    def support(
-        self, registry: np.ndarray, step: int, memory: int, concluded_at: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(signers, members) per registry: live signatures of current members, and members.
+    def support(self, registry: np.ndarray, step: int, memory: int, concluded_at: np.ndarray) -> np.ndarray:
+        """Live signatures per registry, counted over its current members.
 
         A signature is live when the signer is still a member of the registry it signed
         against, it is less than `memory` months old, and it was given after that
         registry's last process concluded (`concluded_at`, per registry).
         """
-        n_registries = concluded_at.size
-        live = (
-            (self.registry == registry)
-            & (step - self.signed_at < memory)
-            & (self.signed_at > concluded_at[registry])
-        )
-        signers = np.bincount(registry[live], minlength=n_registries)
-        return signers, np.bincount(registry, minlength=n_registries)
+        recent = np.flatnonzero(step - self.signed_at < memory)  # few: look at them only
+        here = registry[recent]
+        live = (self.registry[recent] == here) & (self.signed_at[recent] > concluded_at[here])
+        return np.bincount(here[live], minlength=concluded_at.size)
 
 
 @dataclass

@@ -162,9 +162,8 @@ class Remedies:
             m.events.add(
                 step, origin, EventKind.ESCAPE, f"holder {int(d.holders[i])}: {int(d.ipv4[i])} /24s to {here}"
             )
-        signers, members = self.petitions.support(
-            s.registry, step, m.p.petition_memory, self.oversight.concluded_at()
-        )
+        signers = self.petitions.support(s.registry, step, m.p.petition_memory, self.oversight.concluded_at())
+        members = np.array([r.members for r in m.registries])  # as tallied after this month's moves
         for r, kind, detail in self.oversight.step(step, m.registries, signers, members, votes):
             m.events.add(step, m.registries[r].name, EventKind(kind), detail)
         strictness = erode_strictness(

@@ -34,6 +34,7 @@ __all__ = [
     "quality_charts",
     "replicate_chart",
     "shares_charts",
+    "spells",
     "status_segments",
 ]
 
@@ -168,22 +169,27 @@ def _line(name: str, values: np.ndarray, colour: str, dash: str, width: float, *
 
 def status_segments(run: RunData) -> list[tuple[str, str, int, int]]:
     """(registry, status, first month, last month) for each spell away from 'operating'."""
-    if "status" not in run.registries:
+    return spells(run, "status", OK_STATUS)
+
+
+def spells(run: RunData, column: str, rest: str) -> list[tuple[str, str, int, int]]:
+    """(registry, value, first month, last month) for each spell of a category other than `rest`."""
+    if column not in run.registries:
         return []
-    table = run.wide("status")
-    spells = []
+    table = run.wide(column)
+    out = []
     for registry in table.columns:
-        status = table[registry].to_numpy()
+        values = table[registry].to_numpy()
         start = None
-        for month, value in enumerate(status):
-            if start is not None and value != status[start]:
-                spells.append((registry, str(status[start]), start, month - 1))
+        for month, value in enumerate(values):
+            if start is not None and value != values[start]:
+                out.append((registry, str(values[start]), start, month - 1))
                 start = None
-            if start is None and value != OK_STATUS:
+            if start is None and value != rest:
                 start = month
         if start is not None:
-            spells.append((registry, str(status[start]), start, len(status) - 1))
-    return spells
+            out.append((registry, str(values[start]), start, len(values) - 1))
+    return out
 
 
 def _marks(run: RunData, runs: Runs) -> list[Option]:

@@ -23,6 +23,7 @@ from viz.charts import (
     _name,
     _per_registry,
     _subtitle,
+    spells,
 )
 
 __all__ = ["STAGE_COLOURS", "remedies_charts", "stage_segments"]
@@ -38,22 +39,7 @@ STAGE_COLOURS = {
 
 def stage_segments(run: RunData) -> list[tuple[str, str, int, int]]:
     """(registry, stage, first month, last month) for each spell of the oversight process."""
-    if "oversight_stage" not in run.registries:
-        return []
-    table = run.wide("oversight_stage")
-    spells = []
-    for registry in table.columns:
-        stages = table[registry].to_numpy()
-        start = None
-        for month, stage in enumerate(stages):
-            if start is not None and stage != stages[start]:
-                spells.append((registry, str(stages[start]), start, month - 1))
-                start = None
-            if start is None and stage != "none":
-                start = month
-        if start is not None:
-            spells.append((registry, str(stages[start]), start, len(stages) - 1))
-    return spells
+    return spells(run, "oversight_stage", "none")
 
 
 def _bands(run: RunData, runs: Runs) -> list[Option]:
