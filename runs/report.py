@@ -44,7 +44,6 @@ METRICS = {
     "welfare": ("Holders' welfare", "utility"),
     "moves": ("Moves completed", "holders a month"),
     "hhi_ipv4": ("Concentration of IPv4 (Herfindahl index)", "0-1"),
-    "disputed_ipv4_shielded": ("Disputed IPv4 shielded by moving", "share, 0-1"),
 }
 HEADLINE = ("quality_experienced", "accountability", "worst_quality")
 #: Plain words for regimes, used when the model's regime has no label of its own.
