@@ -240,13 +240,22 @@ class RegistryAgent(Agent):
         self.pool_max_blocks = spec.pool_max_blocks
         self.sales_in = 0  # /24s bought this month by members from other registries' members
         self.sales_out = 0  # /24s sold this month by members to other registries' members
+        # issue 10: what the oversight process and enforcement set (agents.oversight, .enforcement)
+        self.operator: tuple[float, float] | None = None  # continuity operator's (quality, neutrality)
+        self.petition_support = 0.0  # share of members who signed a petition against it
+        self.petition_threshold = 1.0  # share of members the petition needs this month
+        self.oversight_stage = "none"
+        self.strictness = override.get("strictness", params.initial_strictness)
+        self.base_strictness = self.strictness
 
     # --- what the data collector reads --------------------------------------------------
     @property
     def status(self) -> RegistryStatus:
-        """Closed, failed (by a governance event or by insolvency), degraded, or operating."""
+        """Closed, handed off, failed (by a governance event or insolvency), degraded, or operating."""
         if self.closed:
             return RegistryStatus.CLOSED
+        if self.operator is not None:  # a continuity operator runs the records (issue 10)
+            return RegistryStatus.HANDED_OFF
         return RegistryStatus.FAILED if self.insolvent else self.governance
 
     @property
@@ -308,6 +317,7 @@ class RegistryAgent(Agent):
             RegistryStatus.DEGRADED: p.release_capacity * p.release_degraded,
             RegistryStatus.FAILED: p.release_capacity * p.release_failed,
             RegistryStatus.CLOSED: 0.0,
+            RegistryStatus.HANDED_OFF: p.release_capacity,  # the operator releases as a registry would
         }[self.status]
         capacity = max(share, fallback) * self.members
         self.release_credit = min(self.release_credit + capacity, max(capacity, 1.0))
@@ -417,6 +427,9 @@ class RegistryAgent(Agent):
             complacency=p.complacency_rate,
         )
         self.effort += p.effort_adjustment * (self.target_effort - self.effort)
+        if self.operator is not None:  # the continuity operator's service, whatever management does
+            self.quality, self.neutrality = self.operator
+            return
         paralysis = {
             RegistryStatus.OPERATING: 1.0,
             RegistryStatus.DEGRADED: p.paralysis_degraded,

@@ -5,11 +5,12 @@
 
 Each measurement runs in its own single-threaded subprocess, so peak memory (max RSS) is
 its own. The population grows by entry, so agent-steps are the holders present in each
-month, summed; Boltzmann runs with the mean number of holders. Reported: build + 240 months with data collection (target < 5 s); agent-steps per
-second against Mesa's Boltzmann wealth model in its Mesa 3.3 form (grid, move, give, a
-DataCollector of Gini and wealth) with the same number of agents, stepping only and end to
-end (build + 240 months against the same Boltzmann stepping rate; targets >= 50x each); the
-batched kernel against the per-agent path (target >= 20x); peak memory (target < 600 MB).
+month, summed; Boltzmann runs with the mean number of holders. Reported: build + 240
+months with data collection (target < 5 s); agent-steps per second against Mesa's
+Boltzmann wealth model in its Mesa 3.3 form (grid, move, give, a DataCollector of Gini and
+wealth) with the same number of agents, stepping only and end to end (build + 240 months
+against the same Boltzmann stepping rate; targets >= 50x each); the batched kernel against
+the per-agent path (target >= 20x); peak memory (target < 600 MB).
 """
 
 from __future__ import annotations

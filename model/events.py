@@ -23,6 +23,14 @@ class EventKind(StrEnum):
     CLOSURE = "closure"
     SURGE = "surge"
     OBSTRUCTION = "obstruction"
+    # issue 10: the ICP-2 draft's process (agents.oversight) and enforcement (agents.enforcement)
+    PETITION = "petition"
+    AUDIT = "audit"
+    DERECOGNITION = "derecognition"
+    HANDOFF = "handoff"
+    HANDOFF_END = "handoff_end"
+    RECLAMATION = "reclamation"
+    ESCAPE = "escape"
 
 
 @dataclass(frozen=True)

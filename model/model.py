@@ -52,6 +52,7 @@ from model.migration import request_moves, settle_moves
 from model.params import Params
 from model.population import build_population, holder_state, peering_edges, rehold
 from model.regimes import move_matrix
+from model.remedies import Remedies
 from model.reporters import MODEL_REPORTERS, REGISTRY_REPORTERS, move_reasons
 from model.scenarios import load_scenario
 from model.transfer_policy import load_transfer_policies, sales_matrix
@@ -123,6 +124,7 @@ class PortabilityModel(Model):
         self.decisions = Decisions.empty(self.holders.size)
         self.month = self._new_month(0, review=np.zeros(self.holders.size, dtype=bool))
         self._exit_costs = exit_cost_table(self.month)  # the regime's cost table, fixed for a run
+        self.remedies = Remedies(self, seed)  # oversight process and enforcement (issue 10)
         self.datacollector = DataCollector(
             model_reporters=MODEL_REPORTERS,
             agenttype_reporters={RegistryAgent: REGISTRY_REPORTERS},
@@ -208,9 +210,11 @@ class PortabilityModel(Model):
         self._enter()
         self._begin_month()
         self._holders_choose()
+        self.remedies.before_moves()
         self._migrate()
         self._trade()
         self._hand_tallies(self._tallies(), log=True)
+        self.remedies.end_of_month()
         self.datacollector.collect(self)
 
     def _enter(self) -> None:
@@ -500,7 +504,7 @@ class PortabilityModel(Model):
         )
 
     def event_frame(self) -> pd.DataFrame:
-        """The event log: governance events, insolvencies, surges of moves."""
+        """The event log: governance events, insolvencies, surges of moves, the remedies' process."""
         return pd.DataFrame(self.events, columns=["step", "registry", "kind", "detail"])
 
     def __repr__(self) -> str:

@@ -44,8 +44,9 @@ def hhi_ipv4(model: PortabilityModel) -> float:
 
 
 def ipv4_at_risk(model: PortabilityModel) -> float:
-    """Share of IPv4 held at registries that are degraded or failed."""
-    at_risk = sum(r.ipv4 for r in model.registries if r.status != RegistryStatus.OPERATING)
+    """Share of IPv4 held at registries that are degraded or failed (not while handed off)."""
+    troubled = (RegistryStatus.DEGRADED, RegistryStatus.FAILED)
+    at_risk = sum(r.ipv4 for r in model.registries if r.status in troubled)
     return float(at_risk / model.total_ipv4)
 
 
@@ -122,6 +123,9 @@ MODEL_REPORTERS = {
     "pool_allocated": lambda m: m.market["pool_allocated"],
     "entrants": lambda m: m.market["entrants"],
     "holders": lambda m: m.holders.size,
+    # issue 10: enforcement and venue shopping (model.remedies)
+    "disputed_ipv4_shielded": lambda m: m.remedies.shielded(),
+    "disputed_ipv4_reclaimed": lambda m: m.remedies.reclaimed(),
 }
 
 #: model_frame columns in plain words: (label, unit), for figures, reports and the app
@@ -137,6 +141,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "ipv4_price": ("IPv4 price", "USD per address"),
     "ipv4_transferred": ("IPv4 sold", "/24 blocks a month"),
     "ipv4_inter_rir": ("IPv4 changing registry (sales and moves)", "/24 blocks a month"),
+    "disputed_ipv4_shielded": ("Disputed IPv4 shielded by moving", "share, 0-1"),
 }
 
 #: registry_frame columns: the registry's name, then its attributes (or a function of it)
@@ -170,4 +175,6 @@ REGISTRY_REPORTERS = (
         "effort_voice": lambda r: r.effort_from("voice"),
         "status": lambda r: r.status.value,
     }
+    # issue 10: the oversight process (agents.oversight) and enforcement (agents.enforcement)
+    | {name: name for name in ("petition_support", "petition_threshold", "oversight_stage", "strictness")}
 )

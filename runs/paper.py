@@ -13,7 +13,13 @@ from runs.sweep import resume, sweep
 
 __all__ = ["EXPERIMENTS", "paper", "shipped"]
 
-_FIRST = ("regimes", "failure", "friction", "sensitivity")  # the paper's order; others follow by name
+_FIRST = (
+    "regimes",
+    "failure",
+    "remedies",
+    "friction",
+    "sensitivity",
+)  # the paper's order; others follow by name
 
 
 def _shipped_names() -> tuple[str, ...]:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from model.reporters import OUTPUTS
 from runs.analysis import analyze
+from runs.remedies_report import remedies_figures
 from runs.spec import ExperimentSpec
 from runs.store import SweepStore
 
@@ -35,7 +36,9 @@ __all__ = ["METRICS", "STYLE", "metric_label", "parameter_label", "report", "val
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442"]
 #: The model's outputs in plain words, with their units (a metric not listed is shown by its name).
-METRICS = OUTPUTS
+#: Figures cost every report, so the outputs drawn are chosen: every labelled output but these.
+UNDRAWN = ("ipv4_transferred", "disputed_ipv4_shielded")
+METRICS = {name: words for name, words in OUTPUTS.items() if name not in UNDRAWN}
 HEADLINE = ("quality_experienced", "accountability", "worst_quality")
 #: Plain words for regimes, used when the model's regime has no label of its own.
 REGIME_WORDS = {
@@ -43,6 +46,7 @@ REGIME_WORDS = {
     "status_quo": "today's transfers",
     "status_quo_2026": "today's transfers with AFRINIC's 2026 policy",
     "mandatory": "mandatory portability",
+    "mandatory_safeguarded": "mandatory portability with safeguards",
 }
 MAX_LINES = 8
 MAX_CONDITIONS = 16
@@ -441,6 +445,7 @@ def report(folder: str | Path) -> Path:
             )
             + (_responses(results.runs, spec, figures_dir) if spec.design == "lhs" else [])
             + _sensitivity(tables.get("sensitivity"), tables.get("sobol_checks"), spec, figures_dir)
+            + remedies_figures(results, spec, figures_dir)  # issue 10: only for a remedies experiment
         )
     path = folder / "report.md"
     path.write_text(_markdown(spec, metadata, store, tables, figures, folder, results.runs), encoding="utf-8")

@@ -186,3 +186,26 @@ def test_replicates_run_in_the_background_and_draw_bands(page: Page, app_url: st
         assert chart["x_extent"] == [0, 12] and len(chart["series"]) == 3
     month_is(page, 0)  # the run itself did not move
     assert not overflowing(page)
+
+
+def test_the_remedies_tab_draws_the_petition_and_the_process(page: Page, app_url: str):
+    # issue 10: the ICP-2 draft's remedy, from the scenario picker to the drawn bands
+    page.set_viewport_size({"width": 1500, "height": 1000})
+    open_app(page, app_url)
+    choose(page, "Scenario", scenario("registry_failure_handoff").title)
+    expect(page.get_by_text(f"The scenario: {scenario('registry_failure_handoff').title}")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    steps(page, 20)
+    drawn = check_tab(page, "Remedies", 20, "remedies_tab.png")
+    titles = [c["title"] for c in drawn]
+    assert titles == [
+        "Petition support against the threshold",
+        "Members (who is left to petition)",
+        "Enforcement strictness",
+        "Disputed IPv4: shielded by moving, reclaimed",
+    ]
+    petition = {s["name"]: s for s in drawn[0]["series"]}
+    assert petition["AFRINIC"]["points"] == 21 and petition["AFRINIC"]["last"] > 0.1  # members signed
+    assert petition["AFRINIC threshold"]["last"] == 0.25
+    assert "bands: ICP-2 process" in petition  # the process is under way: its stages are drawn

@@ -228,6 +228,7 @@ EXPECTED_CHARTS = {
     "Members & money": 3,
     "Resources": 2,
     "Accountability": 4,
+    "Remedies": 4,
     "Flows": 2,
     "Market": 5,
     "Holders": 2,
@@ -374,7 +375,7 @@ def test_things_to_try_apply_and_are_valid(built):
 
 
 def test_every_parameter_has_a_control_with_its_label():
-    shown = set(slider_fields()) | set(REGIME_TERMS) | set(choice_fields()) | {"scale", "regime"}
+    shown = set(slider_fields()) | set(REGIME_TERMS) | set(choice_fields()) | {"scale", "regime", "remedy"}
     numeric = {row["name"] for row in param_info() if "low" in row or "choices" in row}
     assert shown >= numeric and not set(slider_fields()) & set(REGIME_TERMS)
     assert "market" in choice_fields() and not set(choice_fields()) & set(slider_fields())
@@ -386,6 +387,7 @@ def test_every_parameter_has_a_control_with_its_label():
     for name in choice_fields():  # a select labelled from the metadata, offering every value
         widget = rc.find(v.Select, label=param_label(name)).widget
         assert widget.items == list(next(r for r in param_info() if r["name"] == name)["choices"]), name
+    assert rc.find(v.Select, label=param_label("remedy", unit=False)).widgets
 
 
 def test_a_choice_field_rebuilds_the_run_and_can_be_compared(built):

@@ -195,6 +195,8 @@ def test_paper_writes_every_report_into_one_folder(tmp_path):
     assert (tmp_path / "paper" / "friction" / "figures" / "heatmap_quality_experienced.png").exists()
     assert list((tmp_path / "paper" / "sensitivity" / "figures").glob("sensitivity_*.png"))
     assert (tmp_path / "paper" / "sensitivity" / "analysis" / "sensitivity.csv").exists()
+    assert (tmp_path / "paper" / "remedies" / "figures" / "remedies.png").exists()
+    assert (tmp_path / "paper" / "remedies" / "analysis" / "remedy_outcomes.csv").exists()
 
 
 def readme_commands(prefix: str) -> list[str]:

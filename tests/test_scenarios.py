@@ -32,6 +32,8 @@ MODEL_COLUMNS = [
     "pool_allocated",
     "entrants",
     "holders",
+    "disputed_ipv4_shielded",
+    "disputed_ipv4_reclaimed",
 ]
 REGISTRY_COLUMNS = [
     "step",
@@ -57,6 +59,10 @@ REGISTRY_COLUMNS = [
     "effort_exit",
     "effort_voice",
     "status",
+    "petition_support",
+    "petition_threshold",
+    "oversight_stage",
+    "strictness",
 ]
 REQUIRED = {
     "status_quo",
@@ -66,6 +72,10 @@ REQUIRED = {
     "registry_failure_portable",
     "gradual_capture",
     "small_registry_drain",
+    "registry_failure_handoff",
+    "registry_failure_portable_handoff",
+    "venue_shopping",
+    "venue_shopping_safeguards",
 }
 
 

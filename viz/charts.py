@@ -35,13 +35,14 @@ __all__ = [
     "quality_charts",
     "replicate_chart",
     "shares_charts",
+    "spells",
     "status_segments",
 ]
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 DASHES = ["solid", "dashed"]
 WIDTHS = [5.0, 3.6, 2.4, 1.5, 1.0]  # nested: a wide line under a narrower one shows both
-STATUS_COLOURS = {"failed": "#D55E00", "degraded": "#E69F00", "closed": "#555555"}
+STATUS_COLOURS = {"failed": "#D55E00", "degraded": "#E69F00", "closed": "#555555", "handed_off": "#009E73"}
 OK_STATUS = "operating"
 TOOLTIP = {"trigger": "axis", "confine": True, "valueFormatter": "sig4"}  # sig4: see echart.vue
 Option = dict[str, Any]
@@ -49,6 +50,7 @@ Option = dict[str, Any]
 DRAWN_COLUMNS = {
     "step", "registry", "quality", "neutrality", "fee", "reserves", "members", "ipv4", "ipv4_share",
     "asn_share", "inflow", "outflow", "exit_threat", "effort", "status", "pool", "sales_in", "sales_out",
+    "petition_support", "petition_threshold", "oversight_stage", "strictness",  # the Remedies tab
 }  # fmt: skip
 
 
@@ -168,22 +170,27 @@ def _line(name: str, values: np.ndarray, colour: str, dash: str, width: float, *
 
 def status_segments(run: RunData) -> list[tuple[str, str, int, int]]:
     """(registry, status, first month, last month) for each spell away from 'operating'."""
-    if "status" not in run.registries:
+    return spells(run, "status", OK_STATUS)
+
+
+def spells(run: RunData, column: str, rest: str) -> list[tuple[str, str, int, int]]:
+    """(registry, value, first month, last month) for each spell of a category other than `rest`."""
+    if column not in run.registries:
         return []
-    table = run.wide("status")
-    spells = []
+    table = run.wide(column)
+    out = []
     for registry in table.columns:
-        status = table[registry].to_numpy()
+        values = table[registry].to_numpy()
         start = None
-        for month, value in enumerate(status):
-            if start is not None and value != status[start]:
-                spells.append((registry, str(status[start]), start, month - 1))
+        for month, value in enumerate(values):
+            if start is not None and value != values[start]:
+                out.append((registry, str(values[start]), start, month - 1))
                 start = None
-            if start is None and value != OK_STATUS:
+            if start is None and value != rest:
                 start = month
         if start is not None:
-            spells.append((registry, str(status[start]), start, len(status) - 1))
-    return spells
+            out.append((registry, str(values[start]), start, len(values) - 1))
+    return out
 
 
 def _marks(run: RunData, runs: Runs) -> list[Option]:

@@ -17,10 +17,10 @@ from typing import Any
 import solara
 
 from model import ConfigError, Params, list_scenarios, load_scenario
-from model.params import check_names, param_info
+from model.params import REMEDY_NAMES, check_names, param_info
 from model.regimes import REGIME_NAMES, REGIME_SETTINGS
 from model.regimes import TERMS as REGIME_TERMS
-from viz.labels import param_help, param_label, param_meta, regime_title, scenario
+from viz.labels import param_help, param_label, param_meta, regime_title, remedy_title, scenario
 
 __all__ = [
     "DEFAULT_SCALE",
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 DEFAULT_SCALE = param_meta("scale")["default"]
-_OWN_INPUTS = {"scale", "regime"}  # the setup card's own inputs
+_OWN_INPUTS = {"scale", "regime", "remedy"}  # the setup card's own inputs
 
 
 def slider_fields() -> list[str]:
@@ -58,8 +58,9 @@ class Setup:
     """What run the page shows: a scenario, optionally another regime, seed, scale, overrides.
 
     `overrides` holds every parameter the user has set (sliders, regime terms, things to
-    try), on top of the scenario. `compare` is None, "regime:<name>", "scenario:<name>" or
-    "param:<field>=<value>" (a choice field set otherwise): a second run with the same seed.
+    try), on top of the scenario. `compare` is None, "regime:<name>", "scenario:<name>",
+    "remedy:<name>" or "param:<field>=<value>" (a choice field set otherwise): a second run
+    with the same seed.
     """
 
     scenario: str = "status_quo"
@@ -107,6 +108,9 @@ class Setup:
         if kind == "param":
             field, value = name.split("=", 1)
             return replace(self.with_override(field, value), compare=None)
+        if kind == "remedy":  # issue 10: the same run with another remedy
+            remedy = tuple(sorted({**dict(self.overrides), "remedy": name}.items()))
+            return replace(self, overrides=remedy, compare=None)
         return replace(self, scenario=name, regime=None, overrides=own, compare=None)
 
     def label(self) -> str:
@@ -115,8 +119,10 @@ class Setup:
         return f"{title}, {regime_title(self.regime)}" if self.regime else title
 
     def short(self) -> str:
-        """A short name for legends: the regime's name."""
-        return regime_title(self.params().regime)
+        """A short name for legends: the regime's name, and the remedy when there is one."""
+        params = self.params()
+        remedy = "" if params.remedy == "none" else f", {remedy_title(params.remedy)}"
+        return regime_title(params.regime) + remedy
 
     def contrast(self, other: Setup) -> tuple[tuple[str, str], tuple[str, str]]:
         """(short, long) names of this run and `other`, by what differs: regime, scenario or a choice."""
@@ -143,6 +149,7 @@ def compare_options() -> dict[str, str]:
     for name in choice_fields():
         for value in param_meta(name)["choices"]:
             out[f"param:{name}={value}"] = f"{param_label(name, unit=False)}: {value}"
+    out |= {f"remedy:{r}": f"Remedy: {remedy_title(r)}" for r in REMEDY_NAMES}
     return out
 
 
@@ -222,6 +229,13 @@ def SetupCard(setup: solara.Reactive[Setup]) -> None:
         solara.Text(REGIME_SETTINGS[params.regime]["description"], style={"font-size": "0.85em"})
         for name in choice_fields():
             _Choice(setup, name, getattr(params, name), getattr(load_scenario(current.scenario), name))
+        remedies = {remedy_title(r): r for r in REMEDY_NAMES}
+        solara.Select(  # issue 10: the second policy dimension
+            param_label("remedy", unit=False),
+            values=list(remedies),
+            value=remedy_title(params.remedy),
+            on_value=lambda v: setup.set(current.with_override("remedy", remedies[v])),
+        )
         with solara.Row(gap="8px"):
             TypedInput("Seed", "seed", current.seed, lambda v: setup.set(replace(current, seed=v)), revision)
             holders = f"{param_label('scale')} (1.0 = all holders)"
@@ -289,6 +303,19 @@ def ParameterPanel(setup: solara.Reactive[Setup]) -> None:
             if words and words not in f"{param_label(name)} {param_help(name)} {name}".lower():
                 continue
             _Slider(setup, name, getattr(params, name), getattr(default, name)).key(name)
+
+
+@solara.component
+def _Choice(setup: solara.Reactive[Setup], name: str, value: str, default: str) -> None:
+    """One categorical parameter: a select of its allowed values, its meaning on hover."""
+    mark = "" if value == default else " (changed)"
+    with solara.Column(gap="0px", classes=["param-choice"]):
+        solara.Select(
+            f"{param_label(name)}{mark}",
+            values=list(param_meta(name)["choices"]),
+            value=value,
+            on_value=lambda v: setup.set(setup.value.with_override(name, v)),
+        )
 
 
 @solara.component

@@ -24,6 +24,7 @@ __all__ = [
     "param_label",
     "param_meta",
     "regime_title",
+    "remedy_title",
     "scenario",
     "sig",
     "tab_class",
@@ -36,6 +37,7 @@ _REGIME_TITLES = {
     "status_quo": "Status quo (2025 transfers)",
     "status_quo_2026": "Status quo with AFRINIC's 2026 policy",
     "mandatory": "Mandatory portability",
+    "mandatory_safeguarded": "Mandatory, safeguarded",
 }
 # registry_frame columns the charts name; any other column gets its name in words
 _COLUMNS = {
@@ -81,6 +83,14 @@ def regime_title(name: str) -> str:
     return str(
         REGIME_SETTINGS.get(name, {}).get("title") or _REGIME_TITLES.get(name) or name.replace("_", " ")
     )
+
+
+_REMEDY_TITLES = {"none": "No remedy", "icp2_draft": "ICP-2 draft remedy"}
+
+
+def remedy_title(name: str) -> str:
+    """The remedy's name in words (issue 10)."""
+    return _REMEDY_TITLES.get(name, name.replace("_", " "))
 
 
 def scenario(name: str) -> ScenarioInfo:

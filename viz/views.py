@@ -20,6 +20,7 @@ from model import PortabilityModel
 from viz import charts
 from viz.controls import Setup, compare_label
 from viz.labels import output_label, output_unit, param_label, regime_title, scenario, sig, tab_class
+from viz.remedies import remedies_charts
 from viz.replicates import Replicates
 from viz.widgets import Chart
 
@@ -32,6 +33,7 @@ TABS = [
     "Members & money",
     "Resources",
     "Accountability",
+    "Remedies",  # issue 10: the ICP-2 process, enforcement, venue shopping (viz/remedies.py)
     "Flows",
     "Market",
     "Holders",
@@ -200,6 +202,11 @@ and the chart says so. Tooltips give four significant digits.
 - *Resources*: each registry's share of all IPv4 and AS numbers (stacked to 1).
 - *Accountability*: the credible threat of exit, realised exit (share of members lost in
   12 months), effort, and IPv4 at registries that are not operating.
+- *Remedies*: the ICP-2 draft's remedy (when the run's `remedy` is icp2_draft): members'
+  petition support against its threshold, with the process's stages (petition, audit and
+  remediation, derecognition decision, handoff to a continuity operator) as coloured bands;
+  members; each registry's enforcement strictness; and, when some space is disputed, the
+  share of it shielded by moving to a laxer registry or reclaimed.
 - *Flows*: who moved from where to where.
 - *Market*: the IPv4 transfer market: the price (USD per address), /24 blocks sold a month
   (all sales, and those that change registry, with registration moves), sales so far by
@@ -210,7 +217,7 @@ and the chart says so. Tooltips give four significant digits.
 - *Replicates*: the same run with other seeds, mean and 90% range, to see what is noise.
 
 **Compare mode** (Compare with, in the sidebar) runs a second model with the same seed, so
-the same holders, peering graph and events, under another regime or scenario. Its lines
+the same holders, peering graph and events, under another regime, scenario or remedy. Its lines
 are dashed; every legend and tooltip entry names its run (after "·"); headline numbers read
 "this run vs the other (Δ difference)".
 
@@ -261,6 +268,7 @@ def Dashboard(
         "Members & money": lambda: _Charts(charts.money_charts, runs),
         "Resources": lambda: _Charts(charts.shares_charts, runs),
         "Accountability": lambda: _Charts(charts.accountability_charts, runs),
+        "Remedies": lambda: _Charts(remedies_charts, runs),
         "Flows": lambda: _Charts(charts.flows_charts, runs),
         "Market": lambda: _Charts(charts.market_charts, runs),
         "Holders": lambda: _Charts(charts.holders_charts, runs),

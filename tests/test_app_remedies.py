@@ -1,0 +1,74 @@
+"""The app's Remedies tab and the remedy as a policy dimension (issue 10), rendered in-process."""
+
+from __future__ import annotations
+
+import pytest
+
+from model import PortabilityModel
+from tests.test_app_inprocess import built, open_tab, options, render, select, step  # noqa: F401
+from viz import charts
+from viz.controls import Setup, compare_options
+from viz.remedies import remedies_charts, stage_segments
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:solara.*")
+
+
+def handed_off_run(months: int = 40) -> charts.RunData:
+    model = PortabilityModel.from_scenario("registry_failure_handoff", seed=1)
+    for _ in range(months):
+        model.step()
+    return charts.RunData.of("handoff", "handoff", model)
+
+
+def test_the_charts_draw_petition_support_its_threshold_and_the_stages_as_bands():
+    run = handed_off_run()
+    petition, members, strictness, disputed = remedies_charts([run])
+    assert petition["title"]["text"] == "Petition support against the threshold"
+    series = {s["name"]: s for s in petition["series"]}
+    support = run.wide("petition_support").AFRINIC.round(4).tolist()
+    assert series["AFRINIC"]["data"] == support and len(support) == 41 and max(support) >= 0.25
+    assert set(series["AFRINIC threshold"]["data"]) == {0.25}
+    bands = series["bands: ICP-2 process"]["markArea"]["data"]
+    names = [b[0]["name"] for b in bands]
+    assert names == ["AFRINIC petitioned", "AFRINIC remediation", "AFRINIC decision", "AFRINIC handed off"]
+    spells = stage_segments(run)
+    assert [s[1] for s in spells] == ["petitioned", "remediation", "decision", "handed_off"]
+    assert spells[-1][3] == 40 and spells[0][2] == int(run.events[run.events.kind == "petition"].step.iloc[0])
+    assert members["series"][-1]["name"] == "bands: ICP-2 process"
+    assert strictness["yAxis"]["max"] == 1
+    assert disputed["title"]["subtext"].startswith("no disputed space in this run")
+
+
+def test_venue_shopping_draws_the_shielded_share():
+    model = PortabilityModel.from_scenario("venue_shopping", seed=1)
+    for _ in range(30):
+        model.step()
+    run = charts.RunData.of("shop", "shop", model)
+    disputed = remedies_charts([run])[3]
+    shielded = next(s for s in disputed["series"] if s["name"] == "shielded")
+    share = 100 * run.frame.disputed_ipv4_shielded.iloc[-1]
+    assert share > 0 and shielded["data"][-1] == pytest.approx(share, abs=0.01)
+
+
+def test_compare_by_remedy_keeps_the_scenario_and_sets_the_remedy():
+    setup = Setup(scenario="registry_failure_locked", compare="remedy:icp2_draft")
+    other = setup.compared()
+    assert other.scenario == "registry_failure_locked" and other.params().remedy == "icp2_draft"
+    assert setup.short() == "No portability (lock-in)"
+    assert other.short() == "No portability (lock-in), ICP-2 draft remedy"
+    assert "remedy:none" in compare_options()
+
+
+def test_the_tab_and_the_remedy_select_in_the_page(built):  # noqa: F811 - the fixture imported above
+    rc = render()
+    select(rc, "Remedy", "ICP-2 draft remedy")
+    assert built[-1].p.remedy == "icp2_draft"
+    select(rc, "Compare with (same seed)", compare_options()["remedy:none"])
+    step(rc, 3)
+    open_tab(rc, "Remedies")
+    drawn = options(rc)
+    assert drawn[0]["title"]["text"] == "Petition support against the threshold"
+    names = {s["name"] for s in drawn[0]["series"] if s["data"]}
+    assert "AFRINIC · Status quo (2025 transfers), ICP-2 draft remedy" in names
+    assert "AFRINIC · Status quo (2025 transfers)" in names
+    assert all(o["_month"] == 3 for o in drawn)
