@@ -875,7 +875,7 @@ class Params:
         0.03,
         0.0,
         0.5,
-        "new holders joining each registry a year, as a share of its members (they join each January)",
+        "new holders joining each region a year, as a share of its holders (they join each January)",
         label="Entry rate",
         unit="per year",
         source="RIPE NCC's waiting list of 1,050 new LIRs (Nov 2024), 5% of its members [assumption: 3%]",
