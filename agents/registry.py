@@ -240,7 +240,7 @@ class RegistryAgent(Agent):
         self.pool_max_blocks = spec.pool_max_blocks
         self.sales_in = 0  # /24s bought this month by members from other registries' members
         self.sales_out = 0  # /24s sold this month by members to other registries' members
-        # issue 10: what the oversight process and enforcement set (agents.oversight, .enforcement)
+        # what the oversight process and enforcement set (agents.oversight, .enforcement)
         self.operator: tuple[float, float] | None = None  # continuity operator's (quality, neutrality)
         self.petition_support = 0.0  # share of members who signed a petition against it
         self.petition_threshold = 1.0  # share of members the petition needs this month
@@ -254,7 +254,7 @@ class RegistryAgent(Agent):
         """Closed, handed off, failed (by a governance event or insolvency), degraded, or operating."""
         if self.closed:
             return RegistryStatus.CLOSED
-        if self.operator is not None:  # a continuity operator runs the records (issue 10)
+        if self.operator is not None:  # a continuity operator runs the records
             return RegistryStatus.HANDED_OFF
         return RegistryStatus.FAILED if self.insolvent else self.governance
 

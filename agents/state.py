@@ -68,7 +68,7 @@ class RegistryStatus(StrEnum):
     DEGRADED = "degraded"
     FAILED = "failed"
     CLOSED = "closed"
-    HANDED_OFF = "handed_off"  # a continuity operator runs the records (ICP-2 draft §5.3; issue 10)
+    HANDED_OFF = "handed_off"  # a continuity operator runs the records (ICP-2 draft §5.3)
 
 
 @dataclass

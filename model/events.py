@@ -23,7 +23,7 @@ class EventKind(StrEnum):
     CLOSURE = "closure"
     SURGE = "surge"
     OBSTRUCTION = "obstruction"
-    # issue 10: the ICP-2 draft's process (agents.oversight) and enforcement (agents.enforcement)
+    # the ICP-2 draft's process (agents.oversight) and enforcement (agents.enforcement)
     PETITION = "petition"
     AUDIT = "audit"
     DERECOGNITION = "derecognition"

@@ -124,7 +124,7 @@ class PortabilityModel(Model):
         self.decisions = Decisions.empty(self.holders.size)
         self.month = self._new_month(0, review=np.zeros(self.holders.size, dtype=bool))
         self._exit_costs = exit_cost_table(self.month)  # the regime's cost table, fixed for a run
-        self.remedies = Remedies(self, seed)  # oversight process and enforcement (issue 10)
+        self.remedies = Remedies(self, seed)  # oversight process and enforcement
         self.datacollector = DataCollector(
             model_reporters=MODEL_REPORTERS,
             agenttype_reporters={RegistryAgent: REGISTRY_REPORTERS},

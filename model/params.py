@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 EVENT_STATUSES = ("degraded", "failed")
-#: The oversight remedies (issue 10): none, or the ICP-2 draft v2's process.
+#: The oversight remedies: none, or the ICP-2 draft v2's process.
 REMEDY_NAMES = ("none", "icp2_draft")
 
 #: Per-registry settings a scenario may override, with their allowed range.
@@ -37,7 +37,7 @@ REGISTRY_OVERRIDE_KEYS: dict[str, tuple[float, float]] = {
     "reserves_months": (0.0, 240.0),
     "fixed_cost_share": (0.0, 1.0),
     "cost_ratio": (0.1, 10.0),
-    "strictness": (0.0, 1.0),  # issue 10: enforcement at one registry
+    "strictness": (0.0, 1.0),  # enforcement at one registry
 }
 
 
@@ -889,7 +889,7 @@ class Params:
         unit="/24 blocks",
         source="most RIRs' last-pool allocations are at most a /22 (ODD §6) [assumption]",
     )
-    # --- remedies: the ICP-2 draft's oversight process (issue 10) --------------------------
+    # --- remedies: the ICP-2 draft's oversight process --------------------------------
     remedy: str = _choice(
         "none",
         REMEDY_NAMES,
@@ -1020,7 +1020,7 @@ class Params:
         label="After the handoff",
         source="ICP-2 draft v2 §5.3 (handoff after derecognition); the choice is open [assumption]",
     )
-    # --- remedies: enforcement and venue shopping (issue 10) ------------------------------
+    # --- remedies: enforcement and venue shopping ------------------------------------
     disputed_share: float = _num(
         0.0,
         0.0,

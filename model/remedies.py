@@ -1,4 +1,4 @@
-"""Wiring of the remedies (issue 10): the oversight process and enforcement, hooked into a month.
+"""Wiring of the remedies: the oversight process and enforcement, hooked into a month.
 
 `Remedies` is built by `PortabilityModel` after its registries and holders, and called twice
 a month: `before_moves` (after the holders chose: voices sign petitions, reclamation cases

@@ -123,7 +123,7 @@ MODEL_REPORTERS = {
     "pool_allocated": lambda m: m.market["pool_allocated"],
     "entrants": lambda m: m.market["entrants"],
     "holders": lambda m: m.holders.size,
-    # issue 10: enforcement and venue shopping (model.remedies)
+    # enforcement and venue shopping (model.remedies)
     "disputed_ipv4_shielded": lambda m: m.remedies.shielded(),
     "disputed_ipv4_reclaimed": lambda m: m.remedies.reclaimed(),
 }
@@ -175,6 +175,6 @@ REGISTRY_REPORTERS = (
         "effort_voice": lambda r: r.effort_from("voice"),
         "status": lambda r: r.status.value,
     }
-    # issue 10: the oversight process (agents.oversight) and enforcement (agents.enforcement)
+    # the oversight process (agents.oversight) and enforcement (agents.enforcement)
     | {name: name for name in ("petition_support", "petition_threshold", "oversight_stage", "strictness")}
 )

@@ -445,7 +445,7 @@ def report(folder: str | Path) -> Path:
             )
             + (_responses(results.runs, spec, figures_dir) if spec.design == "lhs" else [])
             + _sensitivity(tables.get("sensitivity"), tables.get("sobol_checks"), spec, figures_dir)
-            + remedies_figures(results, spec, figures_dir)  # issue 10: only for a remedies experiment
+            + remedies_figures(results, spec, figures_dir)  # only for a remedies experiment
         )
     path = folder / "report.md"
     path.write_text(_markdown(spec, metadata, store, tables, figures, folder, results.runs), encoding="utf-8")

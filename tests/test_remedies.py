@@ -1,4 +1,4 @@
-"""The remedies (issue 10): the ICP-2 draft's process stage by stage, enforcement, venue shopping.
+"""The remedies: the ICP-2 draft's process stage by stage, enforcement, venue shopping.
 
 Exact outcomes of each rule on tiny hand-built cases, the safeguards one by one, invariants
 over random parameters, and the four scenarios end to end (model and command line).
