@@ -207,6 +207,18 @@ def main(argv: list[str] | None = None) -> int:
         growth = np.log(prices.price_40 / prices.price_30) / 10 * 100
         print(f"\nYearly growth of the price in years 30-40: {t_interval_text(growth, 2)} % a year.")
 
+    print("\nWhat caps the price: the spread of what an address is worth to holders (status_quo).\n")
+    print("| substitute_spread | after 20 years | after 40 years | yearly growth, years 30-40 |")
+    print("|---|---|---|---|")
+    for spread in (0.0, 0.25, 0.5):
+        kw = {"regime": "status_quo", "scale": args.scale, "substitute_spread": spread}
+        got = pd.DataFrame([run(s, args.long, **kw) for s in range(8)])
+        late = got.get("price_40", got.price_20 * np.nan)
+        growth = np.log(late / got.get("price_30", late)) / 10 * 100
+        cells = (t_interval_text(got.price_20, 1), t_interval_text(late, 1), t_interval_text(growth, 2))
+        print(f"| {spread:g} | {cells[0]} | {cells[1]} | {cells[2]} % |")
+    print("(8 seeds each)")
+
     print(f"\nHow often the registries' rules bind (status_quo, {args.seeds} seeds, all months):\n")
     print(f"- bids cut (or stopped) by the buyer's needs test: {binding.needs} of {binding.bids}")
     print(f"- bids stopped by LACNIC's in-region rule: {binding.in_region} of {binding.bids}")
