@@ -10,7 +10,8 @@ years from the failure's start:
 - IPv4 at risk: mean share of all IPv4 held at a degraded or failed registry;
 - restoration: months from the failure's start until AFRINIC is operating or handed off
   (censored at the run's end: "never");
-- members left: AFRINIC's members at restoration (or at the run's end), share of those at the start;
+- members left: the share of AFRINIC's members at the failure's start still there at restoration
+  (or at the run's end; new holders who joined meanwhile are not counted);
 - quality experienced: the model-wide mean;
 - peak petition support: the failed registry's highest `petition_support` during the failure
   (a process that concludes resets it, so read it in the runs without a remedy);
@@ -71,8 +72,15 @@ def failure_run(scenario: str, seed: int, scale: float, steps: int, **overrides:
     model = PortabilityModel(params, seed=seed)
     failed_index = [r.name for r in model.registries].index(event.registry)
     waiting = np.nan
+    cohort = np.zeros(0, dtype=np.int64)  # the failed registry's members when the failure starts
+    stayed = {}  # month -> how many of them are still its members (entrants not counted)
     for month in range(1, steps + 1):
         model.step()
+        s = model.holders
+        if month == event.start:
+            cohort = np.flatnonzero(s.registry == failed_index)
+        if month >= event.start:
+            stayed[month] = int(np.count_nonzero(s.registry[cohort] == failed_index))
         if month == event.start + 18:  # halfway through the failure: members waiting to leave
             s = model.holders
             members = s.registry == failed_index
@@ -93,7 +101,7 @@ def failure_run(scenario: str, seed: int, scale: float, steps: int, **overrides:
         "waiting": waiting,
         "ipv4_at_risk": float(window.ipv4_at_risk.mean()),
         "restoration": restored,
-        "members_left": float(failed.members.loc[at] / failed.members.loc[event.start]),
+        "members_left": float(stayed[min(max(at, event.start), steps)] / max(cohort.size, 1)),
         "quality": float(window.quality_experienced.mean()),
         "petition": float((kinds == "petition").any()),
         "handoff": float((kinds == "handoff").any()),
