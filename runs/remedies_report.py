@@ -8,7 +8,8 @@ series and registry frames, over the `WINDOW` months from the failure's start:
 - time to restoration: months from the failure's start until the failed registry is
   operating or handed off (a run where it never is counts as the months it had left);
 - members left: the failed registry's members at restoration (or at the run's end), as a
-  share of its members at the failure's start.
+  share of its members at the failure's start; the stored frames count members, not who
+  they are, so new holders who joined meanwhile are included (above 1 when few left).
 
 Each condition shows its mean with a Student-t 95% interval over replicates (common seeds,
 so the conditions are paired).
@@ -39,7 +40,7 @@ def _base(spec: ExperimentSpec) -> Params:
 OUTCOMES = {
     "ipv4_at_risk": "IPv4 at risk (share, mean of 5 years)",
     "restoration": "Time to restoration (months)",
-    "members_left": "Members left at restoration (share)",
+    "members_left": "Members at restoration, new holders included (share of start)",
 }
 
 
