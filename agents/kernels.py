@@ -229,8 +229,8 @@ def market_orders_all(s: HolderState, t: MarketTerms) -> tuple[Orders, Orders]:
 
 
 @njit(cache=True, inline="always")
-def _wanted(need, rate, months):  # pragma: no cover - compiled
-    return max(1, math.ceil(need * math.exp(rate * (months / 12.0)) - 1e-9))
+def _wanted(need, factor):  # pragma: no cover - compiled
+    return max(1, math.ceil(need * factor - 1e-9))
 
 
 @njit(cache=True)
@@ -245,11 +245,11 @@ def _orders(need, ipv4, registry, home, pending, received_at, wtp, reserve, t): 
         here = registry[h]
         if pending[h] != NO_MOVE or not t.processing[here]:
             continue
-        wanted = _wanted(need[h], t.rate[h], t.space_horizon)
+        wanted = _wanted(need[h], t.ahead[h])
         if wanted > ipv4[h]:
             blocks = wanted - ipv4[h]
             if t.needs_months[here] > 0:
-                blocks = min(blocks, max(0, _wanted(need[h], t.rate[h], t.needs_months[here]) - ipv4[h]))
+                blocks = min(blocks, max(0, _wanted(need[h], t.ahead_tested[h]) - ipv4[h]))
             if t.in_region[here] and home[h] != here:
                 blocks = 0
             if blocks > 0:
@@ -261,7 +261,7 @@ def _orders(need, ipv4, registry, home, pending, received_at, wtp, reserve, t): 
                     n_bids += 1
             continue
         # a seller keeps room for growth but does not sell ahead of a shrinking need
-        keep = wanted if t.rate[h] >= 0.0 else _wanted(need[h], 0.0, t.space_horizon)
+        keep = wanted if t.rate[h] >= 0.0 else _wanted(need[h], 1.0)
         if keep < ipv4[h] and t.review[h] and t.step - received_at[h] >= t.hold_months[here]:
             blocks = ipv4[h] - keep
             if t.price - t.deaggregation_cost / (ADDRESSES * blocks) >= reserve[h]:

@@ -45,10 +45,12 @@ __all__ = [
     "Trades",
     "apply_trades",
     "block_premium",
+    "blocks_needed",
     "build_market_terms",
     "buy_orders",
     "eligible_blocks",
     "grow_need",
+    "growth_factor",
     "idle_blocks",
     "match",
     "need_rate",
@@ -76,6 +78,8 @@ class MarketTerms(NamedTuple):
     transfer_fee: np.ndarray  # (R,) USD per transfer, paid by the recipient
     review: np.ndarray  # (n,) bool: the holder reviews its space this month (sellers act then)
     rate: np.ndarray  # (n,) yearly growth of each holder's need this month (`need_rate`)
+    ahead: np.ndarray  # (n,) its need's growth over `space_horizon`: exp(rate x months / 12)
+    ahead_tested: np.ndarray  # (n,) ... over its registry's needs-test window
     space_horizon: float  # months of growth holders plan their space for
     small_block_premium: float  # a /24 costs this much more per address than a large block
     deaggregation_cost: float  # USD a seller pays to split its block for a sale
@@ -91,8 +95,13 @@ def build_market_terms(
     policy: dict[str, np.ndarray],
     review: np.ndarray,
     rate: np.ndarray,
+    registry: np.ndarray,
 ) -> MarketTerms:
-    """The month's market terms from the parameters, the regime's sales matrix and the policies."""
+    """The month's market terms from the parameters, the regime's sales matrix and the policies.
+
+    The growth factors are computed here, once, for every holder: the readable orders and
+    the compiled ones then read the same numbers.
+    """
     return MarketTerms(
         step=step,
         price=price,
@@ -106,6 +115,8 @@ def build_market_terms(
         transfer_fee=policy["transfer_fee_usd"],
         review=review,
         rate=rate,
+        ahead=growth_factor(rate, p.space_horizon),
+        ahead_tested=growth_factor(rate, policy["needs_months"][registry]),
         space_horizon=p.space_horizon,
         small_block_premium=p.small_block_premium,
         deaggregation_cost=p.deaggregation_cost,
@@ -137,12 +148,21 @@ def grow_need(s: HolderState, rate: np.ndarray) -> None:
     s.need *= np.exp(rate / 12.0)
 
 
+def growth_factor(rate: np.ndarray, months: float | np.ndarray) -> np.ndarray:
+    """How much a need growing at `rate` a year grows in `months`: exp(rate x months / 12)."""
+    return np.exp(rate * (np.asarray(months, dtype=float) / 12.0))
+
+
+def blocks_needed(need: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """/24s to cover need x factor (at least one: a holder keeps its last block)."""
+    return np.maximum(1, np.ceil(need * factor - 1e-9)).astype(np.int64)
+
+
 def space_wanted(
     s: HolderState, holders: np.ndarray, months: float | np.ndarray, rate: np.ndarray
 ) -> np.ndarray:
     """/24s the holders need `months` ahead at `rate` (at least one: a holder keeps its last block)."""
-    ahead = s.need[holders] * np.exp(rate[holders] * (months / 12.0))
-    return np.maximum(1, np.ceil(ahead - 1e-9)).astype(np.int64)
+    return blocks_needed(s.need[holders], growth_factor(rate[holders], months))
 
 
 def idle_blocks(s: HolderState, months: float, rate: np.ndarray) -> np.ndarray:
@@ -151,8 +171,7 @@ def idle_blocks(s: HolderState, months: float, rate: np.ndarray) -> np.ndarray:
     A holder keeps room for its growth, but does not sell ahead of a shrinking need: space
     it still uses is not idle until its use has moved to the alternative.
     """
-    everyone = np.arange(s.size)
-    return np.maximum(0, s.ipv4 - space_wanted(s, everyone, months, np.maximum(rate, 0.0)))
+    return np.maximum(0, s.ipv4 - blocks_needed(s.need, growth_factor(np.maximum(rate, 0.0), months)))
 
 
 def block_premium(blocks: np.ndarray | float, premium: float) -> np.ndarray | float:
@@ -177,10 +196,10 @@ def buy_orders(s: HolderState, t: MarketTerms) -> Orders:
     of such a block, plus the transfer fee per address, is at most what space is worth to it.
     """
     everyone = np.arange(s.size)
-    short = space_wanted(s, everyone, t.space_horizon, t.rate) - s.ipv4
+    short = blocks_needed(s.need, t.ahead) - s.ipv4
     here = s.registry
     tested = t.needs_months[here] > 0
-    needs_cap = np.maximum(0, space_wanted(s, everyone, t.needs_months[here], t.rate) - s.ipv4)
+    needs_cap = np.maximum(0, blocks_needed(s.need, t.ahead_tested) - s.ipv4)
     blocks = np.where(tested, np.minimum(short, needs_cap), short)
     blocks = np.where(t.in_region[here] & (s.home != here), 0, blocks)
     bidding = (blocks > 0) & _can_trade(s, everyone, t)
@@ -199,7 +218,7 @@ def sell_orders(s: HolderState, t: MarketTerms) -> Orders:
     of splitting its block (spread over the addresses offered) is below its reservation value.
     """
     everyone = np.arange(s.size)
-    idle = idle_blocks(s, t.space_horizon, t.rate)
+    idle = np.maximum(0, s.ipv4 - blocks_needed(s.need, np.where(t.rate >= 0.0, t.ahead, 1.0)))
     here = s.registry
     held_long_enough = t.step - s.received_at >= t.hold_months[here]
     offering = t.review & (idle > 0) & held_long_enough & _can_trade(s, everyone, t)

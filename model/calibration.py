@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -45,10 +46,15 @@ class RegistrySpec:
         """IPv4 held, in /24 blocks."""
         return self.ipv4_addresses / ADDRESSES_PER_BLOCK
 
+    @cached_property
+    def _tiers(self) -> tuple[np.ndarray, np.ndarray]:
+        """The fee schedule as arrays: tier upper bounds (/24s; the last unbounded) and fees."""
+        bounds = np.array([b if b > 0 else np.inf for b, _ in self.fee_tiers])
+        return bounds, np.array([f for _, f in self.fee_tiers])
+
     def yearly_fee(self, ipv4_blocks: np.ndarray, asns: np.ndarray) -> np.ndarray:
         """Fee schedule: the yearly fee (USD) of holders with these holdings."""
-        bounds = np.array([b if b > 0 else np.inf for b, _ in self.fee_tiers])
-        fees = np.array([f for _, f in self.fee_tiers])
+        bounds, fees = self._tiers
         tier = np.searchsorted(bounds, ipv4_blocks, side="left")
         return fees[np.minimum(tier, len(fees) - 1)] + self.fee_per_asn * asns
 

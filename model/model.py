@@ -278,6 +278,7 @@ class PortabilityModel(Model):
             policy=self.transfer_policy,
             review=self.month.review,
             rate=rate,
+            registry=self.holders.registry,
         )
         rng = self.streams["market"]
         bids, offers = market_orders_all(s, terms)

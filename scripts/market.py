@@ -48,6 +48,7 @@ class Binding:
             policy=model.transfer_policy,
             review=model.month.review,
             rate=rate,
+            registry=model.holders.registry,
         )
         no_test = terms._replace(needs_months=np.zeros_like(terms.needs_months))
         free = no_test._replace(in_region=np.zeros_like(terms.in_region))

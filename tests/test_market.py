@@ -19,6 +19,7 @@ from agents.market import (
     build_market_terms,
     buy_orders,
     eligible_blocks,
+    growth_factor,
     idle_blocks,
     match,
     need_rate,
@@ -36,8 +37,12 @@ NAMES = ("ARIN", "APNIC", "RIPE NCC", "LACNIC", "AFRINIC")
 ARIN, APNIC, RIPE, LACNIC, AFRINIC = range(5)
 
 
-def terms(n: int, **overrides) -> MarketTerms:
-    """Three registries, every sale allowed, no tests, no fees, no premium; everyone reviews."""
+def terms(n: int, registry: list[int] | None = None, **overrides) -> MarketTerms:
+    """Three registries, every sale allowed, no tests, no fees, no premium; everyone reviews.
+
+    The growth factors follow the rates, the horizon and the needs windows of the holders'
+    registries (`registry`, default all at registry 0), as `build_market_terms` makes them.
+    """
     everything = np.full((3, 3), ALLOWED, dtype=np.int8)
     base = {
         "step": 100,
@@ -57,6 +62,9 @@ def terms(n: int, **overrides) -> MarketTerms:
         "deaggregation_cost": 0.0,
     }
     base.update(overrides)
+    here = np.zeros(n, dtype=np.int64) if registry is None else np.array(registry)
+    base["ahead"] = growth_factor(base["rate"], base["space_horizon"])
+    base["ahead_tested"] = growth_factor(base["rate"], base["needs_months"][here])
     return MarketTerms(**base)
 
 
@@ -74,7 +82,7 @@ def test_buyers_plan_ahead_and_the_needs_test_cuts_the_bid():
     s = holders(1, need=[4.0], wtp=[100.0])
     ahead = terms(1, rate=rate, space_horizon=24.0)
     assert buy_orders(s, ahead).blocks.tolist() == [9 - 4]
-    tested = ahead._replace(needs_months=np.array([12.0, 0.0, 0.0]))
+    tested = terms(1, rate=rate, space_horizon=24.0, needs_months=np.array([12.0, 0.0, 0.0]))
     assert buy_orders(s, tested).blocks.tolist() == [6 - 4]
 
 
@@ -399,6 +407,7 @@ def test_the_compiled_orders_are_the_readable_ones_on_whole_model_states(regime)
             policy=model.transfer_policy,
             review=model.month.review,
             rate=rate,
+            registry=model.holders.registry,
         )
         compiled = market_orders_all(s, t)
         readable = (buy_orders(s, t), sell_orders(s, t))
