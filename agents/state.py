@@ -144,17 +144,40 @@ class HolderState:
         self.kind[holders] = 4 * eligible + 2 * (self.asn[holders] > 0) + (self.ipv6[holders] > 0)
 
     def append(self, new: HolderState) -> None:
-        """Add the holders of `new` after these (entry); `new`'s peers are ids in the whole population."""
-        offsets = new.peer_start + self.peers.size
+        """Add the holders of `new` after these (entry); `new`'s peers are ids in the whole population.
+
+        Each column is a view onto a buffer with room to spare, so a year's entrants are
+        written in place; a buffer is copied into one twice as large only when it is full.
+        """
+        offsets = new.peer_start[1:] + self.peers.size
         for f in fields(self):
-            if f.name == "peer_start":
-                self.peer_start = np.concatenate([self.peer_start[:-1], offsets])
-            else:
-                setattr(self, f.name, np.concatenate([getattr(self, f.name), getattr(new, f.name)]))
+            name = f.name
+            mine = getattr(self, name)
+            theirs = offsets if name == "peer_start" else getattr(new, name)
+            setattr(self, name, _extended(self._buffers, name, mine, theirs))
+
+    @property
+    def _buffers(self) -> dict[str, np.ndarray]:
+        """The arrays the columns are views of (created on the first entry)."""
+        if "_buffer_store" not in self.__dict__:
+            self.__dict__["_buffer_store"] = {}
+        return self.__dict__["_buffer_store"]
 
     def columns(self) -> HolderColumns:
         """The arrays the compiled kernel reads and writes, as one tuple."""
         return HolderColumns(*(getattr(self, name) for name in HolderColumns._fields))
+
+
+def _extended(buffers: dict[str, np.ndarray], name: str, mine: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`mine` followed by `rows`, as a view onto `buffers[name]` (grown by doubling when full)."""
+    n, extra = mine.shape[0], rows.shape[0]
+    buffer = buffers.get(name)
+    if buffer is None or buffer.shape[0] < n + extra or not np.may_share_memory(buffer, mine):
+        buffer = np.empty((max(2 * n, n + extra), *mine.shape[1:]), dtype=mine.dtype)
+        buffer[:n] = mine
+        buffers[name] = buffer
+    buffer[n : n + extra] = rows
+    return buffer[: n + extra]
 
 
 class HolderColumns(NamedTuple):

@@ -127,9 +127,10 @@ def _peers(
         return (np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)), np.zeros(
             (0, 2), dtype=np.int64
         )
-    order = np.argsort(s.home, kind="stable")
+    n_registries = s.appeal.shape[1]
+    order = np.concatenate([np.flatnonzero(s.home == r) for r in range(n_registries)])  # a stable sort
     cumulative = np.concatenate([[0.0], np.cumsum(np.sqrt(np.maximum(s.ipv4[order], 1).astype(float)))])
-    starts = np.searchsorted(s.home[order], np.arange(s.appeal.shape[1] + 1))
+    starts = np.searchsorted(s.home[order], np.arange(n_registries + 1))
     entrant = np.repeat(np.arange(n), k)
     regional = rng.random(n * k) < p.regional_peering
     region = home[entrant]

@@ -425,3 +425,19 @@ def test_the_compiled_registry_totals_are_the_bincounts():
     assert np.array_equal(asn, np.bincount(s.registry, weights=s.asn, minlength=n))
     assert np.array_equal(fees, np.bincount(s.registry, weights=s.paid_usd, minlength=n))
     assert np.array_equal(voices, np.bincount(s.registry[action == Action.VOICE], minlength=n))
+
+
+def test_appending_holders_keeps_every_column_and_the_peer_lists():
+    s = holders(2, ipv4=[4, 8], need=[3.0, 9.0])
+    s.peer_start = np.array([0, 1, 2])
+    s.peers = np.array([1, 0])
+    for round_ in range(3):  # the second append fits in the buffer, the third grows it
+        new = holders(2, ipv4=[1, 2], need=[1.0, 2.0])
+        new.peer_start = np.array([0, 1, 3])
+        new.peers = np.array([0, 0, 1])
+        before = s.size
+        s.append(new)
+        assert s.size == before + 2 and s.ipv4[-2:].tolist() == [1, 2] and s.need[-1] == 2.0
+        assert s.peer_start.size == s.size + 1 and s.peer_start[-1] == s.peers.size
+        assert s.peers[s.peer_start[before] : s.peer_start[before + 2]].tolist() == [0, 0, 1]
+    assert s.ipv4[:2].tolist() == [4, 8] and s.belief_quality.shape == (8, 3)
