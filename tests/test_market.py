@@ -431,7 +431,7 @@ def test_appending_holders_keeps_every_column_and_the_peer_lists():
     s = holders(2, ipv4=[4, 8], need=[3.0, 9.0])
     s.peer_start = np.array([0, 1, 2])
     s.peers = np.array([1, 0])
-    for round_ in range(3):  # the second append fits in the buffer, the third grows it
+    for _ in range(3):  # the second append fits in the buffer, the third grows it
         new = holders(2, ipv4=[1, 2], need=[1.0, 2.0])
         new.peer_start = np.array([0, 1, 3])
         new.peers = np.array([0, 0, 1])
