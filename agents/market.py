@@ -361,15 +361,14 @@ def apply_trades(s: HolderState, trades: Trades, step: int) -> np.ndarray:
     leave again); a seller's imported /24s never exceed what it still holds. A purchase does
     not make a holder's own space imported, nor the holder eligible to move its registration.
     """
-    sold = np.bincount(trades.sellers, weights=trades.blocks, minlength=s.size)
-    bought = np.bincount(trades.buyers, weights=trades.blocks, minlength=s.size)
-    s.ipv4 += (bought - sold).astype(np.int64)  # counts below 2**53: exact in floats
+    np.subtract.at(s.ipv4, trades.sellers, trades.blocks)  # a holder may sell to several buyers
+    np.add.at(s.ipv4, trades.buyers, trades.blocks)
     s.received_at[trades.buyers] = step
     across = s.registry[trades.sellers] != s.registry[trades.buyers]
-    imported = np.bincount(trades.buyers[across], weights=trades.blocks[across], minlength=s.size)
-    s.imported_blocks += imported.astype(np.int64)
-    np.minimum(s.imported_blocks, s.ipv4, out=s.imported_blocks)
-    return np.flatnonzero((sold > 0) | (bought > 0))
+    np.add.at(s.imported_blocks, trades.buyers[across], trades.blocks[across])
+    changed = np.unique(np.concatenate([trades.sellers, trades.buyers]))
+    s.imported_blocks[changed] = np.minimum(s.imported_blocks[changed], s.ipv4[changed])
+    return changed
 
 
 def eligible_blocks(s: HolderState, holders: np.ndarray) -> np.ndarray:

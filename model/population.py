@@ -213,7 +213,8 @@ def peering_edges(home: np.ndarray, ipv4: np.ndarray, p: Params, rng: np.random.
     second[:n_regional] = order[np.clip(pick, starts[region], starts[region + 1] - 1)]
     a, b = np.minimum(first, second), np.maximum(first, second)
     keep = a != b
-    key = np.unique(a[keep] * n + b[keep])
+    key = np.sort(a[keep] * n + b[keep])
+    key = key[np.concatenate([[True], key[1:] != key[:-1]])]  # unique (a sort beats hashing here)
     return np.stack([key // n, key % n], axis=1)
 
 
@@ -234,7 +235,8 @@ def holder_state(
         quality[r] = override.get("quality", quality[r])
         neutrality[r] = override.get("neutrality", neutrality[r])
     both_ways = np.concatenate([edges, edges[:, ::-1]])
-    both_ways = both_ways[np.lexsort((both_ways[:, 1], both_ways[:, 0]))]
+    key = np.sort(both_ways[:, 0] * max(n, 1) + both_ways[:, 1])  # by holder, then by peer
+    both_ways = np.stack([key // max(n, 1), key % max(n, 1)], axis=1)
     peer_start = np.searchsorted(both_ways[:, 0], np.arange(n + 1))
     return HolderState(
         registry=population.home.copy(),
