@@ -48,6 +48,14 @@ CSS = """
 
 .param-slider .v-input__slot { margin-bottom: 0; } .param-slider .v-messages { display: none; }
 .typed-input-error { overflow-wrap: anywhere; max-width: 100%; }
+/* the dashboard's tabs wrap onto a second row: scrolled out of a one-row bar, a tab could not be seen */
+.dashboard-tabs .v-slide-group__content { flex-wrap: wrap; flex: 1 1 0; min-width: 0;
+                                          transform: none !important; }
+.dashboard-tabs .v-slide-group__wrapper { overflow: visible; }
+.dashboard-tabs .v-tabs-bar { height: auto; } .dashboard-tabs .v-tabs-slider-wrapper { display: none; }
+.dashboard-tabs .v-slide-group__prev, .dashboard-tabs .v-slide-group__next { display: none !important; }
+.dashboard-tabs .v-tab { height: 40px; }
+.dashboard-tabs .v-tab--active { box-shadow: inset 0 -2px 0 currentColor; }
 """
 
 

@@ -17,7 +17,7 @@ from model import Params, list_scenarios
 from model.params import param_info
 from viz import charts
 from viz.controls import REGIME_TERMS, Setup, choice_fields, compare_options, slider_fields
-from viz.labels import output_label, param_label, scenario
+from viz.labels import output_label, param_help, param_label, scenario
 from viz.views import TABS
 from viz.widgets import Chart, Player
 
@@ -486,3 +486,11 @@ def test_a_slider_snapping_its_value_to_its_grid_changes_nothing(built):
     before = len(built)
     slider.v_model = round(1 / 12 / slider.step) * slider.step  # what the browser's slider sends: snapped
     assert len(built) == before and not any("Changed:" in t for t in [page_text(rc)])
+
+
+def test_every_choice_select_gives_its_meaning_on_hover():
+    # the merge left two _Choice components; the later one, without the hover help, won
+    rc = render()
+    tips = [str(w.children) for w in rc.find(v.Tooltip).widgets]
+    for name in choice_fields():
+        assert any(param_help(name) in tip for tip in tips), name

@@ -72,3 +72,16 @@ def test_the_tab_and_the_remedy_select_in_the_page(built):  # noqa: F811 - the f
     assert "AFRINIC · Status quo (2025 transfers), ICP-2 draft remedy" in names
     assert "AFRINIC · Status quo (2025 transfers)" in names
     assert all(o["_month"] == 3 for o in drawn)
+
+
+def test_compare_by_remedy_names_both_runs_and_lists_registries_once():
+    # after the merge the month title read "X vs X (same seed)" and the petition legend ran to three rows
+    setup = Setup(scenario="registry_failure_handoff", compare="remedy:none")
+    (_, mine), (_, theirs) = setup.contrast(setup.compared())
+    assert mine != theirs and theirs.endswith("No remedy")
+    other = PortabilityModel.from_scenario("status_quo", seed=1)
+    for _ in range(3):
+        other.step()
+    runs = [handed_off_run(3), charts.RunData.of("b", "other", other)]
+    petition = remedies_charts(runs)[0]
+    assert petition["legend"]["data"] == [f"{r} · handoff" for r in runs[0].names]

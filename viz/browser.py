@@ -122,7 +122,15 @@ def steps(page: Page, n: int, start: int = 0) -> None:
 def choose(page: Page, label: str, option: str) -> None:
     """Pick `option` in the select labelled `label`."""
     page.locator(".v-select", has=page.get_by_text(label, exact=True)).first.click()
-    page.locator(".menuable__content__active .v-list-item", has_text=option).first.click()
+    item = page.locator(".menuable__content__active .v-list-item", has_text=option).first
+    # a menu renders its first 20 items; scrolling to its end renders more (the compare list is longer)
+    menu = page.locator(".menuable__content__active")
+    for _ in range(20):
+        if item.count():
+            break
+        menu.evaluate("(el) => { el.scrollTop = el.scrollHeight; }")
+        page.wait_for_function("() => new Promise((ok) => requestAnimationFrame(() => ok(true)))")
+    item.click()
 
 
 def tab(page: Page, name: str) -> str:

@@ -114,9 +114,13 @@ class Setup:
         return replace(self, scenario=name, regime=None, overrides=own, compare=None)
 
     def label(self) -> str:
-        """The run in words: the scenario's title, and the regime when the user changed it."""
+        """The run in words: the scenario's title, and the regime and remedy when the user changed them."""
         title = scenario(self.scenario).title
-        return f"{title}, {regime_title(self.regime)}" if self.regime else title
+        title = f"{title}, {regime_title(self.regime)}" if self.regime else title
+        remedy = dict(self.overrides).get("remedy")  # a remedy other than the scenario's, in words
+        if remedy is not None and remedy != load_scenario(self.scenario).remedy:
+            title = f"{title}, {remedy_title(remedy)}"
+        return title
 
     def short(self) -> str:
         """A short name for legends: the regime's name, and the remedy when there is one."""
@@ -303,19 +307,6 @@ def ParameterPanel(setup: solara.Reactive[Setup]) -> None:
             if words and words not in f"{param_label(name)} {param_help(name)} {name}".lower():
                 continue
             _Slider(setup, name, getattr(params, name), getattr(default, name)).key(name)
-
-
-@solara.component
-def _Choice(setup: solara.Reactive[Setup], name: str, value: str, default: str) -> None:
-    """One categorical parameter: a select of its allowed values, its meaning on hover."""
-    mark = "" if value == default else " (changed)"
-    with solara.Column(gap="0px", classes=["param-choice"]):
-        solara.Select(
-            f"{param_label(name)}{mark}",
-            values=list(param_meta(name)["choices"]),
-            value=value,
-            on_value=lambda v: setup.set(setup.value.with_override(name, v)),
-        )
 
 
 @solara.component

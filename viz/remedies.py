@@ -57,7 +57,14 @@ def _bands(run: RunData, runs: Runs) -> list[Option]:
             "lineStyle": {"width": 8, "opacity": 0.35},
             "markArea": {
                 "silent": True,
-                "label": {"position": "insideTop", "fontSize": 10, "color": "#333", "rotate": 90},
+                "label": {  # rotated, read down from the band's top: inside the plot, off the legend
+                    "position": "insideTop",
+                    "fontSize": 10,
+                    "color": "#333",
+                    "rotate": 90,
+                    "align": "right",
+                    "verticalAlign": "middle",
+                },
                 "data": [
                     [
                         {
@@ -95,10 +102,9 @@ def _petition(runs: Runs) -> Option:
             )
         option["series"] += _bands(run, runs)
     option = _legend_once(option, runs)
-    if len(runs) == 1:  # thresholds share their registry's colour: list registries only
-        option["legend"]["data"] = [
-            s["name"] for s in option["series"] if not s["name"].endswith("threshold")
-        ]
+    # thresholds share their registry's colour: the legend lists registries (of the first run) only
+    listed = option["legend"].get("data") or [s["name"] for s in option["series"]]
+    option["legend"]["data"] = [n for n in listed if " threshold" not in n]
     remedy = runs[0].model.p.remedy
     notes = ["dotted: the threshold (25% of members or 2,000 members x scale, by default)"]
     if remedy == "none" and len(runs) == 1:

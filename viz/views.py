@@ -278,7 +278,10 @@ def Dashboard(
         "Events": lambda: _Events(runs),
         "Export": lambda: _Export(runs),
     }
-    with solara.lab.Tabs(value=tab, on_value=set_tab, lazy=True):  # only the open tab renders
+    with (
+        solara.Column(classes=["dashboard-tabs"]),
+        solara.lab.Tabs(value=tab, on_value=set_tab, lazy=True),  # only the open tab renders
+    ):
         for name in TABS:
             with solara.lab.Tab(name), solara.Column(classes=[tab_class(name)]):
                 views[name]()
