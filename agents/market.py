@@ -57,7 +57,6 @@ __all__ = [
     "next_price",
     "receive_caps",
     "sell_orders",
-    "space_wanted",
 ]
 
 ADDRESSES = 256  # addresses in a /24, the unit in which space trades
@@ -158,20 +157,13 @@ def blocks_needed(need: np.ndarray, factor: np.ndarray) -> np.ndarray:
     return np.maximum(1, np.ceil(need * factor - 1e-9)).astype(np.int64)
 
 
-def space_wanted(
-    s: HolderState, holders: np.ndarray, months: float | np.ndarray, rate: np.ndarray
-) -> np.ndarray:
-    """/24s the holders need `months` ahead at `rate` (at least one: a holder keeps its last block)."""
-    return blocks_needed(s.need[holders], growth_factor(rate[holders], months))
-
-
-def idle_blocks(s: HolderState, months: float, rate: np.ndarray) -> np.ndarray:
-    """/24s each holder holds beyond what it will need `months` ahead at `rate` a year.
+def idle_blocks(s: HolderState, t: MarketTerms) -> np.ndarray:
+    """/24s each holder holds beyond what it will need `space_horizon` months ahead.
 
     A holder keeps room for its growth, but does not sell ahead of a shrinking need: space
     it still uses is not idle until its use has moved to the alternative.
     """
-    return np.maximum(0, s.ipv4 - blocks_needed(s.need, growth_factor(np.maximum(rate, 0.0), months)))
+    return np.maximum(0, s.ipv4 - blocks_needed(s.need, np.where(t.rate >= 0.0, t.ahead, 1.0)))
 
 
 def block_premium(blocks: np.ndarray | float, premium: float) -> np.ndarray | float:
@@ -218,7 +210,7 @@ def sell_orders(s: HolderState, t: MarketTerms) -> Orders:
     of splitting its block (spread over the addresses offered) is below its reservation value.
     """
     everyone = np.arange(s.size)
-    idle = np.maximum(0, s.ipv4 - blocks_needed(s.need, np.where(t.rate >= 0.0, t.ahead, 1.0)))
+    idle = idle_blocks(s, t)
     here = s.registry
     held_long_enough = t.step - s.received_at >= t.hold_months[here]
     offering = t.review & (idle > 0) & held_long_enough & _can_trade(s, everyone, t)

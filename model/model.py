@@ -30,6 +30,7 @@ from agents.kernels import (
     registry_totals,
 )
 from agents.market import (
+    MarketTerms,
     Orders,
     Trades,
     apply_trades,
@@ -254,6 +255,25 @@ class PortabilityModel(Model):
         if self._grid is not None:
             self._place_entrants(first, cohort.edges)
 
+    def market_terms(self, rate: np.ndarray | None = None) -> MarketTerms:
+        """The market's terms as they stand: the posted price, policies, reviews, growth of need.
+
+        `rate`: this month's growth of need (`need_rate`), when the caller has it already.
+        """
+        if rate is None:
+            rate = need_rate(self.holders, self.price, self.p.adoption_rate)
+        return build_market_terms(
+            self.p,
+            self.steps,
+            price=self.price,
+            sales=self.sales,
+            processing=self.month.accepting & self._not_failed(),
+            policy=self.transfer_policy,
+            review=self.month.review,
+            rate=rate,
+            registry=self.holders.registry,
+        )
+
     def _not_failed(self) -> np.ndarray:
         """(R,) bool: registries not failed (a failed registry allocates and transfers nothing)."""
         return np.array([r.status != RegistryStatus.FAILED for r in self.registries])
@@ -269,17 +289,7 @@ class PortabilityModel(Model):
             registry.sales_in = registry.sales_out = 0
         if self.p.market == "off":
             return
-        terms = build_market_terms(
-            self.p,
-            self.steps,
-            price=self.price,
-            sales=self.sales,
-            processing=self.month.accepting & self._not_failed(),
-            policy=self.transfer_policy,
-            review=self.month.review,
-            rate=rate,
-            registry=self.holders.registry,
-        )
+        terms = self.market_terms(rate)
         rng = self.streams["market"]
         bids, offers = market_orders_all(s, terms)
         bids, offers = _shuffled(bids, rng), _shuffled(offers, rng)
@@ -481,7 +491,7 @@ class PortabilityModel(Model):
                 "loyalty": s.loyalty,
                 "moves": s.moves,
                 "need": s.need,
-                "idle": idle_blocks(s, self.p.space_horizon, need_rate(s, self.price, self.p.adoption_rate)),
+                "idle": idle_blocks(s, self.market_terms()),
             }
         )
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from agents.market import build_market_terms, buy_orders, need_rate, receive_caps
+from agents.market import buy_orders, receive_caps
 from model import PortabilityModel
 from model.calibration import ADDRESSES_PER_BLOCK
 from runs.analysis import t_interval_text
@@ -37,19 +37,7 @@ class Binding:
 
     def count(self, model: PortabilityModel) -> None:
         """This month's bids with and without the needs test, and the counterpart caps."""
-        s, p = model.holders, model.p
-        rate = need_rate(s, model.price, p.adoption_rate)
-        terms = build_market_terms(
-            p,
-            model.steps,
-            price=model.price,
-            sales=model.sales,
-            processing=model.month.accepting & model._not_failed(),
-            policy=model.transfer_policy,
-            review=model.month.review,
-            rate=rate,
-            registry=model.holders.registry,
-        )
+        s, terms = model.holders, model.market_terms()
         no_test = terms._replace(needs_months=np.zeros_like(terms.needs_months))
         free = no_test._replace(in_region=np.zeros_like(terms.in_region))
         tested, untested, unruled = buy_orders(s, terms), buy_orders(s, no_test), buy_orders(s, free)
@@ -128,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long", type=int, default=480, help="months of the long status-quo runs (price)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.long < 240 or args.steps < 60:
+        parser.error(f"--long must be at least 240 and --steps at least 60; got {args.long}, {args.steps}")
     rows = []
     binding = Binding()
     for market in ("on", "off"):

@@ -16,7 +16,6 @@ from agents.market import (
     Trades,
     apply_trades,
     block_premium,
-    build_market_terms,
     buy_orders,
     eligible_blocks,
     growth_factor,
@@ -273,7 +272,7 @@ def test_a_holder_does_not_sell_space_it_still_uses_ahead_of_its_shrinking_need(
     s = holders(1, ipv4=[10], need=[8.0], reserve=[0.0])
     t = terms(1, rate=np.array([-math.log(2.0)]), space_horizon=24.0)
     assert sell_orders(s, t).blocks.tolist() == [2]
-    assert idle_blocks(s, 24.0, t.rate).tolist() == [2]
+    assert idle_blocks(s, t).tolist() == [2]
 
 
 def test_a_failed_registry_processes_no_transfers():
@@ -396,19 +395,7 @@ def test_the_compiled_orders_are_the_readable_ones_on_whole_model_states(regime)
     model = PortabilityModel(regime=regime, seed=6, scale=0.02)
     for month in range(30):
         model.step()
-        s = model.holders
-        rate = need_rate(s, model.price, model.p.adoption_rate)
-        t = build_market_terms(
-            model.p,
-            model.steps,
-            price=model.price,
-            sales=model.sales,
-            processing=model.month.accepting & model._not_failed(),
-            policy=model.transfer_policy,
-            review=model.month.review,
-            rate=rate,
-            registry=model.holders.registry,
-        )
+        s, t = model.holders, model.market_terms()
         compiled = market_orders_all(s, t)
         readable = (buy_orders(s, t), sell_orders(s, t))
         for a, b in zip(compiled, readable, strict=True):
