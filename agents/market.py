@@ -353,14 +353,35 @@ def apply_trades(s: HolderState, trades: Trades, step: int) -> np.ndarray:
     leave again); a seller's imported /24s never exceed what it still holds. A purchase does
     not make a holder's own space imported, nor the holder eligible to move its registration.
     """
-    np.subtract.at(s.ipv4, trades.sellers, trades.blocks)  # a holder may sell to several buyers
-    np.add.at(s.ipv4, trades.buyers, trades.blocks)
-    s.received_at[trades.buyers] = step
-    across = s.registry[trades.sellers] != s.registry[trades.buyers]
-    np.add.at(s.imported_blocks, trades.buyers[across], trades.blocks[across])
-    changed = np.unique(np.concatenate([trades.sellers, trades.buyers]))
+    _move_space(
+        s.ipv4,
+        s.received_at,
+        s.imported_blocks,
+        s.registry,
+        trades.sellers,
+        trades.buyers,
+        trades.blocks,
+        step,
+    )
+    touched = np.zeros(s.size, dtype=bool)  # a holder may sell to several buyers
+    touched[trades.sellers] = touched[trades.buyers] = True
+    changed = np.flatnonzero(touched)
     s.imported_blocks[changed] = np.minimum(s.imported_blocks[changed], s.ipv4[changed])
     return changed
+
+
+@njit(cache=True)
+def _move_space(
+    ipv4, received_at, imported_blocks, registry, sellers, buyers, blocks, step
+):  # pragma: no cover
+    # one sale at a time (a plain loop: numpy's ufunc.at costs ~40 ns a sale)
+    for i in range(blocks.shape[0]):
+        seller, buyer = sellers[i], buyers[i]
+        ipv4[seller] -= blocks[i]
+        ipv4[buyer] += blocks[i]
+        received_at[buyer] = step
+        if registry[seller] != registry[buyer]:
+            imported_blocks[buyer] += blocks[i]
 
 
 def eligible_blocks(s: HolderState, holders: np.ndarray) -> np.ndarray:

@@ -357,6 +357,22 @@ def test_the_compiled_threat_estimate_is_the_readable_one():
         assert (readable > 0).any() == (regime != "none")
 
 
+@pytest.mark.parametrize("slots", [1, 2, 64, 1 << 15])
+def test_the_threat_memo_returns_what_a_fresh_computation_gives(slots):
+    from agents.kernels import _band
+
+    rng = np.random.default_rng(3)
+    drawn = rng.normal(-3.0, 3.0, 300)
+    # repeats (hits), neighbours that may share a slot, signed zeros, NaN and huge values
+    zs = np.concatenate([drawn, drawn[::-1], drawn + 1e-12, [0.0, -0.0, np.nan, 1e7, -1e7, np.inf]])
+    memo = np.full(slots, np.nan), np.empty(slots)
+    for z in zs:
+        fresh = _band(z, 0.5, np.full(1, np.nan), np.empty(1))
+        kept = _band(z, 0.5, *memo)
+        assert kept == fresh or (np.isnan(kept) and np.isnan(fresh))
+    assert _band(-1.0, 0.5, *memo) == pytest.approx(ndtr(-0.5) - ndtr(-1.0), rel=1e-14)
+
+
 def test_the_credible_threat_raises_effort_before_anyone_leaves():
     """Identical registries, no noise: under portability effort rises at once, nobody has moved."""
     from model import PortabilityModel
