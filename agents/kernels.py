@@ -101,10 +101,13 @@ def _learn_all(s, m):  # pragma: no cover - compiled
     public_var = m.public_noise * m.public_noise / 3.0
     own_var = m.own_noise * m.own_noise / 3.0
     peer_var = m.peer_noise * m.peer_noise / 3.0
+    drift_var = m.drift_var
+    # local copies: the compiler cannot tell that the belief stores leave them alone
+    public_q, public_n = m.benchmark_quality.copy(), m.benchmark_neutrality.copy()
     for h in range(s.registry.shape[0]):
         for r in range(n_registries):
-            s.belief_var[h, r] += m.drift_var
-            _learn(s, h, r, m.benchmark_quality[r], m.benchmark_neutrality[r], public_var)
+            s.belief_var[h, r] += drift_var
+            _learn(s, h, r, public_q[r], public_n[r], public_var)
         own = s.registry[h]
         seen_q = m.quality[own] + (2.0 * m.draws[Draw.OWN_QUALITY, h] - 1.0) * m.own_noise
         seen_n = m.neutrality[own] + (2.0 * m.draws[Draw.OWN_NEUTRALITY, h] - 1.0) * m.own_noise
@@ -194,6 +197,16 @@ def _threat(
     at_stake = np.zeros(n_registries)
     shift = w_q * margin / uncertainty
     memo_z, memo_band = np.full(MEMO_SIZE, np.nan), np.empty(MEMO_SIZE)
+    # public standing gained by a move here -> r for a member from `home`, index points a year
+    gained = np.zeros((n_registries, n_registries, n_registries))
+    for home in range(n_registries):
+        for here in range(n_registries):
+            away_here = friction if here != home else 0.0
+            standing_here = w_q * m.quality[here] + w_n * m.neutrality[here]
+            for r in range(n_registries):
+                standing = w_q * m.quality[r] + w_n * m.neutrality[r]
+                away = friction if r != home else 0.0
+                gained[home, here, r] = standing - standing_here - away + away_here - loyal
     for h in range(s.registry.shape[0]):
         here = s.registry[h]
         fees[here] += paid[h]
@@ -201,8 +214,6 @@ def _threat(
         scale = m.approval_odds * m.present_value * value * uncertainty
         if not scale > 0.0:
             continue
-        away_here = friction if here != s.home[h] else 0.0
-        standing_here = w_q * m.quality[here] + w_n * m.neutrality[here]
         fee_here = paid[h] * m.fee_multiplier[here]
         waiting = value * w_q * m.waiting_service_gap * m.porting_delay / 12.0
         best = -np.inf
@@ -210,11 +221,7 @@ def _threat(
             one_off = costs[kind[h], here, r]
             if not m.accepting[r] or one_off == np.inf:
                 continue
-            standing = w_q * m.quality[r] + w_n * m.neutrality[r]
-            away = friction if r != s.home[h] else 0.0
-            yearly = value * (standing - standing_here - away + away_here - loyal) - (
-                s.fee_usd[h, r] * m.fee_multiplier[r] - fee_here
-            )
+            yearly = value * gained[s.home[h], here, r] - (s.fee_usd[h, r] * m.fee_multiplier[r] - fee_here)
             worth = m.approval_odds * m.present_value * yearly - (s.size_factor[h] * one_off + waiting)
             if worth > best:
                 best = worth
