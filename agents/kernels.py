@@ -300,9 +300,11 @@ def _orders(need, ipv4, registry, home, pending, received_at, wtp, reserve, t): 
                     bid_q[n_bids] = blocks
                     n_bids += 1
             continue
+        if not t.review[h]:  # only a holder that reviews its space offers any (tested first:
+            continue  # the other tests are coin flips to the processor, this one rarely passes)
         # a seller keeps room for growth but does not sell ahead of a shrinking need
         keep = wanted if t.rate[h] >= 0.0 else _wanted(need[h], 1.0)
-        if keep < ipv4[h] and t.review[h] and t.step - received_at[h] >= t.hold_months[here]:
+        if keep < ipv4[h] and t.step - received_at[h] >= t.hold_months[here]:
             blocks = ipv4[h] - keep
             if t.price - t.deaggregation_cost / (ADDRESSES * blocks) >= reserve[h]:
                 offer_h[n_offers] = h
