@@ -376,9 +376,7 @@ class PortabilityModel(Model):
         """Queue the month's move requests; registries release what their capacity allows."""
         s, month = self.holders, self.month
         n_registries = len(self.registries)
-        self._fees_before = registry_totals(
-            s.registry, s.ipv4, s.asn, s.paid_usd, self.decisions.action, n_registries
-        )[3]
+        self._fees_before = np.bincount(s.registry, weights=s.paid_usd, minlength=n_registries)
         requested = self.decisions.action == Action.MOVE
         for reason, count in move_reasons(s, month, self.decisions.destination, requested).items():
             self.reasons[reason] += count
