@@ -2,8 +2,8 @@
 
 Plain arithmetic on floats (and, for `yearly_utility`, on arrays): `agents.holder` calls these
 functions as they are, `agents.kernels` compiles the very same functions with numba, and
-`model.reporters.welfare` applies `yearly_utility` to whole arrays. Written once, so the
-readable rule and the fast kernel cannot drift apart.
+`model.reporters.welfare` sums the compiled `yearly_utility` over the holders. Written once,
+so the readable rule and the fast kernel cannot drift apart.
 """
 
 from __future__ import annotations

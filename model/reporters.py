@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.kernels import utility_here_all
 from agents.state import NO_MOVE, HolderState, Month, RegistryStatus
-from agents.utility import yearly_utility
 from model.calibration import ADDRESSES_PER_BLOCK
 
 if TYPE_CHECKING:
@@ -58,18 +58,18 @@ def welfare(model: PortabilityModel) -> float:
     number means the same at every scale.
     """
     s, p = model.holders, model.p
-    quality = np.array([r.quality for r in model.registries])[s.registry]
-    neutrality = np.array([r.neutrality for r in model.registries])[s.registry]
-    multiplier = np.array([r.fee_multiplier for r in model.registries])[s.registry]
-    waiting = p.waiting_service_gap * (s.pending_destination != NO_MOVE)
-    utility = yearly_utility(
+    utility = utility_here_all(
         s.value,
         s.w_quality,
-        quality - waiting,
         s.w_neutrality,
-        neutrality,
         s.appeal_here,
-        s.paid_usd * multiplier,
+        s.paid_usd,
+        s.registry,
+        s.pending_destination,
+        np.array([r.quality for r in model.registries]),
+        np.array([r.neutrality for r in model.registries]),
+        np.array([r.fee_multiplier for r in model.registries]),
+        p.waiting_service_gap,
     )
     return float(utility.sum() / (model.total_ipv4 * ADDRESSES_PER_BLOCK))
 

@@ -53,3 +53,39 @@ def test_kernel_equals_per_agent_rule_through_a_failure_with_moves():
     kernel, agents = run("kernel", overrides, 24), run("agents", overrides, 24)
     assert kernel.model_frame().moves.sum() > 0  # the comparison covers real moves
     assert_same(kernel, agents)
+
+
+def test_welfare_compiled_pass_is_the_numpy_expression():
+    from agents.kernels import utility_here_all
+    from agents.state import NO_MOVE
+    from agents.utility import yearly_utility
+
+    model = run("kernel", {"scale": 0.02, "regime": "mandatory", "porting_delay": 6.0}, 30)
+    s, p = model.holders, model.p
+    assert (s.pending_destination != NO_MOVE).any()  # the waiting gap is exercised
+    quality = np.array([r.quality for r in model.registries])
+    neutrality = np.array([r.neutrality for r in model.registries])
+    multiplier = np.array([r.fee_multiplier for r in model.registries])
+    expected = yearly_utility(
+        s.value,
+        s.w_quality,
+        quality[s.registry] - p.waiting_service_gap * (s.pending_destination != NO_MOVE),
+        s.w_neutrality,
+        neutrality[s.registry],
+        s.appeal_here,
+        s.paid_usd * multiplier[s.registry],
+    )
+    compiled = utility_here_all(
+        s.value,
+        s.w_quality,
+        s.w_neutrality,
+        s.appeal_here,
+        s.paid_usd,
+        s.registry,
+        s.pending_destination,
+        quality,
+        neutrality,
+        multiplier,
+        p.waiting_service_gap,
+    )
+    assert np.array_equal(compiled, expected)
