@@ -74,7 +74,8 @@ def decide_all(s: HolderState, m: Month, costs: np.ndarray) -> Decisions:
     """
     out = Decisions.empty(s.size)
     columns = s.columns()
-    _learn_all(columns, m)
+    # peers' registries are looked up at random: a one-byte copy stays in the core's cache
+    _learn_all(columns, m, s.registry.astype(np.min_scalar_type(len(m.quality))))
     reviewers = np.flatnonzero(m.review & (s.pending_destination == NO_MOVE))
     _choose(columns, m, s.kind, costs, reviewers, out.action, out.destination, out.gain)
     return out
@@ -102,7 +103,7 @@ def _utility(s, h, r, m):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def _learn_all(s, m):  # pragma: no cover - compiled
+def _learn_all(s, m, registry_of):  # pragma: no cover - compiled
     # beliefs: expected drift, the public benchmark, own experience, one peer's report
     n_registries = m.quality.shape[0]
     public_var = m.public_noise * m.public_noise / 3.0
@@ -122,7 +123,7 @@ def _learn_all(s, m):  # pragma: no cover - compiled
         degree = s.peer_start[h + 1] - s.peer_start[h]
         if degree > 0:
             peer = s.peers[s.peer_start[h] + int(m.draws[Draw.PEER_PICK, h] * degree)]
-            theirs = s.registry[peer]
+            theirs = registry_of[peer]
             heard_q = m.quality[theirs] + (2.0 * m.draws[Draw.PEER_QUALITY, h] - 1.0) * m.peer_noise
             heard_n = m.neutrality[theirs] + (2.0 * m.draws[Draw.PEER_NEUTRALITY, h] - 1.0) * m.peer_noise
             _learn(s, h, theirs, heard_q, heard_n, peer_var)

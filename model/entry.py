@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agents.state import NO_MOVE, HolderState
+from agents.state import NO_MOVE, PEER_ID, HolderState
 from model.calibration import Calibration
 from model.params import Params
 from model.population import _market_traits, _tastes, fee_table, holding_value, size_factor
@@ -143,4 +143,4 @@ def _peers(
     pairs = np.unique(entrant * s.size + peer)
     entrant, peer = pairs // s.size, pairs % s.size
     offsets = np.searchsorted(entrant, np.arange(n + 1)).astype(np.int64)
-    return (offsets, peer.astype(np.int64)), np.stack([entrant + s.size, peer], axis=1)
+    return (offsets, peer.astype(PEER_ID)), np.stack([entrant + s.size, peer], axis=1)

@@ -340,9 +340,22 @@ class PortabilityModel(Model):
             )
         changed = np.array([r.status != b for r, b in zip(self.registries, before, strict=True)])
         s = self.holders
-        draws = self.streams["dynamics"].random((len(Draw), s.size))
+        draws = self.streams["dynamics"].random(out=self._draw_buffer(s.size))
         review = (draws[Draw.REVIEW] < self.p.review_rate) | changed[s.registry]
         self.month = self._new_month(step, review=review, draws=draws)
+
+    def _draw_buffer(self, n: int) -> np.ndarray:
+        """(len(Draw), n) array for the month's uniforms, in a buffer reused month to month.
+
+        The numbers are the generator's either way; writing them into memory already mapped
+        saves the page faults of a fresh 8 MB array each month at full scale. Last month's
+        draws are overwritten: nothing reads them once the month is over.
+        """
+        size = len(Draw) * n
+        buffer = getattr(self, "_draws", None)
+        if buffer is None or buffer.size < size:
+            buffer = self._draws = np.empty(max(size, 2 * (0 if buffer is None else buffer.size)))
+        return buffer[:size].reshape(len(Draw), n)
 
     def _new_month(self, step: int, *, review: np.ndarray, draws: np.ndarray | None = None) -> Month:
         n_registries = len(self.registries)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
-from agents.state import NO_MOVE, HolderState
+from agents.state import NO_MOVE, PEER_ID, HolderState
 from model.calibration import ADDRESSES_PER_BLOCK, MEDIAN_HOLDING, Calibration, RegistrySpec
 from model.params import Params
 
@@ -262,7 +262,7 @@ def holder_state(
         moved_at=np.full(n, -(10**9), dtype=np.int64),
         moves=np.zeros(n, dtype=np.int64),
         peer_start=peer_start.astype(np.int64),
-        peers=both_ways[:, 1].astype(np.int64),
+        peers=both_ways[:, 1].astype(PEER_ID),
         need=population.need,
         growth=population.growth,
         wtp=population.wtp,
