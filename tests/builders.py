@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.state import NO_MOVE, Draw, HolderState, Month
+from agents.state import NO_MOVE, PEER_ID, Draw, HolderState, Month
 from model.regimes import ALLOWED, FORBIDDEN
 
 UNINFORMATIVE = 1e9  # noise amplitude of an observation that carries no information
@@ -38,7 +38,7 @@ def holders(n: int = 2, registries: int = 3, **columns: Any) -> HolderState:
         "moved_at": np.full(n, -(10**9), dtype=np.int64),
         "moves": np.zeros(n, dtype=np.int64),
         "peer_start": np.zeros(n + 1, dtype=np.int64),
-        "peers": np.zeros(0, dtype=np.int64),
+        "peers": np.zeros(0, dtype=PEER_ID),
         # in the market: need what they hold, no growth, space worth nothing more, never sell
         "need": np.full(n, 4.0),
         "growth": np.zeros(n),

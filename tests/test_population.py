@@ -88,3 +88,26 @@ def test_capping_keeps_the_total_and_spreads_the_excess_in_proportion():
     # 40 over the cap goes to the rest of the top half (20): full at 30; the rest (30) to the
     # top 4 in proportion to what they hold below the cap: 6 and 4 -> 24 and 16
     assert capped.tolist() == pytest.approx([24.0, 30.0, 30.0, 16.0])
+
+
+def test_refresh_reads_the_current_registry_and_sets_the_kind():
+    from tests.builders import holders
+
+    s = holders(
+        3,
+        fee_usd=[[100.0, 200.0, 300.0]] * 3,
+        appeal=[[0.0, 0.1, 0.2], [0.3, 0.4, 0.5], [0.6, 0.7, 0.8]],
+        asn=[0, 1, 2],
+        ipv6=[1, 0, 0],
+        legacy=[False, True, False],
+    )
+    assert s.kind.tolist() == [1, 6, 2]  # 4 x eligible + 2 x ASNs + IPv6
+    s.registry[:] = [2, 1, 0]
+    s.imported[2] = True
+    s.refresh(np.array([0, 2]))  # holder 1 is left as it was
+    assert s.paid_usd.tolist() == [300.0, 100.0, 100.0]
+    assert s.appeal_here.tolist() == [0.2, 0.3, 0.6]
+    assert s.kind.tolist() == [1, 6, 6]
+    s.refresh(np.array([False, True, False]))  # a mask is taken as the holders it selects
+    assert s.paid_usd.tolist() == [300.0, 200.0, 100.0]
+    assert s.appeal_here.tolist() == [0.2, 0.4, 0.6]
