@@ -122,8 +122,8 @@ def _peers(
     `round(mean_degree)` draws per entrant, each in its region with chance `regional_peering`
     (else anywhere), with chance proportional to sqrt(holding); repeats are dropped.
     """
-    n, k = home.size, max(1, round(p.mean_degree))
-    if n == 0 or s.size == 0:
+    n, k = home.size, round(p.mean_degree)
+    if n == 0 or s.size == 0 or k == 0:
         return (np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)), np.zeros(
             (0, 2), dtype=np.int64
         )

@@ -214,7 +214,9 @@ def peering_edges(home: np.ndarray, ipv4: np.ndarray, p: Params, rng: np.random.
     a, b = np.minimum(first, second), np.maximum(first, second)
     keep = a != b
     key = np.sort(a[keep] * n + b[keep])
-    key = key[np.concatenate([[True], key[1:] != key[:-1]])]  # unique (a sort beats hashing here)
+    key = (
+        key[np.concatenate([[True], key[1:] != key[:-1]])] if key.size else key
+    )  # unique (a sort beats hashing)
     return np.stack([key // n, key % n], axis=1)
 
 

@@ -111,3 +111,15 @@ def test_refresh_reads_the_current_registry_and_sets_the_kind():
     s.refresh(np.array([False, True, False]))  # a mask is taken as the holders it selects
     assert s.paid_usd.tolist() == [300.0, 200.0, 100.0]
     assert s.appeal_here.tolist() == [0.2, 0.4, 0.6]
+
+
+def test_a_population_without_peering_links_runs():
+    from model import PortabilityModel
+
+    model = PortabilityModel(seed=2, scale=0.02, mean_degree=0.0, regime="mandatory")
+    assert model.holders.peers.size == 0
+    for _ in range(14):  # past a January: entrants join without peers too
+        model.step()
+    assert model.holders.peers.size == 0
+    assert model.model_frame().entrants.sum() > 0
+    assert model.model_frame().quality_experienced.notna().all()
