@@ -249,7 +249,7 @@ class Month(NamedTuple):
     moves_asn: np.ndarray  # (R, R) for ASNs
     moves_ipv6: np.ndarray  # (R, R) for IPv6
     review: np.ndarray  # (n,) bool: the holder reviews this month
-    draws: np.ndarray  # (len(Draw), n) uniforms on [0, 1), rows by `Draw`
+    draws: np.ndarray  # (len(Draw), n) uniforms on [0, 1), rows by `Draw` (buffer reused next month)
     benchmark_quality: np.ndarray  # (R,) the public benchmark this month: truth plus common noise
     benchmark_neutrality: np.ndarray  # (R,)
     porting_delay: float  # months
