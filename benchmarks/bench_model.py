@@ -1,8 +1,8 @@
 """Speed and memory of the model, measured in one run (run on demand, not in the test suite).
 
-    python benchmarks/bench_model.py            # full scale (~85,000 holders), about two minutes
-    python benchmarks/bench_model.py --quick    # scale 0.1, a few seconds
-    python benchmarks/bench_model.py --rounds 5 # more rounds on a busy machine
+    .venv/bin/python benchmarks/bench_model.py             # full scale (~85,000 holders), about two minutes
+    .venv/bin/python benchmarks/bench_model.py --quick     # scale 0.1, a few seconds
+    .venv/bin/python benchmarks/bench_model.py --rounds 5  # more rounds on a busy machine
 
 The model and Boltzmann run alternately, `--rounds` times (default 3): each ratio is taken
 within a round, and the median of the rounds (with their range) is reported, since the
