@@ -77,7 +77,7 @@ def decide_all(s: HolderState, m: Month, costs: np.ndarray) -> Decisions:
     # peers' registries are looked up at random: a one-byte copy stays in the core's cache
     _learn_all(columns, m, s.registry.astype(np.min_scalar_type(len(m.quality))))
     reviewers = np.flatnonzero(m.review & (s.pending_destination == NO_MOVE))
-    _choose(columns, m, s.kind, costs, reviewers, out.action, out.destination, out.gain)
+    _choose(columns, m, costs, reviewers, out.action, out.destination, out.gain)
     return out
 
 
@@ -130,7 +130,7 @@ def _learn_all(s, m, registry_of):  # pragma: no cover - compiled
 
 
 @njit(cache=True, error_model="numpy")
-def _choose(s, m, kind, costs, reviewers, action, destination, best_values):  # pragma: no cover - compiled
+def _choose(s, m, costs, reviewers, action, destination, best_values):  # pragma: no cover - compiled
     # the choice of each reviewer (no move pending): the best allowed move, then move / voice / stay
     n_registries = m.quality.shape[0]
     for h in reviewers:
@@ -141,7 +141,7 @@ def _choose(s, m, kind, costs, reviewers, action, destination, best_values):  # 
         waiting = value * s.w_quality[h] * m.waiting_service_gap * m.porting_delay / 12.0
         best, best_value = NO_MOVE, -np.inf
         for r in range(n_registries):
-            one_off = costs[kind[h], own, r]
+            one_off = costs[s.kind[h], own, r]
             if r == own or not m.accepting[r] or one_off == np.inf:
                 continue
             spread = _belief_spread(
@@ -184,8 +184,6 @@ def credible_threat_all(s: HolderState, m: Month, costs: np.ndarray, priors: Mem
     return _threat(
         s.columns(),
         m,
-        s.kind,
-        s.paid_usd,
         costs,
         n_registries,
         priors.w_quality,
@@ -198,9 +196,7 @@ def credible_threat_all(s: HolderState, m: Month, costs: np.ndarray, priors: Mem
 
 
 @njit(cache=True, error_model="numpy")
-def _threat(
-    s, m, kind, paid, costs, n_registries, w_q, w_n, loyal, friction, uncertainty, margin
-):  # pragma: no cover
+def _threat(s, m, costs, n_registries, w_q, w_n, loyal, friction, uncertainty, margin):  # pragma: no cover
     fees = np.zeros(n_registries)
     at_stake = np.zeros(n_registries)
     shift = w_q * margin / uncertainty
@@ -217,16 +213,16 @@ def _threat(
                 gained[home, here, r] = standing - standing_here - away + away_here - loyal
     for h in range(s.registry.shape[0]):
         here = s.registry[h]
-        fees[here] += paid[h]
+        fees[here] += s.paid_usd[h]
         value = s.value[h]
         scale = m.approval_odds * m.present_value * value * uncertainty
         if not scale > 0.0:
             continue
-        fee_here = paid[h] * m.fee_multiplier[here]
+        fee_here = s.paid_usd[h] * m.fee_multiplier[here]
         waiting = value * w_q * m.waiting_service_gap * m.porting_delay / 12.0
         best = -np.inf
         for r in range(n_registries):
-            one_off = costs[kind[h], here, r]
+            one_off = costs[s.kind[h], here, r]
             if not m.accepting[r] or one_off == np.inf:
                 continue
             yearly = value * gained[s.home[h], here, r] - (s.fee_usd[h, r] * m.fee_multiplier[r] - fee_here)
@@ -235,7 +231,7 @@ def _threat(
                 best = worth
         if best == -np.inf:
             continue
-        at_stake[here] += paid[h] * _band(best / scale, shift, memo_z, memo_band)
+        at_stake[here] += s.paid_usd[h] * _band(best / scale, shift, memo_z, memo_band)
     out = np.zeros(n_registries)
     for r in range(n_registries):
         if fees[r] > 0.0:
@@ -345,25 +341,24 @@ def registry_totals(registry, ipv4, asn, paid, action, n_registries):  # pragma:
 
 
 @njit(cache=True)
-def utility_here_all(
-    value, w_quality, w_neutrality, appeal_here, paid, registry, pending, quality, neutrality, multiplier, gap
-):  # pragma: no cover - compiled
+def utility_here_all(s, quality, neutrality, multiplier, gap):  # pragma: no cover - compiled
     """Each holder's `yearly_utility` at its registry by the truth, less `gap` while a move is pending.
 
-    `model.reporters.welfare` sums it. Element by element the numpy expression it replaces,
-    in one pass instead of a dozen; `tests/test_kernel_equivalence.py` checks both agree exactly.
+    `s`: `HolderState.columns()`; `model.reporters.holder_utility` calls it. Element by
+    element the numpy expression it replaced, in one pass instead of a dozen;
+    `tests/test_kernel_equivalence.py` checks both agree exactly.
     """
-    out = np.empty(registry.shape[0])
-    for h in range(registry.shape[0]):
-        r = registry[h]
-        waiting = gap * (1.0 if pending[h] != NO_MOVE else 0.0)
+    out = np.empty(s.registry.shape[0])
+    for h in range(s.registry.shape[0]):
+        r = s.registry[h]
+        waiting = gap * (1.0 if s.pending_destination[h] != NO_MOVE else 0.0)
         out[h] = _yearly_utility(
-            value[h],
-            w_quality[h],
+            s.value[h],
+            s.w_quality[h],
             quality[r] - waiting,
-            w_neutrality[h],
+            s.w_neutrality[h],
             neutrality[r],
-            appeal_here[h],
-            paid[h] * multiplier[r],
+            s.appeal_here[h],
+            s.paid_usd[h] * multiplier[r],
         )
     return out

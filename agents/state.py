@@ -149,16 +149,7 @@ class HolderState:
         holders = np.asarray(holders)
         _refresh(
             np.flatnonzero(holders) if holders.dtype == bool else holders.astype(np.int64, copy=False),
-            self.registry,
-            self.fee_usd,
-            self.appeal,
-            self.legacy,
-            self.imported,
-            self.asn,
-            self.ipv6,
-            self.paid_usd,
-            self.appeal_here,
-            self.kind,
+            self.columns(),
         )
 
     def append(self, new: HolderState) -> None:
@@ -187,14 +178,12 @@ class HolderState:
 
 
 @njit(cache=True)
-def _refresh(
-    holders, registry, fee_usd, appeal, legacy, imported, asn, ipv6, paid, appeal_here, kind
-):  # pragma: no cover
+def _refresh(holders, s):  # pragma: no cover - compiled
     for h in holders:
-        here = registry[h]
-        paid[h] = fee_usd[h, here]
-        appeal_here[h] = appeal[h, here]
-        kind[h] = 4 * (legacy[h] or imported[h]) + 2 * (asn[h] > 0) + (ipv6[h] > 0)
+        here = s.registry[h]
+        s.paid_usd[h] = s.fee_usd[h, here]
+        s.appeal_here[h] = s.appeal[h, here]
+        s.kind[h] = 4 * (s.legacy[h] or s.imported[h]) + 2 * (s.asn[h] > 0) + (s.ipv6[h] > 0)
 
 
 def _extended(buffers: dict[str, np.ndarray], name: str, mine: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -232,6 +221,9 @@ class HolderColumns(NamedTuple):
     moved_at: np.ndarray
     peer_start: np.ndarray
     peers: np.ndarray
+    paid_usd: np.ndarray
+    appeal_here: np.ndarray
+    kind: np.ndarray
 
 
 class Month(NamedTuple):

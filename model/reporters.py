@@ -50,6 +50,17 @@ def ipv4_at_risk(model: PortabilityModel) -> float:
     return float(at_risk / model.total_ipv4)
 
 
+def holder_utility(model: PortabilityModel) -> np.ndarray:
+    """Each holder's `yearly_utility` at its registry by the truth, less the service lost while waiting."""
+    return utility_here_all(
+        model.holders.columns(),
+        np.array([r.quality for r in model.registries]),
+        np.array([r.neutrality for r in model.registries]),
+        np.array([r.fee_multiplier for r in model.registries]),
+        model.p.waiting_service_gap,
+    )
+
+
 def welfare(model: PortabilityModel) -> float:
     """Holders' utility at their registries by the truth, USD per address a year (`yearly_utility`).
 
@@ -57,21 +68,7 @@ def welfare(model: PortabilityModel) -> float:
     service lost while a move is pending) and divided by all addresses held, so that a
     number means the same at every scale.
     """
-    s, p = model.holders, model.p
-    utility = utility_here_all(
-        s.value,
-        s.w_quality,
-        s.w_neutrality,
-        s.appeal_here,
-        s.paid_usd,
-        s.registry,
-        s.pending_destination,
-        np.array([r.quality for r in model.registries]),
-        np.array([r.neutrality for r in model.registries]),
-        np.array([r.fee_multiplier for r in model.registries]),
-        p.waiting_service_gap,
-    )
-    return float(utility.sum() / (model.total_ipv4 * ADDRESSES_PER_BLOCK))
+    return float(holder_utility(model).sum() / (model.total_ipv4 * ADDRESSES_PER_BLOCK))
 
 
 def move_reasons(s: HolderState, m: Month, destination: np.ndarray, movers: np.ndarray) -> dict[str, int]:

@@ -56,9 +56,9 @@ def test_kernel_equals_per_agent_rule_through_a_failure_with_moves():
 
 
 def test_welfare_compiled_pass_is_the_numpy_expression():
-    from agents.kernels import utility_here_all
     from agents.state import NO_MOVE
     from agents.utility import yearly_utility
+    from model.reporters import holder_utility
 
     model = run("kernel", {"scale": 0.02, "regime": "mandatory", "porting_delay": 6.0}, 30)
     s, p = model.holders, model.p
@@ -75,17 +75,5 @@ def test_welfare_compiled_pass_is_the_numpy_expression():
         s.appeal_here,
         s.paid_usd * multiplier[s.registry],
     )
-    compiled = utility_here_all(
-        s.value,
-        s.w_quality,
-        s.w_neutrality,
-        s.appeal_here,
-        s.paid_usd,
-        s.registry,
-        s.pending_destination,
-        quality,
-        neutrality,
-        multiplier,
-        p.waiting_service_gap,
-    )
+    compiled = holder_utility(model)
     assert np.array_equal(compiled, expected)
