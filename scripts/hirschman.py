@@ -45,7 +45,7 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=0.05)
     args = parser.parse_args()
     print(
-        "| regime | switching cost (USD, /22) | months to recover: median [min, max] | never recovered | AFRINIC members left |"  # noqa: E501
+        "| regime | switching cost (USD, /22) | months to recover: median [min, max] | never recovered | AFRINIC's first members still there |"  # noqa: E501
     )
     print("|---|---|---|---|---|")
     rows = [("registry_failure_locked", None)] + [("registry_failure_portable", c) for c in COSTS]
