@@ -85,3 +85,23 @@ def test_compare_by_remedy_names_both_runs_and_lists_registries_once():
     runs = [handed_off_run(3), charts.RunData.of("b", "other", other)]
     petition = remedies_charts(runs)[0]
     assert petition["legend"]["data"] == [f"{r} · handoff" for r in runs[0].names]
+
+
+def test_registry_matrices_name_every_registry_and_keep_titles_short():
+    from model import PortabilityModel
+
+    model = PortabilityModel(seed=1, scale=0.01, regime="mandatory")
+    for _ in range(3):
+        model.step()
+    runs = [
+        charts.RunData.of("Mandatory portability", "Mandatory portability", model),
+        charts.RunData.of("No portability (lock-in)", "No portability (lock-in)", model),
+    ]
+    matrices = [c for c in charts.flows_charts(runs) if any(s["type"] == "heatmap" for s in c["series"])]
+    assert len(matrices) == 2
+    for chart in matrices:
+        assert chart["xAxis"]["axisLabel"]["interval"] == 0  # ECharts would skip crowded labels
+        assert chart["xAxis"]["data"] == runs[0].names
+        # a half-width chart fits about 45 characters of title; counts go in the subtitle
+        assert len(chart["title"]["text"]) <= 45, chart["title"]["text"]
+        assert "holders" in chart["title"]["subtext"]

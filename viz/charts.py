@@ -436,7 +436,8 @@ def _matrix_chart(
         "title": _title(title),
         "tooltip": {"position": "top", "confine": True},
         "grid": {"left": 90, "right": 24, "top": 50, "bottom": 90},
-        "xAxis": {"type": "category", "data": names},
+        # every registry named, also where the labels would crowd (ECharts then skips some)
+        "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "fontSize": 11}},
         "yAxis": {"type": "category", "data": names, "inverse": True},
         "visualMap": _heatmap_scale(max((d[2] for d in data), default=0)),
         "series": [{"type": "heatmap", "name": series, "data": data, "label": {"show": True}}],
@@ -457,12 +458,17 @@ def flows_charts(runs: Runs) -> list[Option]:
     for run in runs:
         model = run.model
         suffix = f" ({run.short})" if len(runs) > 1 else ""
-        title = (
-            f"Moves so far{suffix}: {int(model.flow_members.sum()):,} holders, "
-            f"{int(model.flow_ipv4.sum()):,} /24 blocks"
-        )
+        note = f"{int(model.flow_members.sum()):,} holders, {int(model.flow_ipv4.sum()):,} /24 blocks"
         charts.append(
-            _matrix_chart(title, run.names, model.flow_members, "moves", model.steps, diagonal=False)
+            _matrix_chart(
+                f"Moves so far{suffix}",
+                run.names,
+                model.flow_members,
+                "moves",
+                model.steps,
+                diagonal=False,
+                note=note,
+            )
         )
     monthly = _base("Moves a month", "holders who moved", runs[0].model.steps, y_min=0)
     for k, run in enumerate(runs):
@@ -664,8 +670,10 @@ def peering_charts(
         suffix = f" ({run.short})" if len(runs) > 1 else ""
         matrix = peering_matrix(model)
         both = matrix + matrix.T - np.diag(np.diag(matrix))
-        title = f"Peering links between registries' members{suffix}"
-        charts.append(_matrix_chart(title, names, both, "links", model.steps, axes=False))
+        note = "between the members of each pair of registries"
+        charts.append(
+            _matrix_chart(f"Peering links{suffix}", names, both, "links", model.steps, axes=False, note=note)
+        )
         s = model.holders
         biggest = float(s.ipv4[nodes].max()) if nodes.size else 1.0
         data = []
@@ -691,19 +699,22 @@ def peering_charts(
                 "animation": False,
                 "_month": model.steps,
                 "title": {
-                    "text": f"The 20 largest holders and their largest peers{suffix}",
+                    "text": f"Largest holders and their peers{suffix}",
                     "left": "center",
-                    "subtext": "colour: registry now; size: IPv4 held; black ring: registered away from home",
+                    "subtext": "the 20 largest holders and their largest peers\n"
+                    "colour: registry now; size: IPv4 held; black ring: registered away from home",
+                    "subtextStyle": {"lineHeight": 14},
+                    "itemGap": 4,
                     "textStyle": {"fontSize": 13},
                 },
                 "tooltip": {"confine": True},
-                "legend": {"top": 44, "data": names},
+                "legend": {"top": 60, "data": names},
                 "series": [
                     {
                         "type": "graph",
                         "layout": "none",
                         "roam": True,
-                        "top": 80,
+                        "top": 96,
                         "categories": [
                             {"name": n, "itemStyle": {"color": _colour(i)}} for i, n in enumerate(names)
                         ],
