@@ -35,7 +35,7 @@ def _load() -> dict[str, dict[str, Any]]:
     text = resources.files("model.data").joinpath("regimes.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     for name, regime in data.items():
-        missing = [t for t in (*TERMS, "description", *TABLES) if t not in regime]
+        missing = [t for t in (*TERMS, "title", "description", *TABLES) if t not in regime]
         if missing:
             raise ValueError(f"regime {name!r} in regimes.toml lacks {missing}")
         for table in TABLES:

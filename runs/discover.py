@@ -153,7 +153,8 @@ def discover(
 def _summary(
     found: Discovery, outcome: str, rule: str, hits: int, n: int, min_density: float, out: Path, figure: Path
 ) -> str:
-    from runs.report import metric_label, parameter_label
+    from model.words import param_label
+    from runs.report import metric_label
 
     lines = [
         f"PRIM: {metric_label(outcome, unit=False)} {rule} in {hits} of {n} runs.",
@@ -170,10 +171,10 @@ def _summary(
         lines.append("The box restricts no parameter: the outcome holds throughout the design.")
     for _, r in restricted.iterrows():
         if r.high == "":
-            lines.append(f"  {parameter_label(r.parameter)} in {{{r.low}}} (of {{{r.full_low}}})")
+            lines.append(f"  {param_label(r.parameter)} in {{{r.low}}} (of {{{r.full_low}}})")
         else:
             lines.append(
-                f"  {parameter_label(r.parameter)} in [{r.low:.4g}, {r.high:.4g}] "
+                f"  {param_label(r.parameter)} in [{r.low:.4g}, {r.high:.4g}] "
                 f"(of [{r.full_low:.4g}, {r.full_high:.4g}])"
             )
     lines.append(f"wrote {out / 'box.csv'}, {out / 'trajectory.csv'}, {figure}")
@@ -186,7 +187,8 @@ def _figure(found: Discovery, outcome: str, rule: str, out: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from runs.report import PALETTE, STYLE, metric_label, parameter_label
+    from model.words import PALETTE, param_label
+    from runs.report import STYLE, metric_label
 
     numeric = found.limits[found.limits.high != ""]
     with plt.rc_context(STYLE):
@@ -210,7 +212,7 @@ def _figure(found: Discovery, outcome: str, rule: str, out: Path) -> Path:
             right.plot([low, high], [y, y], color=colour, lw=6, solid_capstyle="butt")
             right.text(low, y + 0.3, f"{r.low:.3g}", ha="center", fontsize=9)
             right.text(high, y + 0.3, f"{r.high:.3g}", ha="center", fontsize=9)
-        right.set_yticks(range(len(numeric)), [parameter_label(p) for p in numeric.parameter])
+        right.set_yticks(range(len(numeric)), [param_label(p) for p in numeric.parameter])
         right.set_xlim(-0.05, 1.05)
         right.set_ylim(-0.7, len(numeric) - 0.2)
         right.set(

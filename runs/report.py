@@ -27,27 +27,19 @@ import numpy as np
 import pandas as pd
 
 from model.reporters import OUTPUTS
+from model.words import PALETTE, colour, param_label, param_meta, regime_colour, regime_title
 from runs.analysis import analyze
 from runs.remedies_report import remedies_figures
 from runs.spec import ExperimentSpec
 from runs.store import SweepStore
 
-__all__ = ["METRICS", "STYLE", "metric_label", "parameter_label", "report", "value_words"]
+__all__ = ["METRICS", "STYLE", "metric_label", "report", "value_words"]
 
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442"]
 #: The model's outputs in plain words, with their units (a metric not listed is shown by its name).
 #: Figures cost every report, so the outputs drawn are chosen: every labelled output but these.
 UNDRAWN = ("ipv4_transferred", "disputed_ipv4_shielded")
 METRICS = {name: words for name, words in OUTPUTS.items() if name not in UNDRAWN}
 HEADLINE = ("quality_experienced", "accountability", "worst_quality")
-#: Plain words for regimes, used when the model's regime has no label of its own.
-REGIME_WORDS = {
-    "none": "no portability",
-    "status_quo": "today's transfers",
-    "status_quo_2026": "today's transfers with AFRINIC's 2026 policy",
-    "mandatory": "mandatory portability",
-    "mandatory_safeguarded": "mandatory portability with safeguards",
-}
 MAX_LINES = 8
 MAX_CONDITIONS = 16
 STYLE = {
@@ -64,19 +56,6 @@ STYLE = {
 }
 
 
-def _params_info() -> dict[str, dict[str, Any]]:
-    from model.params import param_info
-
-    return {info["name"]: info for info in param_info()}
-
-
-def parameter_label(name: str, *, unit: bool = True) -> str:
-    """A parameter's label from its metadata, with its unit in brackets."""
-    info = _params_info().get(name, {})
-    label = info.get("label") or name.replace("_", " ")
-    return f"{label} ({info['unit']})" if unit and info.get("unit") else label
-
-
 def metric_label(metric: str, *, unit: bool = True) -> str:
     """A model output in plain words, with its unit."""
     label, metric_unit = METRICS.get(metric, (metric.replace("_", " "), ""))
@@ -86,15 +65,9 @@ def metric_label(metric: str, *, unit: bool = True) -> str:
 def value_words(name: str, value: Any) -> str:
     """A parameter value in plain words (a regime by its name, a number with its unit)."""
     if name == "regime":
-        try:
-            from model.regimes import REGIME_SETTINGS
-
-            label = REGIME_SETTINGS.get(value, {}).get("label")
-        except ImportError:
-            label = None
-        return label or REGIME_WORDS.get(value, str(value))
+        return regime_title(value)
     text = f"{value:,.4g}" if isinstance(value, float) else str(value)
-    unit = _params_info().get(name, {}).get("unit")
+    unit = param_meta(name).get("unit")
     return f"{text} {unit}" if unit else text
 
 
@@ -107,26 +80,22 @@ def _condition(row: pd.Series | dict, factors: list[str]) -> str:
         return ", ".join(
             value_words(f, row[f])
             if f == "regime"
-            else f"{parameter_label(f, unit=False)} {value_words(f, row[f])}"
+            else f"{param_label(f, unit=False)} {value_words(f, row[f])}"
             for f in factors
         )
     # many factors: values without units, wrapped, so that the label stays beside its row
     parts = [
         value_words(f, row[f])
         if f == "regime"
-        else f"{parameter_label(f, unit=False).lower()} {_tick(f, row[f])}"
+        else f"{param_label(f, unit=False).lower()} {_tick(f, row[f])}"
         for f in factors
     ]
     return textwrap.fill(", ".join(parts), width=44)
 
 
 def _colour(row: pd.Series, factors: list[str], i: int) -> str:
-    """A regime keeps its colour in every figure (by its place among the regimes); else by order."""
-    if factors == ["regime"]:
-        choices = list(_params_info().get("regime", {}).get("choices", ()))
-        if row["regime"] in choices:
-            i = choices.index(row["regime"])
-    return PALETTE[i % len(PALETTE)]
+    """A regime keeps its colour in every figure (`model.words.regime_colour`); else by order."""
+    return regime_colour(row["regime"]) if factors == ["regime"] else colour(i)
 
 
 def _save(fig: plt.Figure, folder: Path, name: str) -> str:
@@ -293,7 +262,7 @@ def _tick(name: str, value: Any) -> str:
 
 def _comparison(factor: str, level: Any, baseline: Any) -> str:
     difference = f"{value_words(factor, level)} - {value_words(factor, baseline)}"
-    return difference if factor == "regime" else f"{parameter_label(factor, unit=False)}: {difference}"
+    return difference if factor == "regime" else f"{param_label(factor, unit=False)}: {difference}"
 
 
 def _heatmaps(ends: pd.DataFrame, runs: pd.DataFrame, factors: list[str], folder: Path) -> list[str]:
@@ -338,7 +307,7 @@ def _heatmaps(ends: pd.DataFrame, runs: pd.DataFrame, factors: list[str], folder
             interval = f"\n[{low.iat[i, j]:.3f}, {high.iat[i, j]:.3f}]" if pd.notna(low.iat[i, j]) else ""
             ax.text(j, i, f"{value:.3f}{interval}", ha="center", va="center", fontsize=9, color=colour)
         ax.set(
-            xlabel=parameter_label(cols_f), ylabel=parameter_label(rows_f),
+            xlabel=param_label(cols_f), ylabel=param_label(rows_f),
             title=f"{metric_label(metric, unit=False)}\nfinal month: mean [95% bootstrap interval]",
         )  # fmt: skip
         fig.colorbar(image, ax=ax, label=METRICS.get(metric, ("", ""))[1])  # the title names the metric
@@ -356,7 +325,7 @@ def _responses(results_runs: pd.DataFrame, spec: ExperimentSpec, folder: Path) -
     )
     for ax, name in zip(axes.ravel(), ranged, strict=True):
         ax.scatter(done[name], done["final_quality_experienced"], s=8, color=PALETTE[0], alpha=0.6, lw=0)
-        ax.set(xlabel=parameter_label(name))
+        ax.set(xlabel=param_label(name))
     axes[0, 0].set_ylabel(METRICS["quality_experienced"][1])  # the title names the metric
     fig.suptitle("Final service quality against each parameter, every run")
     return [_save(fig, folder, "responses")]
@@ -368,7 +337,7 @@ def _sensitivity(table: pd.DataFrame, checks: pd.DataFrame, spec: ExperimentSpec
     out = []
     for metric in [m for m in HEADLINE if m in set(table.metric)]:
         rows = table[table.metric == metric]
-        names = [parameter_label(p, unit=False) for p in rows.parameter]
+        names = [param_label(p, unit=False) for p in rows.parameter]
         fig, ax = plt.subplots(figsize=(7, 0.5 * len(rows) + 2), layout="constrained")
         y = np.arange(len(rows))
         if spec.design == "sobol":
@@ -589,7 +558,7 @@ def _sensitivity_lines(tables: dict, spec: ExperimentSpec) -> list[str]:
         lines += ["| metric | parameter | S1 [95% interval] | ST [95% interval] |", "|---|---|---|---|"]
         for _, r in keep.iterrows():
             lines.append(
-                f"| {metric_label(r.metric, unit=False)} | {parameter_label(r.parameter, unit=False)} | "
+                f"| {metric_label(r.metric, unit=False)} | {param_label(r.parameter, unit=False)} | "
                 f"{r.S1:.3f} [{r.S1 - r.S1_conf:.3f}, {r.S1 + r.S1_conf:.3f}] | "
                 f"{r.ST:.3f} [{r.ST - r.ST_conf:.3f}, {r.ST + r.ST_conf:.3f}] |"
             )
@@ -602,7 +571,7 @@ def _sensitivity_lines(tables: dict, spec: ExperimentSpec) -> list[str]:
         lines += ["| metric | parameter | mu* [95% interval] | sigma |", "|---|---|---|---|"]
         for _, r in keep.iterrows():
             lines.append(
-                f"| {metric_label(r.metric, unit=False)} | {parameter_label(r.parameter, unit=False)} | "
+                f"| {metric_label(r.metric, unit=False)} | {param_label(r.parameter, unit=False)} | "
                 f"{r.mu_star:.3f} [{r.mu_star - r.mu_star_conf:.3f}, {r.mu_star + r.mu_star_conf:.3f}] | "
                 f"{r.sigma:.3f} |"
             )
@@ -656,7 +625,7 @@ def _markdown(
             if f.kind == "range"
             else value_words(f.name, f.value)
         )
-        lines.append(f"| {parameter_label(f.name)} (`{f.name}`) | {values} |")
+        lines.append(f"| {param_label(f.name)} (`{f.name}`) | {values} |")
     lines += ["", "## Figures", ""]
     lines += [f"![{Path(p).stem}]({p})" for p in figures]
     lines += [""]

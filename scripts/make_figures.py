@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from model import PortabilityModel, load_scenario
+from model.words import regime_colour
 from runs.report import STYLE, value_words
 
-COLOURS = {"status_quo": "#0072B2", "none": "#D55E00", "mandatory": "#009E73"}  # Okabe-Ito
+COLOURS = {name: regime_colour(name) for name in ("status_quo", "none", "mandatory")}
 STYLES = {"none": "--"}  # none and status_quo coincide at the defaults: keep both visible
 
 

@@ -146,12 +146,13 @@ def test_sobol_checks_flag_a_small_design_and_pass_a_large_one():
 
 def test_figure_labels_come_from_the_parameters_metadata():
     from model.params import param_info
-    from runs.report import metric_label, parameter_label, value_words
+    from model.words import param_label as parameter_label
+    from runs.report import metric_label, value_words
 
     info = {i["name"]: i for i in param_info()}
     delay = info["porting_delay"]
     assert parameter_label("porting_delay") == f"{delay['label'] or 'porting delay'} ({delay['unit']})"
     assert value_words("porting_delay", 6.0) == f"6 {delay['unit']}"
-    assert value_words("regime", "none") == "no portability"
+    assert value_words("regime", "none") == "No portability (lock-in)"
     assert metric_label("accountability", unit=False) == "Accountability"
     assert metric_label("some_new_output") == "some new output"  # a metric the report does not know yet

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from model import PortabilityModel
+from model.words import PALETTE
+from model.words import colour as _colour
 from viz.labels import column_title, output_label, output_unit
 
 __all__ = [
@@ -39,7 +41,6 @@ __all__ = [
     "status_segments",
 ]
 
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 DASHES = ["solid", "dashed"]
 WIDTHS = [5.0, 3.6, 2.4, 1.5, 1.0]  # nested: a wide line under a narrower one shows both
 STATUS_COLOURS = {"failed": "#D55E00", "degraded": "#E69F00", "closed": "#555555", "handed_off": "#009E73"}
@@ -116,10 +117,6 @@ def _round(values: np.ndarray) -> list[float]:
 
 def _title(text: str, **extra: Any) -> Option:
     return {"text": text, "left": "center", "textStyle": {"fontSize": 13}, **extra}
-
-
-def _colour(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
 
 
 def _name(registry: str, run: RunData, runs: Runs) -> str:
@@ -502,7 +499,7 @@ def market_charts(runs: Runs) -> list[Option]:
                 2.0,
             )
         )
-        for column, colour in (("ipv4_transferred", "#0072B2"), ("ipv4_inter_rir", "#D55E00")):
+        for column, colour in (("ipv4_transferred", PALETTE[0]), ("ipv4_inter_rir", PALETTE[4])):
             volume["series"].append(
                 _line(output_label(column) + suffix, run.frame[column].to_numpy(), colour, DASHES[k], 1.8)
             )

@@ -1,4 +1,4 @@
-"""Words for the page: labels, units and help for parameters, names for regimes and scenarios.
+"""Words for the page: `model.words` (said once for the app and the figures), scenarios, numbers.
 
 Parameter words come from `Params` metadata; scenario words from the scenario files; nothing
 here restates a default or a bound.
@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import math
 from functools import cache
-from typing import Any
 
-from model.params import param_info
-from model.regimes import REGIME_SETTINGS
-from model.reporters import OUTPUTS
 from model.scenarios import ScenarioInfo, scenario_info
+from model.words import (
+    output_label,
+    output_unit,
+    param_help,
+    param_label,
+    param_meta,
+    regime_title,
+    remedy_title,
+)
 
 __all__ = [
     "column_title",
@@ -30,15 +35,6 @@ __all__ = [
     "tab_class",
 ]
 
-# regimes.toml has a description per regime but no short name; these are the short names
-# (a `title` in regimes.toml, if it gains one, wins).
-_REGIME_TITLES = {
-    "none": "No portability (lock-in)",
-    "status_quo": "Status quo (2025 transfers)",
-    "status_quo_2026": "Status quo with AFRINIC's 2026 policy",
-    "mandatory": "Mandatory portability",
-    "mandatory_safeguarded": "Mandatory, safeguarded",
-}
 # registry_frame columns the charts name; any other column gets its name in words
 _COLUMNS = {
     "quality": "Service quality",
@@ -50,47 +46,6 @@ _COLUMNS = {
     "effort": "Registry effort",
     "voice": "Members voicing complaints",
 }
-
-
-@cache
-def _params() -> dict[str, dict[str, Any]]:
-    return {row["name"]: row for row in param_info()}
-
-
-def param_meta(name: str) -> dict[str, Any]:
-    """The field's metadata (and default) from `param_info()`."""
-    return _params()[name]
-
-
-def param_label(name: str, *, unit: bool = True) -> str:
-    """The parameter's label (from its metadata), with its unit in brackets."""
-    meta = _params().get(name, {})
-    label = meta.get("label") or name.replace("_", " ").capitalize()
-    return f"{label} ({meta['unit']})" if unit and meta.get("unit") else label
-
-
-def param_help(name: str) -> str:
-    """What the parameter means, and where its value comes from when known."""
-    meta = _params().get(name, {})
-    parts = [str(meta.get("doc") or "")]
-    if meta.get("source"):
-        parts.append(f"Source: {meta['source']}")
-    return " ".join(p for p in parts if p)
-
-
-def regime_title(name: str) -> str:
-    """The regime's name in words."""
-    return str(
-        REGIME_SETTINGS.get(name, {}).get("title") or _REGIME_TITLES.get(name) or name.replace("_", " ")
-    )
-
-
-_REMEDY_TITLES = {"none": "No remedy", "icp2_draft": "ICP-2 draft remedy"}
-
-
-def remedy_title(name: str) -> str:
-    """The remedy's name in words (issue 10)."""
-    return _REMEDY_TITLES.get(name, name.replace("_", " "))
 
 
 def scenario(name: str) -> ScenarioInfo:
@@ -106,16 +61,6 @@ def _scenario(name: str) -> ScenarioInfo:
 def column_title(column: str) -> str:
     """A registry_frame column's name in words."""
     return _COLUMNS.get(column) or column.replace("_", " ").capitalize()
-
-
-def output_label(column: str) -> str:
-    """A model_frame column's name in words (the model's table of outputs, else the column's name)."""
-    return OUTPUTS.get(column, (column.replace("_", " ").capitalize(), ""))[0]
-
-
-def output_unit(column: str) -> str:
-    """A model_frame column's unit (from the model's table of outputs; empty when it has none)."""
-    return OUTPUTS.get(column, ("", ""))[1]
 
 
 def sig(value: float, digits: int = 4) -> str:
