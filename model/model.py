@@ -49,7 +49,7 @@ from model.calibration import MEDIAN_HOLDING, Calibration, load_calibration
 from model.entry import ENTRY_MONTH, cohort_sizes, entrant_state
 from model.errors import ConfigError, ReproducibilityWarning
 from model.events import EventKind, EventLog, GovernanceCalendar
-from model.migration import request_moves, settle_moves
+from agents.migration import request_moves, settle_moves
 from model.params import Params
 from model.population import build_population, holder_state, peering_edges, rehold
 from model.regimes import move_matrix

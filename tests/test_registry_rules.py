@@ -19,7 +19,7 @@ from agents.registry import (
 from agents.state import NO_MOVE, Draw
 from model.calibration import RegistrySpec
 from model.events import GovernanceCalendar
-from model.migration import settle_moves
+from agents.migration import settle_moves
 from model.params import GovernanceEvent, Params
 from model.regimes import ALLOWED, ELIGIBLE_ONLY, FORBIDDEN, REGIME_NAMES, move_matrix
 from tests.builders import holders, month
