@@ -1,6 +1,8 @@
-"""Moving a registration: requests join the releasing registry's queue; the regime settles them.
+"""Who reviews, and what happens to a move request: it joins the releasing registry's queue.
 
-A request falls due after the regime's porting delay. The releasing registry processes due
+Each month a holder reviews its registration with chance `review_rate`, and every member of
+a registry whose status just changed reviews (`who_reviews`); a reviewer may request a move
+(`agents.holder.decide`). A request falls due after the regime's porting delay. The releasing registry processes due
 requests first come, first served, up to its release capacity this month
 (`RegistryAgent.release_slots`); the rest wait in its queue (and the holder goes on losing
 service while it waits). A processed request completes with probability
@@ -17,7 +19,7 @@ import numpy as np
 
 from agents.state import NO_MOVE, Action, Decisions, Draw, HolderState, Month
 
-__all__ = ["Settlement", "request_moves", "settle_moves"]
+__all__ = ["Settlement", "request_moves", "settle_moves", "who_reviews"]
 
 
 @dataclass
@@ -31,6 +33,17 @@ class Settlement:
     refused: int
     processed: np.ndarray  # (R,) requests each registry processed (they used its capacity)
     queue: np.ndarray  # (R,) requests due but still waiting for the releasing registry
+
+
+def who_reviews(
+    draw: np.ndarray, review_rate: float, status_changed: np.ndarray, registry: np.ndarray
+) -> np.ndarray:
+    """(n,) bool: holders reviewing this month: a draw below `review_rate`, or a registry that changed.
+
+    `draw`: each holder's uniform for the month (`Draw.REVIEW`); `status_changed`: (R,) bool,
+    the registry's status changed this month (all its members then review).
+    """
+    return (draw < review_rate) | status_changed[registry]
 
 
 def request_moves(s: HolderState, decisions: Decisions, month: Month) -> int:
