@@ -35,9 +35,12 @@ from enum import IntEnum
 
 import numpy as np
 
+from agents.state import NO_MOVE, HolderState, Month
+
 __all__ = [
     "Case",
     "Disputes",
+    "Enforcement",
     "EnforcementRules",
     "erode_strictness",
     "escape_requests",
@@ -65,8 +68,6 @@ class EnforcementRules:
     enforcement_rate: float
     reclamation_lag: int
     disputed_value: float  # USD per /24 block (value per address x 256)
-    erosion: float
-    adjustment: float
     dual_approval: bool
     dispute_freeze: bool
 
@@ -235,8 +236,64 @@ def settle_escapes(d: Disputes, moved: np.ndarray, freeze: bool) -> np.ndarray:
 
 
 def erode_strictness(
-    strictness: np.ndarray, base: np.ndarray, threat: np.ndarray, rules: EnforcementRules
-) -> np.ndarray:
-    """Next month's strictness: toward base x max(0, 1 - erosion x threat), at the adjustment rate."""
-    target = base * np.maximum(0.0, 1.0 - rules.erosion * threat)
-    return strictness + rules.adjustment * (target - strictness)
+    strictness: float, base: float, threat: float, erosion: float, adjustment: float
+) -> float:
+    """Next month's strictness: toward base x max(0, 1 - erosion x threat), at `adjustment` a month."""
+    target = base * max(0.0, 1.0 - erosion * threat)
+    return strictness + adjustment * (target - strictness)
+
+
+class Enforcement:
+    """The disputes of one run, their rules, and the month's steps of enforcement over them."""
+
+    def __init__(self, disputes: Disputes, rules: EnforcementRules) -> None:
+        """Disputes over these holders' space, none of them under a case yet."""
+        self.disputes = disputes
+        self.rules = rules
+        self.refused = 0  # escape requests refused by the two memberships' vote, so far
+
+    def cases(self, registry: np.ndarray, strictness: np.ndarray, step: int, u: np.ndarray) -> np.ndarray:
+        """Cases open (`open_cases`), then those due are reclaimed; returns the reclaimed (indices)."""
+        open_cases(self.disputes, registry, strictness, self.rules, step, u)
+        return reclaim(self.disputes, registry, step, self.rules.dispute_freeze)
+
+    def escapes(
+        self, s: HolderState, m: Month, costs: np.ndarray, strictness: np.ndarray, u: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Holder ids that request an escape this month, and where to (`escape_requests`).
+
+        Their request replaces whatever they decided (`Decisions.request`). `costs`: the
+        regime's one-off cost table (`agents.holder.exit_cost_table`).
+        """
+        d = self.disputes
+        if d.holders.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        h = d.holders
+        chosen, destination, refused = escape_requests(
+            d,
+            registry=s.registry,
+            pending=s.pending_destination != NO_MOVE,
+            may_move_again=m.step - s.moved_at >= m.hold_period,
+            one_off=s.size_factor[h, None] * costs[s.kind[h], s.registry[h]],
+            accepting=m.accepting,
+            strictness=strictness,
+            step=m.step,
+            delay=m.porting_delay,
+            approval_odds=m.approval_odds,
+            rules=self.rules,
+            u=u,
+        )
+        self.refused += refused
+        return h[chosen], destination
+
+    def settle(self, moved: np.ndarray) -> np.ndarray:
+        """Escapes among the holders that moved this month (`settle_escapes`); returns indices."""
+        return settle_escapes(self.disputes, moved, self.rules.dispute_freeze)
+
+    def shielded(self) -> float:
+        """Share of the disputed IPv4 that escaped enforcement by moving."""
+        return self.disputes.share(Case.ESCAPED)
+
+    def reclaimed(self) -> float:
+        """Share of the disputed IPv4 that was reclaimed."""
+        return self.disputes.share(Case.RECLAIMED)

@@ -70,6 +70,7 @@ class OversightRules:
     """The process's terms, from `Params` (see its fields of the same names)."""
 
     enabled: bool  # remedy != "none": without it support is still counted, nothing follows
+    petition_memory: int  # months a signature counts
     threshold_share: float
     threshold_members: float  # already times `scale`
     audit_lag: int
@@ -156,53 +157,73 @@ class Process:
 
 
 class OversightAgent(Agent):
-    """The NRO/ICANN oversight system: runs the ICP-2 draft's process for every registry."""
+    """The NRO/ICANN oversight system: counts petitions and runs the ICP-2 draft's process."""
 
-    def __init__(self, model: Model, n_registries: int, rules: OversightRules) -> None:
-        """One idle process per registry."""
+    def __init__(
+        self, model: Model, registries: list[RegistryAgent], n_holders: int, rules: OversightRules
+    ) -> None:
+        """One idle process per registry; nobody has signed; each registry told what a petition needs."""
         super().__init__(model)
         self.rules = rules
-        self.processes = [Process() for _ in range(n_registries)]
+        self.processes = [Process() for _ in registries]
+        self.petitions = Petitions(n_holders)
+        members = np.array([r.members for r in registries])
+        needed = petition_threshold(members, rules.threshold_share, rules.threshold_members)
+        for registry, threshold in zip(registries, needed, strict=True):
+            registry.note_petition(0.0, float(threshold), Stage.NONE.value)
 
     def concluded_at(self) -> np.ndarray:
         """Per registry, the month its last process concluded (signatures before it lapse)."""
         return np.array([p.concluded_at for p in self.processes], dtype=np.int64)
 
     def step(
-        self,
-        step: int,
-        registries: list[RegistryAgent],
-        signers: np.ndarray,
-        members: np.ndarray,
-        votes: np.ndarray,
+        self, step: int, registries: list[RegistryAgent], holder_registry: np.ndarray, votes: np.ndarray
     ) -> list[tuple[int, str, str]]:
-        """Record petition support, then advance each registry's process; returns events.
+        """Count petition support, then advance each registry's process; returns events.
 
-        `votes`: (R,) uniforms; registry v supports a derecognition decided this month when
-        votes[v] < `support_odds`. Events are (registry index, kind, detail).
+        `holder_registry`: every holder's registry after this month's moves; `votes`: (R,)
+        uniforms; registry v supports a derecognition decided this month when votes[v] <
+        `support_odds`. Events are (registry index, kind, detail).
         """
+        signers = self.petitions.support(
+            holder_registry, step, self.rules.petition_memory, self.concluded_at()
+        )
+        return self.advance(step, registries, signers, votes)
+
+    def advance(
+        self, step: int, registries: list[RegistryAgent], signers: np.ndarray, votes: np.ndarray
+    ) -> list[tuple[int, str, str]]:
+        """Each registry's process, given its live signatures this month (`signers`, per registry)."""
         rules = self.rules
+        members = np.array([r.members for r in registries])  # as tallied after this month's moves
         share = np.divide(signers, members, out=np.zeros(len(registries)), where=members > 0)
         needed = petition_threshold(members, rules.threshold_share, rules.threshold_members)
         events: list[tuple[int, str, str]] = []
         for r, (registry, process) in enumerate(zip(registries, self.processes, strict=True)):
-            registry.petition_support = float(share[r])
-            registry.petition_threshold = float(needed[r])
+            support, threshold = float(share[r]), float(needed[r])
             if rules.enabled and not registry.closed:
-                events += [(r, k, d) for k, d in self._advance(r, step, registries, process, votes)]
-            registry.oversight_stage = process.stage.value
+                advanced = self._advance(r, step, registries, process, votes, support, threshold)
+                events += [(r, k, d) for k, d in advanced]
+            registry.note_petition(support, threshold, process.stage.value)
         return events
 
     def _advance(
-        self, r: int, step: int, registries: list[RegistryAgent], process: Process, votes: np.ndarray
+        self,
+        r: int,
+        step: int,
+        registries: list[RegistryAgent],
+        process: Process,
+        votes: np.ndarray,
+        support: float,
+        threshold: float,
     ) -> list[tuple[str, str]]:
         registry = registries[r]
         events: list[tuple[str, str]] = []
-        crossed = registry.members > 0 and registry.petition_support >= registry.petition_threshold
+        crossed = registry.members > 0 and support >= threshold
         if process.stage == Stage.NONE and crossed:
             process.stage, process.due = Stage.PETITIONED, step + self.rules.audit_lag
-            signed = f"{registry.petition_support:.0%} of {registry.members} members signed"
-            events.append(("petition", f"{signed} (threshold {registry.petition_threshold:.0%})"))
+            signed = f"{support:.0%} of {registry.members} members signed"
+            events.append(("petition", f"{signed} (threshold {threshold:.0%})"))
         while process.due is not None and process.due <= step:
             events += self._next_stage(r, step, registries, process, votes)
         return events
@@ -237,16 +258,13 @@ class OversightAgent(Agent):
             if not derecognition_passes(supports, len(voters), rules.rule):
                 self._conclude(process, step)
                 return [("derecognition", f"rejected: {tally}")]
-            registry.operator = (rules.handoff_quality, rules.handoff_neutrality)
-            registry.quality, registry.neutrality = registry.operator
+            registry.hand_off(rules.handoff_quality, rules.handoff_neutrality)
             process.stage = Stage.HANDED_OFF
             process.due = None if rules.keep else step + rules.handoff_months
             term = "for good" if rules.keep else f"for {rules.handoff_months} months"
             return [("derecognition", f"derecognised: {tally}"), ("handoff", f"continuity operator {term}")]
         # HANDED_OFF falls due: the records return to a rebuilt registry, under new management
-        registry.operator = None
-        registry.governance = RegistryStatus.OPERATING
-        registry.capture_rate = 0.0
+        registry.take_back()
         self._conclude(process, step)
         return [("handoff_end", "records returned to a rebuilt registry")]
 

@@ -1,55 +1,170 @@
 """A Regional Internet Registry: its books, what it has at stake, the effort it chooses, its traits.
 
-Each month (`RegistryAgent.step`, handed a `RegistryTally` by the model) a registry
+Each month a registry is handed its tally (`tally_registries`: members, holdings, moves in
+and out, sales, voice, and the credible threat of exit it can estimate, `agents.threat`),
+and (`RegistryAgent.step`)
 
-1. settles its accounts: fees in, operating costs out, reserves, cost-recovery fees,
+1. records it, and eases its enforcement as far as the threat makes it fear for its members
+   (`agents.enforcement.erode_strictness`);
+2. settles its accounts: fees in, operating costs out, reserves, cost-recovery fees,
    insolvency, and closure (no members left, or insolvent past a limit);
-2. weighs what is at stake, in USD a year per point of quality, through three channels:
+3. weighs what is at stake, in USD a year per point of quality, through three channels:
    - the **credible threat** of exit: the share of its revenue that would leave if it fell
-     `threat_margin` behind its allowed rivals, as it can estimate it from public facts
-     (`credible_threat`); zero under lock-in, positive under portability even at parity;
+     `threat_margin` behind its allowed rivals; zero under lock-in, positive under
+     portability even at parity;
    - **realised exit**: revenue lost to members who left, remembered over `signal_memory`;
    - **voice**: members' complaints, one member one vote, remembered likewise;
-3. chooses effort: the level that best trades the cost of effort against the quality it
+4. chooses effort: the level that best trades the cost of effort against the quality it
    buys, given what is at stake (`choose_effort`; no cap on the sum of pressures);
-4. works: effort builds quality and neutrality against complacency and capture drift;
-   governance events paralyse the management.
+5. works: effort builds quality and neutrality against complacency and capture drift;
+   governance events paralyse the management, a continuity operator replaces it.
+
+It also releases members who leave (`release_slots`), allocates from its free pool to new
+members (`allocate`), and is handed off and back by the oversight process (`hand_off`,
+`take_back`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from mesa import Agent
-from scipy.special import ndtr
+from numba import njit
 
-from agents.state import HolderState, Month, RegistryStatus
+from agents.enforcement import erode_strictness
+from agents.state import Action, HolderState, RegistryStatus
 
 if TYPE_CHECKING:
     from mesa import Model
 
-    from model.calibration import RegistrySpec
-    from model.params import GovernanceEvent, Params
+    from agents.migration import Settlement
 
 __all__ = [
     "STATUSES",
-    "MemberPriors",
+    "Books",
+    "Governance",
     "RegistryAgent",
+    "RegistryRules",
+    "RegistryStart",
     "RegistryTally",
+    "Stake",
+    "Traits",
     "choose_effort",
-    "credible_threat",
     "steady_quality",
+    "tally_registries",
 ]
 
 STATUSES = tuple(RegistryStatus)
+CHANNELS = ("threat", "exit", "voice")
+
+
+class RegistryRules(NamedTuple):
+    """How every registry's management and books work (`model.terms.registry_rules`)."""
+
+    base_effort: float
+    effort_adjustment: float
+    improvement_rate: float
+    complacency_rate: float
+    capture_drift: float
+    threat_weight: float
+    exit_weight: float
+    voice_weight: float
+    threat_margin: float
+    signal_memory: float
+    effort_cost: float
+    reserve_target: float
+    fee_adjustment: float
+    max_fee_multiplier: float
+    min_fee_multiplier: float
+    min_reserve_months: float
+    insolvency_limit: int
+    paralysis_degraded: float
+    paralysis_failed: float
+    release_capacity: float
+    release_degraded: float
+    release_failed: float
+    strictness_erosion: float
+
+
+class RegistryStart(NamedTuple):
+    """One registry as it starts (`model.terms.registry_start`: calibration and overrides)."""
+
+    name: str
+    region: str
+    quality: float
+    neutrality: float
+    responsiveness: float
+    strictness: float
+    reserves_months: float
+    cost_ratio: float  # operating cost over fee revenue at the start
+    fixed_cost_share: float
+    median_fee: float  # yearly fee of a median member (a /22 with one ASN), USD
+    pool: int  # free /24s left for new holders
+    pool_max_blocks: int  # the most a new holder gets from the pool
+
+
+@dataclass
+class Traits:
+    """What members experience, and how the management answers."""
+
+    quality: float
+    neutrality: float
+    responsiveness: float  # share of the stake management counts
+    strictness: float  # enforcement now
+    base_strictness: float  # enforcement with nothing to fear
+
+
+@dataclass
+class Books:
+    """Money: USD, reserves in USD, fees as a multiplier on the schedule."""
+
+    median_fee: float
+    fixed_cost: float  # a month, whatever the membership
+    cost_per_member: float  # a month, at complacent effort
+    monthly_cost: float
+    reserves_usd: float
+    fee_multiplier: float = 1.0
+    insolvent: bool = False
+    insolvent_months: int = 0
+    closed: bool = False
+
+
+@dataclass
+class Stake:
+    """What management weighs (USD a year per point of quality, by channel) and the effort it chose."""
+
+    effort: float
+    target_effort: float
+    threat: float = 0.0
+    exit: float = 0.0
+    voice: float = 0.0
+    exit_signal: float = 0.0  # revenue lost to exit, share a year (remembered)
+    voice_signal: float = 0.0  # voices per member a year (remembered)
+
+    @property
+    def total(self) -> float:
+        """The three channels together (Python's compensated `sum`, as the frames were made with)."""
+        return sum((self.threat, self.exit, self.voice))
+
+
+@dataclass
+class Governance:
+    """Who runs the registry: events, capture, the oversight process and a continuity operator."""
+
+    status: RegistryStatus = RegistryStatus.OPERATING  # by governance events
+    capture_rate: float = 0.0
+    operator: tuple[float, float] | None = None  # a continuity operator's (quality, neutrality)
+    petition_support: float = 0.0  # share of members who signed a petition against it
+    petition_threshold: float = 1.0  # share of members the petition needs
+    oversight_stage: str = "none"
 
 
 @dataclass(frozen=True)
 class RegistryTally:
-    """What the model counts for one registry this month, after the moves were settled."""
+    """What a registry is told this month, after the moves and the sales."""
 
     members: int
     ipv4: int
@@ -60,78 +175,82 @@ class RegistryTally:
     outflow: int  # members left this month
     revenue_lost: float  # share of last month's fees that left with them
     voice_share: float  # share of members who voiced this month
-    threat: float  # `credible_threat`: share of revenue at stake for a margin's shortfall
+    threat: float  # `agents.threat.credible_threat`: share of revenue at stake for a margin's shortfall
     queue: int  # release requests due but not yet processed
+    sales_in: int = 0  # /24s its members bought from other registries' members (not exit)
+    sales_out: int = 0  # /24s its members sold to other registries' members
 
 
-@dataclass(frozen=True)
-class MemberPriors:
-    """What a registry assumes of a member it cannot see into: the population's averages."""
-
-    w_quality: float
-    w_neutrality: float
-    loyalty: float  # mean loyalty
-    loyalty_weight: float
-    friction: float  # index points a year outside one's home region
-    uncertainty: float  # s.d. of a member's private yearly gain, index points
-    margin: float  # the shortfall the registry gauges, index points
-
-    @classmethod
-    def from_params(cls, p: Params) -> MemberPriors:
-        """The priors the parameters imply (the population's means)."""
-        return cls(
-            w_quality=p.weight_quality,
-            w_neutrality=p.weight_neutrality,
-            loyalty=p.loyalty_a / (p.loyalty_a + p.loyalty_b),
-            loyalty_weight=p.loyalty_weight,
-            friction=float(p.regime_setting("friction")),
-            uncertainty=p.threat_uncertainty,
-            margin=p.threat_margin,
-        )
+@njit(cache=True)
+def _totals(registry, ipv4, asn, paid, action, n_registries):  # pragma: no cover - compiled
+    # per registry, in one pass and in holder order (as np.bincount adds its weights)
+    members = np.zeros(n_registries, dtype=np.int64)
+    blocks = np.zeros(n_registries)
+    asns = np.zeros(n_registries)
+    fees = np.zeros(n_registries)
+    voices = np.zeros(n_registries, dtype=np.int64)
+    for h in range(registry.shape[0]):
+        r = registry[h]
+        members[r] += 1
+        blocks[r] += ipv4[h]
+        asns[r] += asn[h]
+        fees[r] += paid[h]
+        if action[h] == Action.VOICE:
+            voices[r] += 1
+    return members, blocks, asns, fees, voices
 
 
-def credible_threat(s: HolderState, m: Month, costs: np.ndarray, priors: MemberPriors) -> np.ndarray:
-    """Per registry, the share of its revenue that would leave if it fell `margin` behind its rivals.
+def tally_registries(
+    s: HolderState,
+    action: np.ndarray,
+    threat: np.ndarray,
+    total_ipv4: int,
+    *,
+    settled: Settlement | None = None,
+    fees_before: np.ndarray | None = None,
+    sold: np.ndarray | None = None,
+) -> list[RegistryTally]:
+    """Each registry's tally: members, holdings, fees, voice; moves in and out; sales across.
 
-    A registry cannot see its members' tastes, loyalty or beliefs. It sees its records (each
-    member's holdings, fee, which resources it holds, whether it is eligible to leave), the
-    regime (who may leave where, at what cost and delay), the public standing of every
-    registry and the fee schedules. For each member it values the best allowed move as the
-    member would (`agents.utility.move_value`, with the population's average weights and
-    loyalty, no evidence discount) and takes the chance that the member's private gain tips
-    it over as a normal with s.d. `uncertainty`. The threat is how much that chance rises,
-    fee-weighted, when the registry falls `margin` behind: a slope, zero when nobody may
-    leave, positive at parity when they may.
+    `action`: the holders' actions this month; `threat`: (R,) the credible-threat estimate;
+    `settled`: this month's completed moves (none at the start); `fees_before`: (R,) yearly
+    fees before the moves (revenue lost is measured against them); `sold`: (R, R) /24s sold
+    from members of one registry to members of another this month.
     """
-    n_registries = len(m.quality)
-    here = s.registry
-    value = s.value
-    scale = m.approval_odds * m.present_value * value * priors.uncertainty
-    if not np.any(scale > 0.0):
-        return np.zeros(n_registries)
-    kind = s.kind
-    away_here = priors.friction * (here != s.home)
-    standing_here = priors.w_quality * m.quality[here] + priors.w_neutrality * m.neutrality[here]
-    fee_here = s.paid_usd * m.fee_multiplier[here]
-    waiting = value * priors.w_quality * m.waiting_service_gap * m.porting_delay / 12.0
-    loyal = priors.loyalty_weight * priors.loyalty
-    best = np.full(s.size, -np.inf)
-    for r in range(n_registries):
-        if not m.accepting[r]:
-            continue
-        one_off = costs[kind, here, r]  # +inf where the regime forbids the move (and for r = here)
-        standing = priors.w_quality * m.quality[r] + priors.w_neutrality * m.neutrality[r]
-        yearly = value * (standing - standing_here - priors.friction * (r != s.home) + away_here - loyal) - (
-            s.fee_usd[:, r] * m.fee_multiplier[r] - fee_here
+    n_registries = threat.size
+    members, ipv4, asn, fees, voices = _totals(s.registry, s.ipv4, s.asn, s.paid_usd, action, n_registries)
+    zeros = np.zeros(n_registries, dtype=np.int64)
+    if settled is None:
+        inflow = outflow = queue = zeros
+        lost = np.zeros(n_registries)
+    else:
+        inflow = np.bincount(settled.destinations, minlength=n_registries)
+        outflow = np.bincount(settled.origins, minlength=n_registries)
+        queue = settled.queue
+        lost = np.bincount(
+            settled.origins, weights=s.fee_usd[settled.holders, settled.origins], minlength=n_registries
         )
-        worth = m.approval_odds * m.present_value * yearly - (s.size_factor * one_off + waiting)
-        np.maximum(best, worth, out=best)
-    z = np.divide(best, scale, out=np.full(s.size, -np.inf), where=scale > 0.0)
-    shift = priors.w_quality * priors.margin / priors.uncertainty
-    rise = ndtr(z + shift) - ndtr(z)
-    fees = np.bincount(here, weights=s.paid_usd, minlength=n_registries)
-    at_stake = np.bincount(here, weights=s.paid_usd * rise, minlength=n_registries)
-    return np.divide(at_stake, fees, out=np.zeros(n_registries), where=fees > 0)
+    before = fees if fees_before is None else fees_before
+    across = zeros if sold is None else sold - np.diag(np.diag(sold))
+    total_asn = max(asn.sum(), 1.0)
+    return [
+        RegistryTally(
+            members=int(members[r]),
+            ipv4=int(ipv4[r]),
+            ipv4_share=float(ipv4[r] / total_ipv4),
+            asn_share=float(asn[r] / total_asn),
+            yearly_fees=float(fees[r]),
+            inflow=int(inflow[r]),
+            outflow=int(outflow[r]),
+            revenue_lost=float(lost[r] / before[r]) if before[r] > 0 else 0.0,
+            voice_share=float(voices[r] / members[r]) if members[r] else 0.0,
+            threat=float(threat[r]),
+            queue=int(queue[r]),
+            sales_in=0 if sold is None else int(across[:, r].sum()),
+            sales_out=0 if sold is None else int(across[r, :].sum()),
+        )
+        for r in range(n_registries)
+    ]
 
 
 def steady_quality(effort: float, improvement: float, complacency: float) -> float:
@@ -188,120 +307,157 @@ class RegistryAgent(Agent):
         self,
         model: Model,
         index: int,
-        spec: RegistrySpec,
-        params: Params,
+        start: RegistryStart,
+        rules: RegistryRules,
         *,
         revenue: float,
         members: int,
-        median_fee: float,
     ) -> None:
-        """Open the books so that fees cover `cost_ratio` x costs at the start."""
+        """Open the books so that costs are `cost_ratio` x the members' fees at the start."""
         super().__init__(model)
-        override = params.registry_overrides.get(spec.name, {})
         self.index = index
-        self.name = spec.name
-        self.region = spec.region
-        self.p = params
-        self.quality = override.get("quality", params.initial_quality)
-        self.neutrality = override.get("neutrality", params.initial_neutrality)
-        self.responsiveness = override.get("responsiveness", params.responsiveness)
-        monthly_cost = override.get("cost_ratio", 1.0) * revenue / 12.0
-        fixed_share = override.get("fixed_cost_share", params.fixed_cost_share)
-        self.fixed_cost = fixed_share * monthly_cost
-        self.cost_per_member = (1.0 - fixed_share) * monthly_cost / max(members, 1)
-        self.reserves_usd = override.get("reserves_months", spec.reserves_months) * monthly_cost
-        self.median_fee = median_fee
-        self.fee_multiplier = 1.0
-        self.effort = params.base_effort
-        self.governance = RegistryStatus.OPERATING
-        self.capture_rate = 0.0
-        self.insolvent = False
-        self.insolvent_months = 0
-        self.closed = False
-        self.monthly_cost = monthly_cost
-        self.exit_signal = 0.0  # revenue lost to exit, share a year (remembered)
-        self.voice_signal = 0.0  # voices per member a year (remembered)
-        self.release_credit = 0.0  # releases the registry can still process (carried over)
-        # the stake by channel (USD a year per point of quality) and what it made of effort
-        self.stake = {"threat": 0.0, "exit": 0.0, "voice": 0.0}
-        self.target_effort = params.base_effort
-        # this month's tally, as the model handed it
-        self.members = members
-        self.ipv4 = 0
-        self.ipv4_share = 0.0
-        self.asn_share = 0.0
-        self.inflow = 0
-        self.outflow = 0
-        self.voice = 0
-        self.queue = 0
-        self.exit_threat = 0.0
-        # the IPv4 market, as the registry records it (sales are not exit: never in the stake)
-        self.pool = round(spec.pool_blocks * params.scale)  # free /24s left for new holders
-        self.pool_max_blocks = spec.pool_max_blocks
-        self.sales_in = 0  # /24s bought this month by members from other registries' members
-        self.sales_out = 0  # /24s sold this month by members to other registries' members
-        # what the oversight process and enforcement set (agents.oversight, .enforcement)
-        self.operator: tuple[float, float] | None = None  # continuity operator's (quality, neutrality)
-        self.petition_support = 0.0  # share of members who signed a petition against it
-        self.petition_threshold = 1.0  # share of members the petition needs this month
-        self.oversight_stage = "none"
-        self.strictness = override.get("strictness", params.initial_strictness)
-        self.base_strictness = self.strictness
+        self.name = start.name
+        self.region = start.region
+        self.rules = rules
+        self.traits = Traits(
+            start.quality, start.neutrality, start.responsiveness, start.strictness, start.strictness
+        )
+        monthly_cost = start.cost_ratio * revenue / 12.0
+        fixed = start.fixed_cost_share * monthly_cost
+        self.books = Books(
+            median_fee=start.median_fee,
+            fixed_cost=fixed,
+            cost_per_member=(1.0 - start.fixed_cost_share) * monthly_cost / max(members, 1),
+            monthly_cost=monthly_cost,
+            reserves_usd=start.reserves_months * monthly_cost,
+        )
+        self.stake = Stake(effort=rules.base_effort, target_effort=rules.base_effort)
+        self.governance = Governance()
+        self.pool = start.pool
+        self.pool_max_blocks = start.pool_max_blocks
+        self.release_credit = 0.0  # releases it can still process (carried over)
+        self.tally = RegistryTally(members, 0, 0.0, 0.0, revenue, 0, 0, 0.0, 0.0, 0.0, 0)
 
-    # --- what the data collector reads --------------------------------------------------
+    # --- what the frames read --------------------------------------------------------------
+    @property
+    def quality(self) -> float:
+        """Service quality as members experience it."""
+        return self.traits.quality
+
+    @property
+    def neutrality(self) -> float:
+        """Impartial application of policy, freedom from capture."""
+        return self.traits.neutrality
+
+    @property
+    def strictness(self) -> float:
+        """Enforcement strictness now."""
+        return self.traits.strictness
+
+    @property
+    def effort(self) -> float:
+        """Management's effort, in [0, 1]."""
+        return self.stake.effort
+
+    @property
+    def members(self) -> int:
+        """Members, as last tallied."""
+        return self.tally.members
+
+    @property
+    def ipv4(self) -> int:
+        """IPv4 its members hold, /24s, as last tallied."""
+        return self.tally.ipv4
+
+    @property
+    def exit_threat(self) -> float:
+        """Share of its yearly revenue at stake for a `threat_margin` shortfall, as last estimated."""
+        return self.tally.threat
+
+    @property
+    def voice(self) -> int:
+        """Members who voiced a complaint this month."""
+        return round(self.tally.voice_share * self.tally.members)
+
     @property
     def status(self) -> RegistryStatus:
         """Closed, handed off, failed (by a governance event or insolvency), degraded, or operating."""
-        if self.closed:
+        if self.books.closed:
             return RegistryStatus.CLOSED
-        if self.operator is not None:  # a continuity operator runs the records
+        if self.governance.operator is not None:  # a continuity operator runs the records
             return RegistryStatus.HANDED_OFF
-        return RegistryStatus.FAILED if self.insolvent else self.governance
+        return RegistryStatus.FAILED if self.books.insolvent else self.governance.status
+
+    @property
+    def closed(self) -> bool:
+        """Closed for good."""
+        return self.books.closed
 
     @property
     def accepting(self) -> bool:
         """Whether the registry takes in members: every registry but a closed one."""
-        return not self.closed
+        return not self.books.closed
 
     @property
     def fee(self) -> float:
         """Yearly fee of a median member (a /22 with one ASN), USD (0 once closed)."""
-        return 0.0 if self.closed else self.median_fee * self.fee_multiplier
+        return 0.0 if self.books.closed else self.books.median_fee * self.books.fee_multiplier
 
     @property
     def reserves(self) -> float:
         """Reserves in months of current operating cost (negative when in debt)."""
-        return self.reserves_usd / self.monthly_cost if self.monthly_cost > 0 else 0.0
+        books = self.books
+        return books.reserves_usd / books.monthly_cost if books.monthly_cost > 0 else 0.0
 
     @property
     def accountability(self) -> float:
         """Share of the room above complacent effort that what is at stake has made it use."""
-        room = 1.0 - self.p.base_effort
-        return max(0.0, (self.effort - self.p.base_effort) / room) if room > 0 else 0.0
+        base = self.rules.base_effort
+        room = 1.0 - base
+        return max(0.0, (self.stake.effort - base) / room) if room > 0 else 0.0
 
     def effort_from(self, channel: str) -> float:
         """Effort above the complacent level owed to one channel (the three add up to all of it).
 
         Effort above complacency is split in proportion to each channel's part of the stake.
         """
-        total = sum(self.stake.values())
-        above = max(0.0, self.effort - self.p.base_effort)
-        return above * self.stake[channel] / total if total > 0.0 else 0.0
+        total = self.stake.total
+        above = max(0.0, self.stake.effort - self.rules.base_effort)
+        return above * getattr(self.stake, channel) / total if total > 0.0 else 0.0
 
-    # --- governance events ---------------------------------------------------------------
-    def begin_event(self, event: GovernanceEvent) -> None:
+    # --- governance events and the oversight process ---------------------------------------
+    def begin_event(
+        self, quality_drop: float, neutrality_drop: float, status: str, capture_rate: float
+    ) -> None:
         """Quality and neutrality drop; management is paralysed until `end_event`."""
-        self.quality = max(0.0, self.quality - event.quality_drop)
-        self.neutrality = max(0.0, self.neutrality - event.neutrality_drop)
-        self.governance = RegistryStatus(event.status)
-        self.capture_rate = event.capture_rate
+        self.traits.quality = max(0.0, self.traits.quality - quality_drop)
+        self.traits.neutrality = max(0.0, self.traits.neutrality - neutrality_drop)
+        self.governance.status = RegistryStatus(status)
+        self.governance.capture_rate = capture_rate
 
     def end_event(self) -> None:
         """Governance is restored; quality must now be rebuilt by effort."""
-        self.governance = RegistryStatus.OPERATING
-        self.capture_rate = 0.0
+        self.governance.status = RegistryStatus.OPERATING
+        self.governance.capture_rate = 0.0
 
-    # --- releasing members ---------------------------------------------------------------
+    def note_petition(self, support: float, threshold: float, stage: str) -> None:
+        """The oversight body's count: petition support, the threshold it needs, the process's stage."""
+        self.governance.petition_support = support
+        self.governance.petition_threshold = threshold
+        self.governance.oversight_stage = stage
+
+    def hand_off(self, quality: float, neutrality: float) -> None:
+        """Derecognised: a continuity operator runs the records at this quality and neutrality."""
+        self.governance.operator = (quality, neutrality)
+        self.traits.quality, self.traits.neutrality = quality, neutrality
+
+    def take_back(self) -> None:
+        """The records return to a rebuilt registry, under new management."""
+        self.governance.operator = None
+        self.governance.status = RegistryStatus.OPERATING
+        self.governance.capture_rate = 0.0
+
+    # --- members leaving and joining -------------------------------------------------------
     def release_slots(self, fallback: float) -> int:
         """How many release requests the registry can process this month.
 
@@ -311,13 +467,13 @@ class RegistryAgent(Agent):
         (a registry of 40 members at 2% a month releases one member every 1.25 months), up
         to one month's capacity or one release.
         """
-        p = self.p
+        rules = self.rules
         share = {
-            RegistryStatus.OPERATING: p.release_capacity,
-            RegistryStatus.DEGRADED: p.release_capacity * p.release_degraded,
-            RegistryStatus.FAILED: p.release_capacity * p.release_failed,
+            RegistryStatus.OPERATING: rules.release_capacity,
+            RegistryStatus.DEGRADED: rules.release_capacity * rules.release_degraded,
+            RegistryStatus.FAILED: rules.release_capacity * rules.release_failed,
             RegistryStatus.CLOSED: 0.0,
-            RegistryStatus.HANDED_OFF: p.release_capacity,  # the operator releases as a registry would
+            RegistryStatus.HANDED_OFF: rules.release_capacity,  # the operator releases as a registry would
         }[self.status]
         capacity = max(share, fallback) * self.members
         self.release_credit = min(self.release_credit + capacity, max(capacity, 1.0))
@@ -327,41 +483,57 @@ class RegistryAgent(Agent):
         """`count` releases were processed this month (they use up capacity)."""
         self.release_credit -= count
 
-    # --- the month -----------------------------------------------------------------------
+    @property
+    def allocating(self) -> bool:
+        """Whether it allocates from its free pool: open and not failed."""
+        return self.accepting and self.status != RegistryStatus.FAILED
+
+    def allocate(self, need: float) -> int:
+        """/24s a new member gets from the free pool: its need, at most `pool_max_blocks`, while it lasts."""
+        if not self.allocating or self.pool <= 0:
+            return 0
+        grant = min(int(self.pool_max_blocks), max(1, math.ceil(need)), int(self.pool))
+        self.pool -= grant
+        return grant
+
+    # --- the month ---------------------------------------------------------------------------
+    def record(self, tally: RegistryTally) -> None:
+        """Take this month's tally (members, holdings, flows, sales, voice, the threat estimate)."""
+        self.tally = tally
+
     def step(self, tally: RegistryTally) -> list[tuple[str, str]]:
-        """Settle, weigh the stake, choose effort, work. Returns the events to log (kind, detail)."""
+        """Record, ease enforcement, settle, weigh the stake, choose effort, work; returns events."""
         self.record(tally)
-        if self.closed:
+        traits, rules = self.traits, self.rules
+        traits.strictness = float(
+            erode_strictness(
+                traits.strictness,
+                traits.base_strictness,
+                tally.threat,
+                rules.strictness_erosion,
+                rules.effort_adjustment,
+            )
+        )
+        if self.books.closed:
             return []
         events = self.settle_accounts(tally.yearly_fees)
-        if self.members == 0 or self.insolvent_months > self.p.insolvency_limit:
-            why = "no members left" if self.members == 0 else f"insolvent for {self.insolvent_months} months"
+        if self.members == 0 or self.books.insolvent_months > rules.insolvency_limit:
+            months = self.books.insolvent_months
+            why = "no members left" if self.members == 0 else f"insolvent for {months} months"
             self._close()
             return [*events, ("closure", why)]
         self.weigh_stake(tally)
         self.choose_and_work()
         return events
 
-    def record(self, tally: RegistryTally) -> None:
-        """Take this month's tally (members, holdings, flows, voice, the threat estimate)."""
-        self.members = tally.members
-        self.ipv4 = tally.ipv4
-        self.ipv4_share = tally.ipv4_share
-        self.asn_share = tally.asn_share
-        self.inflow = tally.inflow
-        self.outflow = tally.outflow
-        self.voice = round(tally.voice_share * tally.members)
-        self.queue = tally.queue
-        self.exit_threat = tally.threat
-
     def _close(self) -> None:
         """Closed for good: no service, no costs, no new members."""
-        self.closed = True
-        self.quality = 0.0
-        self.effort = 0.0
-        self.target_effort = 0.0
-        self.monthly_cost = 0.0
-        self.stake = {"threat": 0.0, "exit": 0.0, "voice": 0.0}
+        self.books.closed = True
+        self.books.monthly_cost = 0.0
+        self.traits.quality = 0.0
+        stake = self.stake
+        stake.effort = stake.target_effort = 0.0
+        stake.threat = stake.exit = stake.voice = 0.0
 
     def settle_accounts(self, yearly_fees: float) -> list[tuple[str, str]]:
         """Collect a month of fees, pay a month of costs, move fees toward cost recovery.
@@ -373,23 +545,26 @@ class RegistryAgent(Agent):
         rebuild reserves to `reserve_target` within a year. Hence the possible spiral:
         fewer members -> higher fees -> more leave. Returns insolvency events.
         """
-        p = self.p
-        spent = self._budget_factor() * self.effort
-        above = max(0.0, spent - p.base_effort) / (1.0 - p.base_effort) if p.base_effort < 1.0 else 0.0
-        self.monthly_cost = self._complacent_cost() * (1.0 + p.effort_cost * above * above)
+        rules, books = self.rules, self.books
+        spent = self._budget_factor() * self.stake.effort
+        base = rules.base_effort
+        above = max(0.0, spent - base) / (1.0 - base) if base < 1.0 else 0.0
+        books.monthly_cost = self._complacent_cost() * (1.0 + rules.effort_cost * above * above)
         income_at_schedule = yearly_fees / 12.0
-        self.reserves_usd += income_at_schedule * self.fee_multiplier - self.monthly_cost
+        books.reserves_usd += income_at_schedule * books.fee_multiplier - books.monthly_cost
         if income_at_schedule > 0.0:
-            shortfall = p.reserve_target * self.monthly_cost - self.reserves_usd
-            needed = (self.monthly_cost + shortfall / 12.0) / income_at_schedule
-            self.fee_multiplier += p.fee_adjustment * (needed - self.fee_multiplier)
-            self.fee_multiplier = min(p.max_fee_multiplier, max(p.min_fee_multiplier, self.fee_multiplier))
-        was_insolvent = self.insolvent
-        self.insolvent = self.reserves_usd < 0.0
-        self.insolvent_months = self.insolvent_months + 1 if self.insolvent else 0
-        if self.insolvent == was_insolvent:
+            shortfall = rules.reserve_target * books.monthly_cost - books.reserves_usd
+            needed = (books.monthly_cost + shortfall / 12.0) / income_at_schedule
+            books.fee_multiplier += rules.fee_adjustment * (needed - books.fee_multiplier)
+            books.fee_multiplier = min(
+                rules.max_fee_multiplier, max(rules.min_fee_multiplier, books.fee_multiplier)
+            )
+        was_insolvent = books.insolvent
+        books.insolvent = books.reserves_usd < 0.0
+        books.insolvent_months = books.insolvent_months + 1 if books.insolvent else 0
+        if books.insolvent == was_insolvent:
             return []
-        kind = "insolvency" if self.insolvent else "solvency_restored"
+        kind = "insolvency" if books.insolvent else "solvency_restored"
         return [(kind, f"reserves {self.reserves:.1f} months")]
 
     def weigh_stake(self, tally: RegistryTally) -> None:
@@ -403,58 +578,58 @@ class RegistryAgent(Agent):
         of it management counts; the channel weights (0 switches one off) say how much each
         signal counts.
         """
-        p = self.p
-        memory = 1.0 / p.signal_memory
-        self.exit_signal += memory * (12.0 * tally.revenue_lost - self.exit_signal)
-        self.voice_signal += memory * (12.0 * tally.voice_share - self.voice_signal)
-        revenue = tally.yearly_fees * self.fee_multiplier
-        per_share = self.responsiveness * revenue / p.threat_margin
-        self.stake = {
-            "threat": per_share * p.threat_weight * tally.threat,
-            "exit": per_share * p.exit_weight * self.exit_signal,
-            "voice": per_share * p.voice_weight * self.voice_signal,
-        }
+        rules, stake = self.rules, self.stake
+        memory = 1.0 / rules.signal_memory
+        stake.exit_signal += memory * (12.0 * tally.revenue_lost - stake.exit_signal)
+        stake.voice_signal += memory * (12.0 * tally.voice_share - stake.voice_signal)
+        revenue = tally.yearly_fees * self.books.fee_multiplier
+        per_share = self.traits.responsiveness * revenue / rules.threat_margin
+        stake.threat = per_share * rules.threat_weight * tally.threat
+        stake.exit = per_share * rules.exit_weight * stake.exit_signal
+        stake.voice = per_share * rules.voice_weight * stake.voice_signal
 
     def choose_and_work(self) -> None:
         """Move effort toward the best level for the stake; effort builds quality and neutrality."""
-        p = self.p
-        self.target_effort = choose_effort(
-            sum(self.stake.values()),
-            base=p.base_effort,
+        rules, stake, traits = self.rules, self.stake, self.traits
+        stake.target_effort = choose_effort(
+            stake.total,
+            base=rules.base_effort,
             yearly_cost=12.0 * self._complacent_cost(),
-            effort_cost=p.effort_cost,
-            improvement=p.improvement_rate,
-            complacency=p.complacency_rate,
+            effort_cost=rules.effort_cost,
+            improvement=rules.improvement_rate,
+            complacency=rules.complacency_rate,
         )
-        self.effort += p.effort_adjustment * (self.target_effort - self.effort)
-        if self.operator is not None:  # the continuity operator's service, whatever management does
-            self.quality, self.neutrality = self.operator
+        stake.effort += rules.effort_adjustment * (stake.target_effort - stake.effort)
+        if (
+            self.governance.operator is not None
+        ):  # the continuity operator's service, whatever management does
+            traits.quality, traits.neutrality = self.governance.operator
             return
         paralysis = {
             RegistryStatus.OPERATING: 1.0,
-            RegistryStatus.DEGRADED: p.paralysis_degraded,
-            RegistryStatus.FAILED: p.paralysis_failed,
+            RegistryStatus.DEGRADED: rules.paralysis_degraded,
+            RegistryStatus.FAILED: rules.paralysis_failed,
         }[self.status]
-        working = self.effort * self._budget_factor() * paralysis
-        self.quality += (
-            p.improvement_rate * working * (1.0 - self.quality)
-            - p.complacency_rate * (1.0 - working) * self.quality
+        working = stake.effort * self._budget_factor() * paralysis
+        traits.quality += (
+            rules.improvement_rate * working * (1.0 - traits.quality)
+            - rules.complacency_rate * (1.0 - working) * traits.quality
         )
-        self.neutrality += (
-            p.improvement_rate * working * (1.0 - self.neutrality)
-            - p.capture_drift * (1.0 - working) * self.neutrality
-            - self.capture_rate
+        traits.neutrality += (
+            rules.improvement_rate * working * (1.0 - traits.neutrality)
+            - rules.capture_drift * (1.0 - working) * traits.neutrality
+            - self.governance.capture_rate
         )
-        self.quality = min(1.0, max(0.0, self.quality))
-        self.neutrality = min(1.0, max(0.0, self.neutrality))
+        traits.quality = min(1.0, max(0.0, traits.quality))
+        traits.neutrality = min(1.0, max(0.0, traits.neutrality))
 
     def _complacent_cost(self) -> float:
         """Monthly operating cost at complacent effort for the current membership."""
-        return self.fixed_cost + self.cost_per_member * self.members
+        return self.books.fixed_cost + self.books.cost_per_member * self.members
 
     def _budget_factor(self) -> float:
         """1 with healthy reserves; falls to 0 as reserves run out (a deficit cuts effort)."""
-        low = self.p.min_reserve_months
+        low = self.rules.min_reserve_months
         if low <= 0.0:
-            return 1.0 if self.reserves_usd >= 0.0 else 0.0
+            return 1.0 if self.books.reserves_usd >= 0.0 else 0.0
         return min(1.0, max(0.0, self.reserves / low))

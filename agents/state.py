@@ -10,13 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 from enum import IntEnum, StrEnum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
-
-if TYPE_CHECKING:
-    from model.params import Params
 
 __all__ = [
     "ALLOWED",
@@ -32,8 +29,6 @@ __all__ = [
     "HolderState",
     "Month",
     "RegistryStatus",
-    "annuity",
-    "build_month",
 ]
 
 NO_MOVE = -1  # pending_destination of a holder with no move under way
@@ -199,10 +194,11 @@ def _extended(buffers: dict[str, np.ndarray], name: str, mine: np.ndarray, rows:
 
 
 class HolderColumns(NamedTuple):
-    """The holder arrays the kernel needs (views, not copies)."""
+    """The holder arrays the compiled rules read and write (views, not copies), by the same names."""
 
     registry: np.ndarray
     home: np.ndarray
+    ipv4: np.ndarray
     asn: np.ndarray
     ipv6: np.ndarray
     legacy: np.ndarray
@@ -224,12 +220,16 @@ class HolderColumns(NamedTuple):
     paid_usd: np.ndarray
     appeal_here: np.ndarray
     kind: np.ndarray
+    need: np.ndarray
+    wtp: np.ndarray
+    reserve: np.ndarray
+    received_at: np.ndarray
 
 
 class Month(NamedTuple):
     """Everything a holder's rule reads in one month, besides its own state.
 
-    Built by `build_month`, the one place that turns `Params` into these terms.
+    Built each month by `model.terms.month_terms`.
     """
 
     step: int
@@ -262,66 +262,6 @@ class Month(NamedTuple):
     voice_base: float  # voice chance = voice_propensity x (voice_base + loyalty) x shortfall
 
 
-def annuity(years: float, rate: float) -> float:
-    """Present value of 1 a year for `years` years at yearly discount `rate` (paid continuously)."""
-    if rate <= 0.0:
-        return years
-    return (1.0 - math.exp(-rate * years)) / rate
-
-
-def build_month(
-    p: Params,
-    step: int,
-    *,
-    quality: np.ndarray,
-    neutrality: np.ndarray,
-    fee_multiplier: np.ndarray,
-    accepting: np.ndarray,
-    moves: dict[str, np.ndarray],
-    review: np.ndarray,
-    draws: np.ndarray,
-    benchmark_draws: np.ndarray,
-) -> Month:
-    """The month's terms from the parameters, the registries' state and the month's draws.
-
-    `benchmark_draws`: (2, R) uniforms for the public benchmark's noise (quality, neutrality).
-    """
-    delay = float(p.regime_setting("porting_delay"))
-    noise = p.observation_noise * SQRT3
-    public = noise * p.public_noise_ratio
-    return Month(
-        step=step,
-        quality=quality,
-        neutrality=neutrality,
-        fee_multiplier=fee_multiplier,
-        accepting=accepting,
-        moves_ipv4=moves["ipv4"],
-        moves_asn=moves["asn"],
-        moves_ipv6=moves["ipv6"],
-        review=review,
-        draws=draws,
-        benchmark_quality=quality + (2.0 * benchmark_draws[0] - 1.0) * public,
-        benchmark_neutrality=neutrality + (2.0 * benchmark_draws[1] - 1.0) * public,
-        porting_delay=delay,
-        approval_odds=float(p.regime_setting("approval_odds")),
-        hold_period=int(p.regime_setting("hold_period")),
-        own_noise=noise,
-        peer_noise=noise * p.peer_noise_ratio,
-        public_noise=public,
-        drift_var=p.belief_drift**2,
-        present_value=annuity(p.planning_horizon, p.discount_rate)
-        * math.exp(-p.discount_rate * delay / 12.0),
-        evidence_z=p.evidence_z,
-        switching_cost=p.switching_cost,
-        ipv6_renumbering_cost=p.ipv6_renumbering_cost,
-        waiting_service_gap=p.waiting_service_gap,
-        loyalty_weight=p.loyalty_weight,
-        aspiration=p.aspiration,
-        voice_propensity=p.voice_propensity,
-        voice_base=p.voice_base,
-    )
-
-
 @dataclass
 class Decisions:
     """The holders' choices this month, one entry per holder."""
@@ -338,3 +278,8 @@ class Decisions:
             destination=np.full(n, NO_MOVE, dtype=np.int64),
             gain=np.full(n, -np.inf),
         )
+
+    def request(self, holders: np.ndarray, destinations: np.ndarray) -> None:
+        """These holders request a move to these destinations, whatever they had decided."""
+        self.action[holders] = Action.MOVE
+        self.destination[holders] = destinations

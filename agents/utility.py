@@ -1,9 +1,7 @@
-"""The arithmetic both forms of the holders' rule share: utility, learning, the value of a move.
+"""The arithmetic the holders' rules share: utility, learning, the value of a move.
 
-Plain arithmetic on floats (and, for `yearly_utility`, on arrays): `agents.holder` calls these
-functions as they are, `agents.kernels` compiles the very same functions with numba, and
-`model.reporters.welfare` sums the compiled `yearly_utility` over the holders. Written once,
-so the readable rule and the fast kernel cannot drift apart.
+Plain arithmetic on floats (and, for `yearly_utility`, on arrays), called by `agents.holder`
+and `agents.welfare`, and compiled with them (`agents.compiled`).
 """
 
 from __future__ import annotations

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
+from agents.holdings import ADDRESSES_PER_BLOCK, MEDIAN_BLOCKS, FeeSchedule, schedule_fee
 from model.errors import ConfigError
 
 __all__ = ["ADDRESSES_PER_BLOCK", "MEDIAN_HOLDING", "Calibration", "RegistrySpec", "load_calibration"]
 
-ADDRESSES_PER_BLOCK = 256  # holdings are counted in /24 blocks
-MEDIAN_HOLDING = 4  # a /22: median holding at AFRINIC and LACNIC, Jan 2024 [own calc, domain.md §A3]
+#: a /22: median holding at AFRINIC and LACNIC, Jan 2024 (own calculation, ODD §6)
+MEDIAN_HOLDING = int(MEDIAN_BLOCKS)
 
 
 @dataclass(frozen=True)
@@ -47,16 +48,14 @@ class RegistrySpec:
         return self.ipv4_addresses / ADDRESSES_PER_BLOCK
 
     @cached_property
-    def _tiers(self) -> tuple[np.ndarray, np.ndarray]:
-        """The fee schedule as arrays: tier upper bounds (/24s; the last unbounded) and fees."""
+    def fee_schedule(self) -> FeeSchedule:
+        """The fee schedule as the holders' rule reads it (the last tier unbounded)."""
         bounds = np.array([b if b > 0 else np.inf for b, _ in self.fee_tiers])
-        return bounds, np.array([f for _, f in self.fee_tiers])
+        return FeeSchedule(bounds, np.array([f for _, f in self.fee_tiers]), float(self.fee_per_asn))
 
     def yearly_fee(self, ipv4_blocks: np.ndarray, asns: np.ndarray) -> np.ndarray:
         """Fee schedule: the yearly fee (USD) of holders with these holdings."""
-        bounds, fees = self._tiers
-        tier = np.searchsorted(bounds, ipv4_blocks, side="left")
-        return fees[np.minimum(tier, len(fees) - 1)] + self.fee_per_asn * asns
+        return schedule_fee(self.fee_schedule, ipv4_blocks, asns)
 
 
 @dataclass(frozen=True)

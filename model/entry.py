@@ -15,7 +15,7 @@ changed: entrants listen to the network before the network hears them.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +23,9 @@ import numpy as np
 from agents.state import NO_MOVE, PEER_ID, HolderState
 from model.calibration import Calibration
 from model.params import Params
-from model.population import _market_traits, _tastes, fee_table, holding_value, size_factor
+from agents.holdings import HoldingTerms, holding_value, size_factor, yearly_fees
+from agents.registry import RegistryAgent
+from model.population import _market_traits, _tastes
 
 __all__ = ["ENTRY_MONTH", "Cohort", "cohort_sizes", "entrant_state"]
 
@@ -49,35 +51,31 @@ def cohort_sizes(region: np.ndarray, open_: np.ndarray, rate: float, rng: np.ran
 def entrant_state(
     counts: np.ndarray,
     s: HolderState,
-    pools: np.ndarray,
-    allocating: np.ndarray,
-    pool_max: np.ndarray,
+    registries: Sequence[RegistryAgent],
     benchmark: tuple[np.ndarray, np.ndarray],
     calibration: Calibration,
     p: Params,
+    holdings: HoldingTerms,
     rng: np.random.Generator,
     step: int,
 ) -> Cohort:
-    """The state of `counts[r]` new holders at each registry r; `pools` (/24s) are drawn down in place."""
-    registries = calibration.registries
-    n_registries = len(registries)
+    """The state of `counts[r]` new holders at each registry r; each registry allocates from its pool."""
+    specs = calibration.registries
+    n_registries = len(specs)
     home = np.repeat(np.arange(n_registries), counts)
     n = home.size
-    ipv6_share = np.array([spec.ipv6_holder_share for spec in registries])[home]
+    ipv6_share = np.array([spec.ipv6_holder_share for spec in specs])[home]
     ipv6 = (rng.random(n) < ipv6_share).astype(np.int64)
     asn = np.ones(n, dtype=np.int64)
     tastes = _tastes(n, n_registries, p, rng)
-    traits = _market_traits(home, registries, p, rng)
+    traits = _market_traits(home, specs, p, rng)
     need = p.entrant_need * np.exp(p.body_sigma * rng.standard_normal(n))
     ipv4 = np.zeros(n, dtype=np.int64)
     allocated = np.zeros(n_registries, dtype=np.int64)
     for i in range(n):
-        r = home[i]
-        if allocating[r] and pools[r] > 0:
-            grant = min(int(pool_max[r]), max(1, math.ceil(need[i])), int(pools[r]))
-            ipv4[i] = grant
-            pools[r] -= grant
-            allocated[r] += grant
+        grant = registries[home[i]].allocate(need[i])
+        ipv4[i] = grant
+        allocated[home[i]] += grant
     peers, edges = _peers(home, s, p, rng)
     friction = float(p.regime_setting("friction"))
     quality, neutrality = benchmark
@@ -92,13 +90,13 @@ def entrant_state(
         w_quality=tastes["w_quality"],
         w_neutrality=tastes["w_neutrality"],
         loyalty=tastes["loyalty"],
-        value=holding_value(ipv4, p),
-        size_factor=size_factor(ipv4, p),
+        value=holding_value(ipv4, holdings),
+        size_factor=size_factor(ipv4, holdings),
         appeal=tastes["taste"] - friction * (np.arange(n_registries) != home[:, None]),
         belief_quality=np.tile(quality, (n, 1)),
         belief_neutrality=np.tile(neutrality, (n, 1)),
         belief_var=np.full((n, n_registries), p.observation_noise**2),
-        fee_usd=fee_table(calibration, ipv4, asn, p),
+        fee_usd=yearly_fees(ipv4, asn, holdings),
         pending_destination=np.full(n, NO_MOVE, dtype=np.int64),
         pending_due=np.zeros(n, dtype=np.int64),
         moved_at=np.full(n, -(10**9), dtype=np.int64),

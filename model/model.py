@@ -1,9 +1,11 @@
-"""PortabilityModel: registries, resource holders on a peering graph, and a portability regime.
+"""PortabilityModel: builds the registries, the holders on their peering graph and the regime, and
+schedules one month per `step()` (docs/ODD.md §3). The rules themselves are in `agents/`.
 
-One step is one month: each January new holders join; governance events fire; holders update
-beliefs and choose to stay, voice or request a move; the regime settles due moves; holders
-buy and sell IPv4 space; registries settle their accounts, feel pressure and set effort;
-data is collected. See docs/ODD.md.
+Holders live in arrays (`model.holders`, an `agents.state.HolderState`): the batched engine
+runs the holders' rule over them in one compiled pass. `model.agents` holds the registries
+and the oversight body from the start; a `NetworkAgent` for each holder, placed on the Mesa
+`Network` of the peering graph, exists once `model.grid` is first read (or with
+`engine="agents"`, which steps them one by one). `model.holder_frame()` is one row per holder.
 """
 
 from __future__ import annotations
@@ -21,50 +23,46 @@ from mesa import Model
 from mesa.datacollection import DataCollector
 from mesa.discrete_space import Cell, Network
 
-from agents.holder import NetworkAgent
-from agents.kernels import (
-    credible_threat_all,
-    decide_all,
-    exit_cost_table,
-    market_orders_all,
-    registry_totals,
-)
-from agents.market import (
-    MarketTerms,
-    Orders,
-    Trades,
-    apply_trades,
-    build_market_terms,
-    eligible_blocks,
-    grow_need,
-    idle_blocks,
-    match,
-    need_rate,
-    next_price,
-    receive_caps,
-)
-from agents.registry import MemberPriors, RegistryAgent, RegistryTally
-from agents.state import Action, Decisions, Draw, HolderState, Month, RegistryStatus, build_month
-from model.calibration import MEDIAN_HOLDING, Calibration, load_calibration
+from agents.enforcement import Disputes, Enforcement, mark_disputed
+from agents.holder import NetworkAgent, exit_cost_table, learn_and_decide
+from agents.market import MarketMonth, MarketTerms, clear_month, idle_blocks
+from agents.migration import request_moves, settle_moves, who_reviews
+from agents.oversight import OversightAgent
+from agents.registry import RegistryAgent, tally_registries
+from agents.state import Action, Decisions, Draw, HolderState, Month, RegistryStatus
+from agents.threat import credible_threat_all
+from model.calibration import Calibration, load_calibration
 from model.entry import ENTRY_MONTH, cohort_sizes, entrant_state
 from model.errors import ConfigError, ReproducibilityWarning
 from model.events import EventKind, EventLog, GovernanceCalendar
-from agents.migration import request_moves, settle_moves
+from model.frames import Frames
 from model.params import Params
-from model.population import build_population, holder_state, peering_edges, rehold
+from model.population import build_population, holder_state, peering_edges
 from model.regimes import move_matrix
-from model.remedies import Remedies
 from model.reporters import MODEL_REPORTERS, REGISTRY_REPORTERS, move_reasons
 from model.scenarios import load_scenario
+from model.terms import (
+    enforcement_rules,
+    holding_terms,
+    market_terms,
+    member_priors,
+    month_terms,
+    oversight_rules,
+    registry_rules,
+    registry_start,
+)
 from model.transfer_policy import load_transfer_policies, sales_matrix
 
 __all__ = ["ENGINES", "PortabilityModel", "check_registries"]
 
 ENGINES = ("kernel", "agents")
 STREAMS = ("population", "graph", "events", "dynamics", "market")  # one random stream per concern
+#: spawn key of the remedies' stream: SeedSequence(seed, spawn_key=(REMEDIES_KEY,)) is child
+#: REMEDIES_KEY of the root, far from the streams above (0-4)
+REMEDIES_KEY = 10
 
 
-class PortabilityModel(Model):
+class PortabilityModel(Frames, Model):
     """The portability model. Build it from `Params` and/or flat keyword overrides.
 
     Args:
@@ -72,9 +70,13 @@ class PortabilityModel(Model):
         seed: root seed (an int, or a string holding one, as a UI sends it). Population,
             peering graph, governance events and dynamics each draw from their own stream of
             it, so equal seeds give equal populations, graphs and events under every regime.
-        engine: "kernel" (batched, the default) or "agents" (the per-agent specification).
+        engine: "kernel" (batched, the default) or "agents" (the per-agent rule, one by one).
         calibration: registries and market facts (default: the packaged calibration).
         **kwargs: any `Params` field, e.g. ``regime="mandatory"``.
+
+    Where the agents are: `model.registries` (`RegistryAgent`s) and `model.oversight` are in
+    `model.agents`; the holders are rows of `model.holders` (arrays), and become
+    `NetworkAgent`s in `model.agents` on the Mesa `model.grid` once it is first read.
     """
 
     def __init__(
@@ -87,19 +89,25 @@ class PortabilityModel(Model):
         **kwargs: Any,
     ) -> None:
         """Validate everything first, then build the registries, holders and graph."""
+        if params is not None and not isinstance(params, Params):
+            raise ConfigError(f"params must be a Params (or None); got {type(params).__name__}")
         self.p = (params or Params()).with_overrides(**kwargs)
         if engine not in ENGINES:
             raise ConfigError(f"engine must be one of {ENGINES}; got {engine!r}")
         seed = _seed(seed)
-        super().__init__(rng=seed)
-        self.seed = seed
-        self.engine = engine
         self.calibration = calibration or load_calibration()
         names = self.calibration.names
         check_registries(self.p, names)
+        super().__init__(rng=seed)
+        self.seed = seed
+        self.engine = engine
         streams = dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)), strict=True))
         self.streams = {k: np.random.default_rng(v) for k, v in streams.items()}
+        self.streams["remedies"] = np.random.default_rng(
+            np.random.SeedSequence(seed, spawn_key=(REMEDIES_KEY,))
+        )
         self.calendar = GovernanceCalendar(names, self.p, self.streams["events"])
+        self.holding_terms = holding_terms(self.p, self.calibration)
         with _collector_paused():
             self._build_holders()
             self._build_registries()
@@ -109,28 +117,28 @@ class PortabilityModel(Model):
             move_matrix(self.p.regime, names, "ipv4", "sales"), self.transfer_policy["intra"]
         )
         self.price = self.calibration.price_per_address  # posted price, USD per address
-        self.flow_sales = np.zeros((len(names), len(names)), dtype=np.int64)  # /24s sold so far
-        self.market = dict.fromkeys(
-            ("price", "transferred", "inter_rir_sales", "pool_allocated", "entrants"), 0
-        )
-        self.market["price"] = self.price
-        self.priors = MemberPriors.from_params(self.p)
-        self.events = EventLog()
         n_registries = len(names)
+        self.flow_sales = np.zeros((n_registries, n_registries), dtype=np.int64)  # /24s sold so far
         self.flow_members = np.zeros((n_registries, n_registries), dtype=np.int64)  # moves so far
         self.flow_ipv4 = np.zeros((n_registries, n_registries), dtype=np.int64)  # /24s moved so far
+        self.market = dict.fromkeys(("transferred", "inter_rir_sales", "pool_allocated", "entrants"), 0)
+        self.market["price"] = self.price
+        self.priors = member_priors(self.p)
+        self.events = EventLog()
         self.tally = {"moves": 0, "moved_ipv4": 0, "voices": 0, "requests": 0, "queued": 0}
         self.reasons = dict.fromkeys(("quality", "taste", "fees"), 0)
         self._recent_moves: list[int] = []
         self.decisions = Decisions.empty(self.holders.size)
+        self.settled = None
         self.month = self._new_month(0, review=np.zeros(self.holders.size, dtype=bool))
-        self._exit_costs = exit_cost_table(self.month)  # the regime's cost table, fixed for a run
-        self.remedies = Remedies(self, seed)  # oversight process and enforcement
+        self.exit_costs = exit_cost_table(self.month)  # the regime's cost table, fixed for a run
+        self._build_remedies()
         self.datacollector = DataCollector(
             model_reporters=MODEL_REPORTERS,
             agenttype_reporters={RegistryAgent: REGISTRY_REPORTERS},
         )
-        self._hand_tallies(self._tallies(), log=False)
+        for registry, tally in zip(self.registries, self._tallies(), strict=True):
+            registry.record(tally)
         self.datacollector.collect(self)
 
     @classmethod
@@ -151,7 +159,9 @@ class PortabilityModel(Model):
     def _build_holders(self) -> None:
         population = build_population(self.calibration.registries, self.p, self.streams["population"])
         self._edges = peering_edges(population.home, population.ipv4, self.p, self.streams["graph"])
-        self.holders: HolderState = holder_state(population, self._edges, self.calibration, self.p)
+        self.holders: HolderState = holder_state(
+            population, self._edges, self.calibration, self.p, self.holding_terms
+        )
         self.total_ipv4 = int(self.holders.ipv4.sum())
         self._grid: Network | None = None
         if self.engine == "agents":
@@ -192,30 +202,43 @@ class PortabilityModel(Model):
         s = self.holders
         members = np.bincount(s.registry, minlength=len(self.calibration.registries))
         yearly = np.bincount(s.registry, weights=s.paid_usd, minlength=members.size)
+        rules = registry_rules(self.p)
         self.registries: list[RegistryAgent] = [
             RegistryAgent(
                 self,
                 r,
-                spec,
-                self.p,
+                registry_start(spec, self.p),
+                rules,
                 revenue=float(yearly[r]),
                 members=int(members[r]),
-                median_fee=float(spec.yearly_fee(np.array([MEDIAN_HOLDING]), np.array([1]))[0]),
             )
             for r, spec in enumerate(self.calibration.registries)
         ]
 
-    # --- one month -----------------------------------------------------------------------
+    def _build_remedies(self) -> None:
+        """The oversight body (petitions, the ICP-2 process) and the disputes enforcement may pursue."""
+        s, p = self.holders, self.p
+        self.oversight = OversightAgent(self, self.registries, s.size, oversight_rules(p))
+        order = self.streams["remedies"].permutation(s.size)
+        disputed = mark_disputed(s.registry, s.ipv4, p.disputed_share, order, len(self.registries))
+        self.enforcement = Enforcement(Disputes.of(disputed, s.ipv4), enforcement_rules(p))
+
+    @property
+    def remedies(self) -> Enforcement:
+        """The enforcement of disputed space (the name scripts and the app have used)."""
+        return self.enforcement
+
+    # --- one month: the ODD §3 schedule, one call per submodel ------------------------------
     def step(self) -> None:
         """Advance the model by one month."""
         self._enter()
         self._begin_month()
         self._holders_choose()
-        self.remedies.before_moves()
+        self._enforce()
         self._migrate()
         self._trade()
-        self._hand_tallies(self._tallies(), log=True)
-        self.remedies.end_of_month()
+        self._registries_step()
+        self._oversee()
         self.datacollector.collect(self)
 
     def _enter(self) -> None:
@@ -230,97 +253,25 @@ class PortabilityModel(Model):
         counts = cohort_sizes(region, accepting, self.p.entry_rate, self.streams["market"])
         if counts.sum() == 0:
             return
-        pools = np.array([r.pool for r in self.registries], dtype=np.int64)
-        allocating = accepting & self._not_failed()
         cohort = entrant_state(
             counts,
             s,
-            pools,
-            allocating,
-            np.array([r.pool_max_blocks for r in self.registries]),
+            self.registries,
             (self.month.benchmark_quality, self.month.benchmark_neutrality),
             self.calibration,
             self.p,
+            self.holding_terms,
             self.streams["market"],
             self.steps,
         )
         first = s.size
         s.append(cohort.state)
-        for registry, left in zip(self.registries, pools, strict=True):
-            registry.pool = int(left)
         self.total_ipv4 += int(cohort.allocated.sum())
         self.market["pool_allocated"] = int(cohort.allocated.sum())
         self.market["entrants"] = int(counts.sum())
         self._edges = np.concatenate([self._edges, cohort.edges])
         if self._grid is not None:
             self._place_entrants(first, cohort.edges)
-
-    def market_terms(self, rate: np.ndarray | None = None) -> MarketTerms:
-        """The market's terms as they stand: the posted price, policies, reviews, growth of need.
-
-        `rate`: this month's growth of need (`need_rate`), when the caller has it already.
-        """
-        if rate is None:
-            rate = need_rate(self.holders, self.price, self.p.adoption_rate)
-        return build_market_terms(
-            self.p,
-            self.steps,
-            price=self.price,
-            sales=self.sales,
-            processing=self.month.accepting & self._not_failed(),
-            policy=self.transfer_policy,
-            review=self.month.review,
-            rate=rate,
-            registry=self.holders.registry,
-        )
-
-    def _not_failed(self) -> np.ndarray:
-        """(R,) bool: registries not failed (a failed registry allocates and transfers nothing)."""
-        return np.array([r.status != RegistryStatus.FAILED for r in self.registries])
-
-    def _trade(self) -> None:
-        """Needs grow; holders bid and offer; sales clear at the posted price; the price moves."""
-        s = self.holders
-        rate = need_rate(s, self.price, self.p.adoption_rate)
-        grow_need(s, rate)
-        n_registries = len(self.registries)
-        self.market |= {"price": self.price, "transferred": 0, "inter_rir_sales": 0}
-        for registry in self.registries:
-            registry.sales_in = registry.sales_out = 0
-        if self.p.market == "off":
-            return
-        terms = self.market_terms(rate)
-        rng = self.streams["market"]
-        bids, offers = market_orders_all(s, terms)
-        bids, offers = _shuffled(bids, rng), _shuffled(offers, rng)
-        trades = Trades(
-            *match(
-                bids.holders,
-                bids.blocks,
-                s.registry[bids.holders],
-                receive_caps(s, bids, terms),
-                offers.holders,
-                offers.blocks,
-                s.registry[offers.holders],
-                eligible_blocks(s, offers.holders),
-                self.sales,
-            )
-        )
-        origin, destination = s.registry[trades.sellers], s.registry[trades.buyers]
-        rehold(s, apply_trades(s, trades, self.steps), self.calibration, self.p)
-        pairs = origin * n_registries + destination
-        sold = np.bincount(pairs, weights=trades.blocks, minlength=n_registries**2)
-        self.flow_sales += sold.astype(np.int64).reshape(n_registries, n_registries)
-        across = origin != destination
-        sold_in = np.bincount(destination[across], weights=trades.blocks[across], minlength=n_registries)
-        sold_out = np.bincount(origin[across], weights=trades.blocks[across], minlength=n_registries)
-        for r, registry in enumerate(self.registries):
-            registry.sales_in, registry.sales_out = int(sold_in[r]), int(sold_out[r])
-        self.market["transferred"] = int(trades.blocks.sum())
-        self.market["inter_rir_sales"] = int(trades.blocks[across].sum())
-        self.price = next_price(
-            self.price, float(bids.blocks.sum()), float(offers.blocks.sum()), self.p.price_adjustment
-        )
 
     def _begin_month(self) -> None:
         """Governance events fire; reviewers are drawn (all members of a registry whose status changed)."""
@@ -331,7 +282,9 @@ class PortabilityModel(Model):
             self.registries[r].end_event()
             self.events.add(step, self.registries[r].name, EventKind.GOVERNANCE_END, "governance restored")
         for r, event in starting:
-            self.registries[r].begin_event(event)
+            self.registries[r].begin_event(
+                event.quality_drop, event.neutrality_drop, event.status, event.capture_rate
+            )
             self.events.add(
                 step,
                 event.registry,
@@ -341,7 +294,7 @@ class PortabilityModel(Model):
         changed = np.array([r.status != b for r, b in zip(self.registries, before, strict=True)])
         s = self.holders
         draws = self.streams["dynamics"].random(out=self._draw_buffer(s.size))
-        review = (draws[Draw.REVIEW] < self.p.review_rate) | changed[s.registry]
+        review = who_reviews(draws[Draw.REVIEW], self.p.review_rate, changed, s.registry)
         self.month = self._new_month(step, review=review, draws=draws)
 
     def _draw_buffer(self, n: int) -> np.ndarray:
@@ -364,12 +317,12 @@ class PortabilityModel(Model):
             benchmark = np.full((2, n_registries), 0.5)
         else:
             benchmark = self.streams["dynamics"].random((2, n_registries))
-        return build_month(
+        return month_terms(
             self.p,
             step,
             quality=np.array([r.quality for r in self.registries]),
             neutrality=np.array([r.neutrality for r in self.registries]),
-            fee_multiplier=np.array([r.fee_multiplier for r in self.registries]),
+            fee_multiplier=np.array([r.books.fee_multiplier for r in self.registries]),
             accepting=np.array([r.accepting for r in self.registries]),
             moves=self.moves,
             review=review,
@@ -378,12 +331,26 @@ class PortabilityModel(Model):
         )
 
     def _holders_choose(self) -> None:
-        """Beliefs, then stay / voice / move, by the batched kernel or agent by agent."""
+        """Beliefs, then stay / voice / move (`agents.holder`): compiled, or agent by agent."""
         if self.engine == "kernel":
-            self.decisions = decide_all(self.holders, self.month, self._exit_costs)
+            self.decisions = learn_and_decide(self.holders, self.month, self.exit_costs)
         else:
             self.decisions = Decisions.empty(self.holders.size)
             self.agents_by_type[NetworkAgent].do("step")
+
+    def _enforce(self) -> None:
+        """Voices sign petitions; cases open and are reclaimed; disputed holders may request escapes."""
+        s, step = self.holders, self.steps
+        u_case, u_vote = self.streams["remedies"].random((2, self.enforcement.disputes.holders.size))
+        voicers = np.flatnonzero(self.decisions.action == Action.VOICE)
+        self.oversight.petitions.sign(voicers, s.registry, step)
+        strictness = np.array([r.strictness for r in self.registries])
+        d = self.enforcement.disputes
+        for i in self.enforcement.cases(s.registry, strictness, step, u_case):
+            name = self.registries[int(d.case_registry[i])].name
+            detail = f"holder {int(d.holders[i])}: {int(d.ipv4[i])} /24s"
+            self.events.add(step, name, EventKind.RECLAMATION, detail)
+        self.decisions.request(*self.enforcement.escapes(s, self.month, self.exit_costs, strictness, u_vote))
 
     def _migrate(self) -> None:
         """Queue the month's move requests; registries release what their capacity allows."""
@@ -406,7 +373,7 @@ class PortabilityModel(Model):
         self.tally["queued"] = int(settled.queue.sum())
         np.add.at(self.flow_members, (settled.origins, settled.destinations), 1)
         np.add.at(self.flow_ipv4, (settled.origins, settled.destinations), moved_ipv4)
-        self._settled = settled
+        self.settled = settled
         self._log_surge(settled.holders.size)
         for r in np.flatnonzero(np.bincount(settled.obstructed, minlength=n_registries)):
             count = int(np.count_nonzero(settled.obstructed == r))
@@ -423,68 +390,63 @@ class PortabilityModel(Model):
             )
         self._recent_moves.append(moves)
 
-    def _tallies(self) -> list[RegistryTally]:
-        """What each registry is told this month: members, holdings, flows, voice, the threat."""
-        s = self.holders
-        n_registries = len(self.registries)
-        members, ipv4, asn, fees, voices = registry_totals(
-            s.registry, s.ipv4, s.asn, s.paid_usd, self.decisions.action, n_registries
+    def market_terms(self) -> MarketTerms:
+        """The market's terms as they stand: the posted price, policies, reviews, growth of need."""
+        return market_terms(
+            self.p,
+            self.steps,
+            self.holders,
+            price=self.price,
+            sales=self.sales,
+            processing=np.array([r.allocating for r in self.registries]),
+            policy=self.transfer_policy,
+            review=self.month.review,
+            holdings=self.holding_terms,
         )
-        threat = credible_threat_all(s, self.month, self._exit_costs, self.priors)
-        settled = getattr(self, "_settled", None)
-        zeros = np.zeros(n_registries, dtype=np.int64)
-        inflow = zeros if settled is None else np.bincount(settled.destinations, minlength=n_registries)
-        outflow = zeros if settled is None else np.bincount(settled.origins, minlength=n_registries)
-        queue = zeros if settled is None else settled.queue
-        lost = (
-            np.zeros(n_registries)
-            if settled is None
-            else np.bincount(
-                settled.origins, weights=s.fee_usd[settled.holders, settled.origins], minlength=n_registries
-            )
-        )
-        before = getattr(self, "_fees_before", fees)
-        total_asn = max(asn.sum(), 1.0)
-        return [
-            RegistryTally(
-                members=int(members[r]),
-                ipv4=int(ipv4[r]),
-                ipv4_share=float(ipv4[r] / self.total_ipv4),
-                asn_share=float(asn[r] / total_asn),
-                yearly_fees=float(fees[r]),
-                inflow=int(inflow[r]),
-                outflow=int(outflow[r]),
-                revenue_lost=float(lost[r] / before[r]) if before[r] > 0 else 0.0,
-                voice_share=float(voices[r] / members[r]) if members[r] else 0.0,
-                threat=float(threat[r]),
-                queue=int(queue[r]),
-            )
-            for r in range(n_registries)
-        ]
 
-    def _hand_tallies(self, tallies: list[RegistryTally], *, log: bool) -> None:
-        """Each registry takes its tally: at build it only records it; each month it steps."""
-        for registry, tally in zip(self.registries, tallies, strict=True):
-            if not log:
-                registry.record(tally)
-                continue
+    def _trade(self) -> None:
+        """The IPv4 market's month (`agents.market.clear_month`)."""
+        month: MarketMonth = clear_month(self.holders, self.market_terms(), self.streams["market"])
+        self.market_month = month
+        self.flow_sales += month.sold
+        self.market["price"] = self.price
+        self.market["transferred"] = int(month.sold.sum())
+        self.market["inter_rir_sales"] = int(month.sold.sum() - np.trace(month.sold))
+        self.price = month.price
+
+    def _tallies(self) -> list:
+        """What each registry is told this month (`agents.registry.tally_registries`)."""
+        s = self.holders
+        threat = credible_threat_all(s, self.month, self.exit_costs, self.priors)
+        month = getattr(self, "market_month", None)
+        return tally_registries(
+            s,
+            self.decisions.action,
+            threat,
+            self.total_ipv4,
+            settled=self.settled,
+            fees_before=getattr(self, "_fees_before", None),
+            sold=None if month is None else month.sold,
+        )
+
+    def _registries_step(self) -> None:
+        """Each registry takes its tally and steps (`RegistryAgent.step`), in registry order."""
+        for registry, tally in zip(self.registries, self._tallies(), strict=True):
             for kind, detail in registry.step(tally):
                 self.events.add(self.steps, registry.name, kind, detail)
 
-    # --- outputs -------------------------------------------------------------------------
-    def model_frame(self) -> pd.DataFrame:
-        """One row per step from step 0: the model-level outputs (docs/ODD.md §7)."""
-        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        frame.insert(0, "step", np.arange(len(frame)))
-        return frame
-
-    def registry_frame(self) -> pd.DataFrame:
-        """One row per step and registry (docs/ODD.md §7)."""
-        frame = self.datacollector.get_agenttype_vars_dataframe(RegistryAgent)
-        steps = frame.index.get_level_values("Step").to_numpy().astype(np.int64)
-        frame = frame.reset_index(drop=True)
-        frame.insert(0, "step", steps)
-        return frame
+    def _oversee(self) -> None:
+        """Escapes among the month's moves; petition support and the ICP-2 process (`agents.oversight`)."""
+        s, step, d = self.holders, self.steps, self.enforcement.disputes
+        votes = self.streams["remedies"].random(len(self.registries))
+        for i in self.enforcement.settle(self.settled.holders):
+            origin = self.registries[int(d.case_registry[i])].name
+            here = self.registries[int(s.registry[d.holders[i]])].name
+            self.events.add(
+                step, origin, EventKind.ESCAPE, f"holder {int(d.holders[i])}: {int(d.ipv4[i])} /24s to {here}"
+            )
+        for r, kind, detail in self.oversight.step(step, self.registries, s.registry, votes):
+            self.events.add(step, self.registries[r].name, EventKind(kind), detail)
 
     def holder_frame(self) -> pd.DataFrame:
         """One row per holder, now: where it is registered, what it holds, how often it moved."""
@@ -505,29 +467,6 @@ class PortabilityModel(Model):
                 "idle": idle_blocks(s, self.market_terms()),
             }
         )
-
-    def flow_frame(self) -> pd.DataFrame:
-        """Moves and sales so far, one row per origin -> destination pair.
-
-        `moves` (registration moves) and `ipv4` (/24s they carried); `sold_ipv4`: /24s sold by
-        members of the origin to members of the destination (origin = destination: inside one
-        registry).
-        """
-        names = [r.name for r in self.registries]
-        origin, destination = np.meshgrid(range(len(names)), range(len(names)), indexing="ij")
-        return pd.DataFrame(
-            {
-                "origin": np.array(names)[origin.ravel()],
-                "destination": np.array(names)[destination.ravel()],
-                "moves": self.flow_members.ravel(),
-                "ipv4": self.flow_ipv4.ravel(),
-                "sold_ipv4": self.flow_sales.ravel(),
-            }
-        )
-
-    def event_frame(self) -> pd.DataFrame:
-        """The event log: governance events, insolvencies, surges of moves, the remedies' process."""
-        return pd.DataFrame(self.events, columns=["step", "registry", "kind", "detail"])
 
     def __repr__(self) -> str:
         """The call that rebuilds this model: non-default parameters and the seed."""
@@ -563,12 +502,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _shuffled(orders: Orders, rng: np.random.Generator) -> Orders:
-    """The orders in a random sequence: who comes first in the market is luck."""
-    order = rng.permutation(orders.holders.size)
-    return Orders(orders.holders[order], orders.blocks[order])
 
 
 def _seed(seed: int | str | None) -> int:

@@ -19,23 +19,18 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
+from agents.holdings import MEDIAN_BLOCKS, HoldingTerms, holding_value, size_factor, yearly_fees
 from agents.state import NO_MOVE, PEER_ID, HolderState
-from model.calibration import ADDRESSES_PER_BLOCK, MEDIAN_HOLDING, Calibration, RegistrySpec
+from model.calibration import Calibration, RegistrySpec
 from model.params import Params
 
 __all__ = [
     "Population",
     "build_population",
     "cap_holdings",
-    "fee_table",
     "holder_state",
-    "holding_value",
     "peering_edges",
-    "rehold",
-    "size_factor",
 ]
-
-MEDIAN_BLOCKS = float(MEDIAN_HOLDING)
 
 
 @dataclass
@@ -225,10 +220,11 @@ def holder_state(
     edges: np.ndarray,
     calibration: Calibration,
     params: Params,
+    holdings: HoldingTerms,
 ) -> HolderState:
     """The model's arrays for these holders: initial beliefs (the truth), fees, peers."""
     n, n_registries = population.home.size, len(calibration.registries)
-    fee_usd = fee_table(calibration, population.ipv4, population.asn, params)
+    fee_usd = yearly_fees(population.ipv4, population.asn, holdings)
     friction = float(params.regime_setting("friction"))
     quality = np.full(n_registries, params.initial_quality)
     neutrality = np.full(n_registries, params.initial_neutrality)
@@ -251,8 +247,8 @@ def holder_state(
         w_quality=population.w_quality,
         w_neutrality=population.w_neutrality,
         loyalty=population.loyalty,
-        value=holding_value(population.ipv4, params),
-        size_factor=size_factor(population.ipv4, params),
+        value=holding_value(population.ipv4, holdings),
+        size_factor=size_factor(population.ipv4, holdings),
         appeal=population.taste - friction * (np.arange(n_registries) != population.home[:, None]),
         belief_quality=np.tile(quality, (n, 1)),
         belief_neutrality=np.tile(neutrality, (n, 1)),
@@ -271,41 +267,3 @@ def holder_state(
         reserve=population.reserve,
         received_at=np.full(n, -(10**9), dtype=np.int64),
     )
-
-
-def fee_table(calibration: Calibration, ipv4: np.ndarray, asn: np.ndarray, params: Params) -> np.ndarray:
-    """(holders, R): each holder's yearly fee at every registry's schedule.
-
-    Or, with `fee_schedules` = "common", the mean of the schedules at every registry.
-    """
-    fee_usd = np.stack([spec.yearly_fee(ipv4, asn) for spec in calibration.registries], axis=1)
-    if params.fee_schedules == "common":
-        fee_usd = np.repeat(fee_usd.mean(axis=1, keepdims=True), fee_usd.shape[1], axis=1)
-    return fee_usd
-
-
-def holding_value(ipv4: np.ndarray, params: Params) -> np.ndarray:
-    """USD a year that one point of quality is worth to a holder of `ipv4` /24s, at weight 1.
-
-    A member counts as holding at least a /24 (`stake_blocks`): a new holder still waiting
-    to buy its space has a membership, an ASN and plans at stake, not nothing.
-    """
-    return params.quality_value * ADDRESSES_PER_BLOCK * stake_blocks(ipv4)
-
-
-def size_factor(ipv4: np.ndarray, params: Params) -> np.ndarray:
-    """One-off costs of a move relative to a /22 holder's (a member moves at least a /24's worth)."""
-    return (stake_blocks(ipv4) / MEDIAN_BLOCKS) ** params.size_exponent
-
-
-def stake_blocks(ipv4: np.ndarray) -> np.ndarray:
-    """The /24s a member's stake in its registry is measured by: its holding, at least one."""
-    return np.maximum(ipv4, 1).astype(float)
-
-
-def rehold(s: HolderState, holders: np.ndarray, calibration: Calibration, params: Params) -> None:
-    """After a sale or an allocation: what these holders' new holdings are worth and cost."""
-    s.value[holders] = holding_value(s.ipv4[holders], params)
-    s.size_factor[holders] = size_factor(s.ipv4[holders], params)
-    s.fee_usd[holders] = fee_table(calibration, s.ipv4[holders], s.asn[holders], params)
-    s.refresh(holders)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.kernels import utility_here_all
+from agents.holdings import ADDRESSES_PER_BLOCK
 from agents.state import NO_MOVE, HolderState, Month, RegistryStatus
-from model.calibration import ADDRESSES_PER_BLOCK
+from agents.welfare import utility_here_all
 
 if TYPE_CHECKING:
     from model.model import PortabilityModel
@@ -56,7 +57,7 @@ def holder_utility(model: PortabilityModel) -> np.ndarray:
         model.holders.columns(),
         np.array([r.quality for r in model.registries]),
         np.array([r.neutrality for r in model.registries]),
-        np.array([r.fee_multiplier for r in model.registries]),
+        np.array([r.books.fee_multiplier for r in model.registries]),
         model.p.waiting_service_gap,
     )
 
@@ -120,9 +121,9 @@ MODEL_REPORTERS = {
     "pool_allocated": lambda m: m.market["pool_allocated"],
     "entrants": lambda m: m.market["entrants"],
     "holders": lambda m: m.holders.size,
-    # enforcement and venue shopping (model.remedies)
-    "disputed_ipv4_shielded": lambda m: m.remedies.shielded(),
-    "disputed_ipv4_reclaimed": lambda m: m.remedies.reclaimed(),
+    # enforcement and venue shopping (agents.enforcement)
+    "disputed_ipv4_shielded": lambda m: m.enforcement.shielded(),
+    "disputed_ipv4_reclaimed": lambda m: m.enforcement.reclaimed(),
 }
 
 #: model_frame columns in plain words: (label, unit), for figures, reports and the app
@@ -141,37 +142,33 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "disputed_ipv4_shielded": ("Disputed IPv4 shielded by moving", "share, 0-1"),
 }
 
-#: registry_frame columns: the registry's name, then its attributes (or a function of it)
-REGISTRY_REPORTERS = (
-    {"registry": "name"}
-    | {
-        name: name
-        for name in (
-            "quality",
-            "neutrality",
-            "fee",
-            "reserves",
-            "members",
-            "ipv4",
-            "ipv4_share",
-            "asn_share",
-            "inflow",
-            "outflow",
-            "queue",
-            "exit_threat",
-            "voice",
-            "effort",
-            "sales_in",
-            "sales_out",
-            "pool",
-        )
-    }
-    | {
-        "effort_threat": lambda r: r.effort_from("threat"),
-        "effort_exit": lambda r: r.effort_from("exit"),
-        "effort_voice": lambda r: r.effort_from("voice"),
-        "status": lambda r: r.status.value,
-    }
+#: registry_frame columns, in order: the registry's name, then what it records (or a function of it)
+REGISTRY_REPORTERS = {
+    "registry": "name",
+    "quality": "quality",
+    "neutrality": "neutrality",
+    "fee": "fee",
+    "reserves": "reserves",
+    "members": "members",
+    "ipv4": "ipv4",
+    "ipv4_share": attrgetter("tally.ipv4_share"),
+    "asn_share": attrgetter("tally.asn_share"),
+    "inflow": attrgetter("tally.inflow"),
+    "outflow": attrgetter("tally.outflow"),
+    "queue": attrgetter("tally.queue"),
+    "exit_threat": "exit_threat",
+    "voice": "voice",
+    "effort": "effort",
+    "sales_in": attrgetter("tally.sales_in"),
+    "sales_out": attrgetter("tally.sales_out"),
+    "pool": "pool",
+    "effort_threat": lambda r: r.effort_from("threat"),
+    "effort_exit": lambda r: r.effort_from("exit"),
+    "effort_voice": lambda r: r.effort_from("voice"),
+    "status": lambda r: r.status.value,
     # the oversight process (agents.oversight) and enforcement (agents.enforcement)
-    | {name: name for name in ("petition_support", "petition_threshold", "oversight_stage", "strictness")}
-)
+    "petition_support": attrgetter("governance.petition_support"),
+    "petition_threshold": attrgetter("governance.petition_threshold"),
+    "oversight_stage": attrgetter("governance.oversight_stage"),
+    "strictness": "strictness",
+}

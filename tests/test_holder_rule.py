@@ -1,4 +1,4 @@
-"""Exact outcomes of the holders' rule on tiny hand-built cases, for the spec and the kernel.
+"""Exact outcomes of the holders' rule on tiny hand-built cases, in plain Python and compiled.
 
 Units: in `tests.builders`, a point of quality is worth 1,000 USD a year to each holder, and
 one year of gain counts (present value 1) unless a test says otherwise.
@@ -11,21 +11,21 @@ import math
 import numpy as np
 import pytest
 
-from agents.holder import decide, update_beliefs
-from agents.kernels import decide_all, exit_cost_table
+from agents.holder import decide, exit_cost_table, learn_and_decide, update_beliefs
 from agents.state import NO_MOVE, Action, Draw
 from model.regimes import ELIGIBLE_ONLY, FORBIDDEN
 from tests.builders import holders, month
 
 
 def spec(s, m):
-    """Run the per-agent specification for every holder."""
-    out = [decide(s, h, m) for h in range(s.size)]
+    """Run the readable rule, in plain Python, for every holder."""
+    costs = exit_cost_table(m)
+    out = [decide(s, h, m, costs) for h in range(s.size)]
     return [o[0] for o in out], [o[1] for o in out], [o[2] for o in out]
 
 
 def kernel(s, m):
-    d = decide_all(s, m, exit_cost_table(m))
+    d = learn_and_decide(s, m, exit_cost_table(m))
     return d.action.tolist(), d.destination.tolist(), d.gain.tolist()
 
 
@@ -189,7 +189,7 @@ def test_beliefs_learn_from_benchmark_own_experience_and_one_peer_by_precision()
             Draw.PEER_PICK: [0.3, 0.5],
         },
     )
-    update_beliefs(s, 0, m)
+    update_beliefs(s, 0, m, s.registry)
     # drift: variance 0.015; benchmark (variance 0.015): gain 1/2 -> beliefs halfway, variance 0.0075
     # own (variance 0.03): gain 0.0075 / 0.0375 = 0.2; quality seen 0.75; neutrality seen 0.35
     # peer on registry 2 (variance 0.0075, no noise drawn): gain 1/2
@@ -203,7 +203,7 @@ def test_beliefs_learn_from_benchmark_own_experience_and_one_peer_by_precision()
 def test_without_noise_beliefs_are_the_truth_after_one_month():
     s = holders(1, belief_quality=[[0.1, 0.2, 0.3]], belief_var=[[0.0, 0.04, 0.04]])
     m = month(n=1, quality=[0.6, 0.8, 0.9], drift_var=0.0004, own_noise=0.0, peer_noise=0.0, public_noise=0.0)
-    update_beliefs(s, 0, m)
+    update_beliefs(s, 0, m, s.registry)
     assert s.belief_quality[0] == pytest.approx([0.6, 0.8, 0.9], abs=1e-15)
     assert s.belief_var[0].tolist() == [0.0, 0.0, 0.0]
 
@@ -231,7 +231,7 @@ def test_kernel_updates_beliefs_exactly_as_the_spec():
         draws={row: rng.random(n) for row in Draw},
     )
     for h in range(n):
-        update_beliefs(a, h, m)
-    decide_all(b, m, exit_cost_table(m))
+        update_beliefs(a, h, m, a.registry)
+    learn_and_decide(b, m, exit_cost_table(m))
     for name in ("belief_quality", "belief_neutrality", "belief_var"):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name

@@ -65,7 +65,7 @@ def test_welfare_compiled_pass_is_the_numpy_expression():
     assert (s.pending_destination != NO_MOVE).any()  # the waiting gap is exercised
     quality = np.array([r.quality for r in model.registries])
     neutrality = np.array([r.neutrality for r in model.registries])
-    multiplier = np.array([r.fee_multiplier for r in model.registries])
+    multiplier = np.array([r.books.fee_multiplier for r in model.registries])
     expected = yearly_utility(
         s.value,
         s.w_quality,

@@ -9,23 +9,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.kernels import market_orders_all, registry_totals
+from agents.holdings import FeeSchedule, HoldingTerms
+from agents.registry import _totals as registry_totals
 from agents.market import (
     MarketTerms,
     Orders,
-    Trades,
-    apply_trades,
     block_premium,
     buy_orders,
-    eligible_blocks,
     growth_factor,
+    holder_order,
     idle_blocks,
-    match,
     need_rate,
     next_price,
-    receive_caps,
+    orders,
     sell_orders,
 )
+from agents.trades import Trades, apply_trades, eligible_blocks, match, receive_caps
 from agents.state import ALLOWED, ELIGIBLE_ONLY, FORBIDDEN, Action
 from model import PortabilityModel
 from model.regimes import REGIME_NAMES, move_matrix
@@ -40,12 +39,16 @@ def terms(n: int, registry: list[int] | None = None, **overrides) -> MarketTerms
     """Three registries, every sale allowed, no tests, no fees, no premium; everyone reviews.
 
     The growth factors follow the rates, the horizon and the needs windows of the holders'
-    registries (`registry`, default all at registry 0), as `build_market_terms` makes them.
+    registries (`registry`, default all at registry 0), as `model.terms.market_terms` makes
+    them; a changed holding is worth 4 USD per address and point and pays 1,000 USD a year.
     """
     everything = np.full((3, 3), ALLOWED, dtype=np.int8)
+    flat = FeeSchedule(np.array([np.inf]), np.array([1000.0]), 0.0)
     base = {
         "step": 100,
+        "trading": True,
         "price": 40.0,
+        "price_adjustment": 0.05,
         "sales": everything,
         "processing": np.ones(3, dtype=bool),
         "needs_months": np.zeros(3),
@@ -59,6 +62,7 @@ def terms(n: int, registry: list[int] | None = None, **overrides) -> MarketTerms
         "space_horizon": 0.0,
         "small_block_premium": 0.0,
         "deaggregation_cost": 0.0,
+        "holdings": HoldingTerms(4.0, 0.5, (flat,) * 3, False),
     }
     base.update(overrides)
     here = np.zeros(n, dtype=np.int64) if registry is None else np.array(registry)
@@ -353,7 +357,7 @@ def test_sales_are_never_exit():
     assert frame.moves.sum() == 0 and registries.sales_in.sum() > 0
     assert registries.inflow.sum() == registries.outflow.sum() == 0
     assert registries.effort_exit.eq(0.0).all()
-    assert all(r.exit_signal == 0.0 for r in model.registries)
+    assert all(r.stake.exit_signal == 0.0 for r in model.registries)
 
 
 def test_without_the_market_holdings_change_only_by_pool_allocations():
@@ -396,10 +400,12 @@ def test_the_compiled_orders_are_the_readable_ones_on_whole_model_states(regime)
     for month in range(30):
         model.step()
         s, t = model.holders, model.market_terms()
-        compiled = market_orders_all(s, t)
-        readable = (buy_orders(s, t), sell_orders(s, t))
-        for a, b in zip(compiled, readable, strict=True):
-            assert np.array_equal(a.holders, b.holders) and np.array_equal(a.blocks, b.blocks), month
+        bids, offers = orders(s, t)
+        readable = np.array([holder_order(s, h, t) for h in range(s.size)]).reshape(-1, 2)
+        assert np.array_equal(bids.holders, np.flatnonzero(readable[:, 0])), month
+        assert np.array_equal(bids.blocks, readable[bids.holders, 0]), month
+        assert np.array_equal(offers.holders, np.flatnonzero(readable[:, 1])), month
+        assert np.array_equal(offers.blocks, readable[offers.holders, 1]), month
 
 
 def test_the_compiled_registry_totals_are_the_bincounts():

@@ -32,9 +32,9 @@ def check_invariants(model: PortabilityModel, holdings: tuple[int, int, int], fi
     assert np.isfinite(model.price) and model.price > 0
     # sales only along pairs the regime and the registries' policies allow
     assert not model.flow_sales[model.sales == FORBIDDEN].any()
-    assert np.isclose(sum(r.ipv4_share for r in model.registries), 1.0)
+    assert np.isclose(sum(r.tally.ipv4_share for r in model.registries), 1.0)
     if holdings[1] > 0:
-        assert np.isclose(sum(r.asn_share for r in model.registries), 1.0)
+        assert np.isclose(sum(r.tally.asn_share for r in model.registries), 1.0)
     # traits in bounds
     for r in model.registries:
         assert 0.0 <= r.quality <= 1.0 and 0.0 <= r.neutrality <= 1.0 and 0.0 <= r.effort <= 1.0

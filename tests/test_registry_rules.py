@@ -7,20 +7,20 @@ import pytest
 from mesa import Model
 from scipy.special import ndtr
 
-from agents.kernels import credible_threat_all, exit_cost_table
+from agents.holder import exit_cost_table
 from agents.registry import (
-    MemberPriors,
     RegistryAgent,
     RegistryTally,
     choose_effort,
-    credible_threat,
     steady_quality,
 )
+from agents.migration import settle_moves
 from agents.state import NO_MOVE, Draw
+from agents.threat import MemberPriors, credible_threat, credible_threat_all
 from model.calibration import RegistrySpec
 from model.events import GovernanceCalendar
-from agents.migration import settle_moves
 from model.params import GovernanceEvent, Params
+from model.terms import registry_rules, registry_start
 from model.regimes import ALLOWED, ELIGIBLE_ONLY, FORBIDDEN, REGIME_NAMES, move_matrix
 from tests.builders import holders, month
 
@@ -40,29 +40,34 @@ SPEC = RegistrySpec(
 
 def registry(**params) -> RegistryAgent:
     """Revenue 12,000 a year from 10 members: a monthly cost of 1,000 (700 fixed, 30 per member)."""
+    p = Params(**params)
     return RegistryAgent(
-        Model(rng=0), 0, SPEC, Params(**params), revenue=12_000.0, members=10, median_fee=1200.0
+        Model(rng=0), 0, registry_start(SPEC, p), registry_rules(p), revenue=12_000.0, members=10
     )
+
+
+def begin(r: RegistryAgent, event: GovernanceEvent) -> None:
+    r.begin_event(event.quality_drop, event.neutrality_drop, event.status, event.capture_rate)
 
 
 def test_balanced_books_stay_balanced():
     r = registry()
     assert r.settle_accounts(12_000.0) == []
-    assert r.monthly_cost == pytest.approx(1000.0)
+    assert r.books.monthly_cost == pytest.approx(1000.0)
     assert r.reserves == pytest.approx(12.0)
-    assert r.fee_multiplier == pytest.approx(1.0)
-    assert not r.insolvent
+    assert r.books.fee_multiplier == pytest.approx(1.0)
+    assert not r.books.insolvent
 
 
 def test_fixed_costs_stay_when_members_leave_and_fees_follow_reserves():
     r = registry()
-    r.members = 5
+    r.record(tally(members=5))
     r.settle_accounts(6_000.0)  # half the revenue, cost 700 + 5 x 30 = 850
-    assert r.monthly_cost == pytest.approx(850.0)
-    assert r.reserves_usd == pytest.approx(12_000 + 500 - 850)
+    assert r.books.monthly_cost == pytest.approx(850.0)
+    assert r.books.reserves_usd == pytest.approx(12_000 + 500 - 850)
     # fees that cover 850 a month and rebuild 12 months of reserves within a year
-    needed = (850 + (12 * 850 - r.reserves_usd) / 12) / 500
-    assert r.fee_multiplier == pytest.approx(min(4.0, 1 + 0.1 * (needed - 1)))
+    needed = (850 + (12 * 850 - r.books.reserves_usd) / 12) / 500
+    assert r.books.fee_multiplier == pytest.approx(min(4.0, 1 + 0.1 * (needed - 1)))
     assert needed == pytest.approx(1.458333)  # a deficit raises fees though months of reserves went up
 
 
@@ -70,8 +75,8 @@ def test_deficit_leads_to_insolvency_and_failed_status():
     r = registry(registry_overrides={"X": {"reserves_months": 0.5}})
     assert r.status == "operating"
     r.settle_accounts(0.0)
-    assert r.insolvent and r.status == "failed"
-    assert r.fee == pytest.approx(1200.0 * r.fee_multiplier)
+    assert r.books.insolvent and r.status == "failed"
+    assert r.fee == pytest.approx(1200.0 * r.books.fee_multiplier)
 
 
 def test_fee_multiplier_is_capped():
@@ -80,7 +85,7 @@ def test_fee_multiplier_is_capped():
     )
     for _ in range(5):
         r.settle_accounts(1_000.0)
-    assert r.fee_multiplier == pytest.approx(1.2)
+    assert r.books.fee_multiplier == pytest.approx(1.2)
 
 
 def tally(**fields) -> RegistryTally:
@@ -114,20 +119,20 @@ def test_the_stake_of_each_channel_in_usd_per_point_of_quality():
     r.weigh_stake(tally(threat=0.1, revenue_lost=0.01, voice_share=0.02))
     per_share = 0.5 * 12_000.0 / 0.05  # a yearly amount, like the cost of effort
     # exits and voice are remembered as yearly rates: 12 x 0.01 and 12 x 0.02, a twelfth taken in
-    assert r.exit_signal == pytest.approx(0.01) and r.voice_signal == pytest.approx(0.02)
-    assert r.stake == pytest.approx(
-        {"threat": per_share * 0.1, "exit": per_share * 0.01, "voice": per_share * 0.02}
+    assert r.stake.exit_signal == pytest.approx(0.01) and r.stake.voice_signal == pytest.approx(0.02)
+    assert (r.stake.threat, r.stake.exit, r.stake.voice) == pytest.approx(
+        (per_share * 0.1, per_share * 0.01, per_share * 0.02)
     )
     r.weigh_stake(tally())
-    assert r.exit_signal == pytest.approx(0.01 * 11 / 12)  # forgotten at 1/12 a month
+    assert r.stake.exit_signal == pytest.approx(0.01 * 11 / 12)  # forgotten at 1/12 a month
 
 
 @pytest.mark.parametrize("off", ["threat_weight", "exit_weight", "voice_weight"])
 def test_a_channel_weight_of_zero_switches_the_channel_off(off):
     r = registry(**{off: 0.0})
     r.weigh_stake(tally(threat=0.1, revenue_lost=0.01, voice_share=0.02))
-    assert r.stake[off.removesuffix("_weight")] == 0.0
-    assert sum(v > 0 for v in r.stake.values()) == 2
+    assert getattr(r.stake, off.removesuffix("_weight")) == 0.0
+    assert sum(getattr(r.stake, c) > 0 for c in ("threat", "exit", "voice")) == 2
 
 
 def test_effort_maximises_the_stake_times_steady_quality_less_its_cost():
@@ -151,12 +156,12 @@ def test_effort_maximises_the_stake_times_steady_quality_less_its_cost():
 def test_effort_moves_toward_its_choice_and_splits_over_the_channels():
     r = registry()
     r.step(tally(threat=0.01, voice_share=0.001))
-    target = r.target_effort
+    target = r.stake.target_effort
     assert target > 0.3
     assert r.effort == pytest.approx(0.3 + 0.2 * (target - 0.3))
     parts = [r.effort_from(c) for c in ("threat", "exit", "voice")]
     assert sum(parts) == pytest.approx(r.effort - 0.3)
-    assert parts[0] / parts[2] == pytest.approx(r.stake["threat"] / r.stake["voice"])
+    assert parts[0] / parts[2] == pytest.approx(r.stake.threat / r.stake.voice)
     assert parts[1] == 0.0
     assert r.accountability == pytest.approx((r.effort - 0.3) / 0.7)
 
@@ -169,10 +174,11 @@ def test_unresponsive_management_stays_complacent_whatever_is_at_stake():
 
 def test_governance_event_drops_traits_and_paralyses_management():
     r = registry()
-    r.begin_event(
+    begin(
+        r,
         GovernanceEvent(
             registry="X", start=0, duration=5, quality_drop=0.3, neutrality_drop=0.5, capture_rate=0.01
-        )
+        ),
     )
     assert (r.quality, r.neutrality, r.status) == pytest.approx((0.5, 0.3, "failed"))
     r.step(tally(threat=0.5))  # effort rises but does nothing while failed
@@ -180,12 +186,12 @@ def test_governance_event_drops_traits_and_paralyses_management():
     assert r.quality == pytest.approx(0.5 - 0.01 * 0.5)
     assert r.neutrality == pytest.approx(0.3 - 0.005 * 0.3 - 0.01)
     r.end_event()
-    assert r.status == "operating" and r.capture_rate == 0.0
+    assert r.status == "operating" and r.governance.capture_rate == 0.0
 
 
 def test_traits_stay_in_bounds():
     r = registry(registry_overrides={"X": {"quality": 1.0, "neutrality": 0.0}})
-    r.begin_event(GovernanceEvent(registry="X", start=0, duration=1, capture_rate=1.0))
+    begin(r, GovernanceEvent(registry="X", start=0, duration=1, capture_rate=1.0))
     r.step(tally(threat=1.0))
     assert 0.0 <= r.quality <= 1.0 and 0.0 <= r.neutrality <= 1.0
 
@@ -195,10 +201,10 @@ def test_a_registry_with_no_members_closes_and_its_costs_stop():
     events = r.step(tally(members=0, yearly_fees=0.0))
     assert events[-1] == ("closure", "no members left")
     assert r.status == "closed" and not r.accepting
-    assert (r.quality, r.fee, r.monthly_cost, r.effort) == (0.0, 0.0, 0.0, 0.0)
-    reserves = r.reserves_usd
+    assert (r.quality, r.fee, r.books.monthly_cost, r.effort) == (0.0, 0.0, 0.0, 0.0)
+    reserves = r.books.reserves_usd
     assert r.step(tally(members=0, yearly_fees=0.0)) == []
-    assert r.reserves_usd == reserves  # no more costs
+    assert r.books.reserves_usd == reserves  # no more costs
 
 
 def test_a_registry_insolvent_past_the_limit_closes():
@@ -207,7 +213,7 @@ def test_a_registry_insolvent_past_the_limit_closes():
     )
     kinds = [kind for _ in range(4) for kind, _ in r.step(tally(yearly_fees=6_000.0))]
     assert kinds == ["insolvency", "closure"]
-    assert r.insolvent_months == 3 and r.status == "closed"
+    assert r.books.insolvent_months == 3 and r.status == "closed"
 
 
 def test_release_capacity_carries_fractions_and_follows_the_state():
@@ -215,12 +221,12 @@ def test_release_capacity_carries_fractions_and_follows_the_state():
     assert [r.release_slots(0.0) for _ in range(2)] == [0, 1]
     r.released(1)
     assert r.release_credit == pytest.approx(0.0)
-    r.begin_event(GovernanceEvent(registry="X", start=0, duration=5, status="failed"))
+    begin(r, GovernanceEvent(registry="X", start=0, duration=5, status="failed"))
     r.release_credit = 0.0
     assert r.release_slots(0.0) == 0  # 10% of 0.8: 0.08
     r.release_credit = 0.0
     assert r.release_slots(0.3) == 3  # a fallback guarantees 30% of 10 members
-    r.closed = True
+    r.books.closed = True
     r.release_credit = 0.0
     assert r.release_slots(0.0) == 0
 
@@ -351,15 +357,15 @@ def test_the_compiled_threat_estimate_is_the_readable_one():
         model = PortabilityModel(seed=5, scale=0.01, regime=regime)
         for _ in range(3):
             model.step()
-        readable = credible_threat(model.holders, model.month, model._exit_costs, model.priors)
-        compiled = credible_threat_all(model.holders, model.month, model._exit_costs, model.priors)
-        assert compiled == pytest.approx(readable, rel=1e-12, abs=1e-15)
+        readable = credible_threat(model.holders, model.month, model.exit_costs, model.priors)
+        compiled = credible_threat_all(model.holders, model.month, model.exit_costs, model.priors)
+        assert np.array_equal(compiled, readable)  # the same per-member functions, compiled
         assert (readable > 0).any() == (regime != "none")
 
 
 @pytest.mark.parametrize("slots", [1, 2, 64, 1 << 15])
 def test_the_threat_memo_returns_what_a_fresh_computation_gives(slots):
-    from agents.kernels import _band
+    from agents.threat import _remembered_rise as _band
 
     rng = np.random.default_rng(3)
     drawn = rng.normal(-3.0, 3.0, 300)
@@ -384,10 +390,10 @@ def test_the_credible_threat_raises_effort_before_anyone_leaves():
     locked.step()
     assert portable.model_frame().moves.sum() == 0  # nobody reviews, nobody leaves
     for r in portable.registries:
-        assert r.exit_threat > 0.0 and r.effort > r.p.base_effort
-        assert r.effort_from("threat") == pytest.approx(r.effort - r.p.base_effort)
+        assert r.exit_threat > 0.0 and r.effort > r.rules.base_effort
+        assert r.effort_from("threat") == pytest.approx(r.effort - r.rules.base_effort)
     for r in locked.registries:
-        assert r.exit_threat == 0.0 and r.effort == pytest.approx(r.p.base_effort)
+        assert r.exit_threat == 0.0 and r.effort == pytest.approx(r.rules.base_effort)
 
 
 def test_a_failed_registry_cannot_release_everyone_at_once():

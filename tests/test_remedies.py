@@ -35,7 +35,7 @@ from agents.oversight import (
 )
 from agents.state import RegistryStatus
 from model import ConfigError, PortabilityModel, load_scenario
-from model.remedies import safeguard
+from model.terms import safeguard
 from runs.cli import main
 from tests.strategies import params
 from tests.test_model_properties import check_invariants
@@ -65,7 +65,7 @@ def test_support_counts_live_signatures_of_current_members_only():
 
 # --- the process, stage by stage -----------------------------------------------------------
 class StubRegistry:
-    """What the oversight process reads and writes of a registry."""
+    """What the oversight process reads of a registry, and what it asks of it."""
 
     def __init__(self, name: str, members: int = 100) -> None:
         self.name = name
@@ -82,10 +82,25 @@ class StubRegistry:
     def status(self) -> RegistryStatus:
         return RegistryStatus.HANDED_OFF if self.operator is not None else self.governance
 
+    def note_petition(self, support: float, threshold: float, stage: str) -> None:
+        self.petition_support, self.petition_threshold, self.oversight_stage = support, threshold, stage
+
+    def hand_off(self, quality: float, neutrality: float) -> None:
+        self.operator = (quality, neutrality)
+        self.quality, self.neutrality = quality, neutrality
+
+    def take_back(self) -> None:
+        self.operator, self.governance, self.capture_rate = None, RegistryStatus.OPERATING, 0.0
+
+
+def overseer(registries: list[StubRegistry], rules: OversightRules) -> OversightAgent:
+    return OversightAgent(Model(rng=1), registries, 0, rules)
+
 
 def rules(**changes: object) -> OversightRules:
     base = OversightRules(
         enabled=True,
+        petition_memory=12,
         threshold_share=0.25,
         threshold_members=2000.0,
         audit_lag=2,
@@ -105,14 +120,11 @@ def rules(**changes: object) -> OversightRules:
 def run_process(agent, registries, signers_by_step, steps, votes=None):
     """Step the agent; registry 0's signers per step from `signers_by_step` (default 0)."""
     log, stages = [], []
-    members = np.array([r.members for r in registries])
     votes = np.zeros(len(registries)) if votes is None else votes
     for step in range(steps):
         signers = np.zeros(len(registries), dtype=np.int64)
         signers[0] = signers_by_step.get(step, 0)
-        log += [
-            (step, kind, detail) for _, kind, detail in agent.step(step, registries, signers, members, votes)
-        ]
+        log += [(step, kind, detail) for _, kind, detail in agent.advance(step, registries, signers, votes)]
         stages.append(registries[0].oversight_stage)
     return log, stages
 
@@ -121,7 +133,7 @@ def test_a_petition_crossing_its_threshold_runs_the_whole_process_with_each_lag(
     registries = [StubRegistry(n) for n in ("AFRINIC", "APNIC", "ARIN", "LACNIC", "RIPE NCC")]
     registries[1].governance = registries[2].governance = RegistryStatus.OPERATING
     registries[3].governance = registries[4].governance = RegistryStatus.OPERATING
-    agent = OversightAgent(Model(rng=1), 5, rules())
+    agent = overseer(registries, rules())
     signers = {2: 24, 3: 24, 4: 25, 5: 30}  # 24% at steps 2-3: below; 25% at step 4: crosses
     log, stages = run_process(agent, registries, signers, 17)
     kinds = [(step, kind, detail.split(":")[0]) for step, kind, detail in log]
@@ -151,7 +163,7 @@ def test_a_petition_crossing_its_threshold_runs_the_whole_process_with_each_lag(
 def test_the_handoff_starts_with_the_operators_service_and_status():
     registries = [StubRegistry("A"), StubRegistry("B")]
     registries[1].governance = RegistryStatus.OPERATING
-    agent = OversightAgent(Model(rng=1), 2, rules(audit_lag=0, remediation_months=0, derecognition_lag=0))
+    agent = overseer(registries, rules(audit_lag=0, remediation_months=0, derecognition_lag=0))
     log, stages = run_process(agent, registries, {0: 50}, 1)
     assert [kind for _, kind, _ in log] == ["petition", "audit", "derecognition", "derecognition", "handoff"]
     assert stages == ["handed_off"] and registries[0].status == RegistryStatus.HANDED_OFF
@@ -162,7 +174,7 @@ def test_a_passed_audit_concludes_the_process():
     registries = [StubRegistry("A"), StubRegistry("B")]
     for r in registries:
         r.governance, r.quality, r.neutrality = RegistryStatus.OPERATING, 0.65, 0.61
-    agent = OversightAgent(Model(rng=1), 2, rules())
+    agent = overseer(registries, rules())
     log, stages = run_process(agent, registries, {0: 30}, 4)
     assert [(s, k, d.split(":")[0]) for s, k, d in log] == [
         (0, "petition", log[0][2]),
@@ -174,16 +186,15 @@ def test_a_passed_audit_concludes_the_process():
 def test_a_registry_that_cures_in_remediation_is_not_derecognised():
     registries = [StubRegistry("A"), StubRegistry("B")]
     registries[1].governance = RegistryStatus.OPERATING
-    agent = OversightAgent(Model(rng=1), 2, rules())
-    members = np.array([100, 100])
-    agent.step(0, registries, np.array([30, 0]), members, np.zeros(2))
-    agent.step(2, registries, np.array([0, 0]), members, np.zeros(2))  # audit: failed
+    agent = overseer(registries, rules())
+    agent.advance(0, registries, np.array([30, 0]), np.zeros(2))
+    agent.advance(2, registries, np.array([0, 0]), np.zeros(2))  # audit: failed
     registries[0].governance, registries[0].quality, registries[0].neutrality = (
         RegistryStatus.OPERATING,
         0.7,
         0.7,
     )
-    events = agent.step(5, registries, np.array([0, 0]), members, np.zeros(2))
+    events = agent.advance(5, registries, np.array([0, 0]), np.zeros(2))
     assert [(k, d.split(":")[0]) for _, k, d in events] == [("audit", "cured")]
 
 
@@ -200,9 +211,7 @@ def test_derecognition_needs_the_other_registries_support_by_the_rule(rule, vote
     registries = [StubRegistry(n) for n in "ABCDE"]
     for r in registries[1:]:
         r.governance = RegistryStatus.OPERATING
-    agent = OversightAgent(
-        Model(rng=1), 5, rules(rule=rule, audit_lag=0, remediation_months=0, derecognition_lag=0)
-    )
+    agent = overseer(registries, rules(rule=rule, audit_lag=0, remediation_months=0, derecognition_lag=0))
     log, _ = run_process(agent, registries, {0: 30}, 1, votes=np.array(votes))
     decision = [d for _, k, d in log if k == "derecognition"][-1]
     assert decision.startswith("derecognised" if passes else "rejected")
@@ -213,16 +222,14 @@ def test_derecognition_needs_the_other_registries_support_by_the_rule(rule, vote
 def test_a_kept_handoff_never_ends_and_no_remedy_means_no_process():
     registries = [StubRegistry("A"), StubRegistry("B")]
     registries[1].governance = RegistryStatus.OPERATING
-    kept = OversightAgent(
-        Model(rng=1), 2, rules(keep=True, audit_lag=0, remediation_months=0, derecognition_lag=0)
-    )
+    kept = overseer(registries, rules(keep=True, audit_lag=0, remediation_months=0, derecognition_lag=0))
     log, stages = run_process(kept, registries, {0: 30}, 300)
     assert "handoff_end" not in [k for _, k, _ in log] and stages[-1] == "handed_off"
     fresh = [StubRegistry("A"), StubRegistry("B")]
-    idle = OversightAgent(Model(rng=1), 2, rules(enabled=False))
+    idle = overseer(registries, rules(enabled=False))
     log, stages = run_process(idle, fresh, {0: 90}, 5)
     assert log == [] and set(stages) == {"none"} and fresh[0].petition_support == 0.0  # step 4: none signed
-    idle.step(5, fresh, np.array([90, 0]), np.array([100, 100]), np.zeros(2))
+    idle.advance(5, fresh, np.array([90, 0]), np.zeros(2))
     assert fresh[0].petition_support == 0.9  # support is counted with or without the remedy
 
 
@@ -232,8 +239,6 @@ def enforcement(**changes: object) -> EnforcementRules:
         enforcement_rate=0.5,
         reclamation_lag=12,
         disputed_value=50.0 * 256,
-        erosion=1.0,
-        adjustment=0.5,
         dual_approval=False,
         dispute_freeze=False,
     )
@@ -333,13 +338,9 @@ def test_safeguard_dispute_freeze_the_case_follows_the_holder():
 
 
 def test_strictness_erodes_with_the_threat_of_exit_and_not_under_lock_in():
-    base = np.array([0.8, 0.8, 0.8])
-    now = erode_strictness(base.copy(), base, np.array([0.0, 0.25, 2.0]), enforcement())
-    assert now.tolist() == pytest.approx([0.8, 0.8 + 0.5 * (0.6 - 0.8), 0.4])
-    assert (
-        erode_strictness(base, base, np.array([0.5, 0.5, 0.5]), enforcement(erosion=0.0)).tolist()
-        == [0.8] * 3
-    )
+    now = [erode_strictness(0.8, 0.8, threat, 1.0, 0.5) for threat in (0.0, 0.25, 2.0)]
+    assert now == pytest.approx([0.8, 0.8 + 0.5 * (0.6 - 0.8), 0.4])
+    assert [erode_strictness(0.8, 0.8, 0.5, 0.0, 0.5)] * 3 == [0.8] * 3
 
 
 def test_the_safeguarded_regime_switches_both_safeguards_and_a_run_can_set_each():
@@ -447,10 +448,11 @@ def test_invariants_hold_with_remedies(overrides, remedy, disputed, dual, freeze
         model.step()
         check_invariants(model, holdings, first)
         for r in model.registries:
-            assert 0.0 <= r.petition_support <= 1.0 and 0.0 <= r.strictness <= 1.0
-            assert r.oversight_stage in set(Stage)
+            g = r.governance
+            assert 0.0 <= g.petition_support <= 1.0 and 0.0 <= r.strictness <= 1.0
+            assert g.oversight_stage in set(Stage)
             assert (r.status == RegistryStatus.HANDED_OFF) == (
-                r.oversight_stage == Stage.HANDED_OFF
+                g.oversight_stage == Stage.HANDED_OFF
             ) or r.closed
     frame = model.model_frame()
     assert (frame.disputed_ipv4_shielded + frame.disputed_ipv4_reclaimed <= 1.0 + 1e-12).all()

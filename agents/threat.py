@@ -1,0 +1,179 @@
+"""The credible threat of exit: how much of its revenue a registry stands to lose by falling behind.
+
+A registry cannot see its members' tastes, loyalty or beliefs. It sees its records (each
+member's holdings, fee, which resources it holds, whether it is eligible to leave), the
+regime (who may leave where, at what cost and delay), the public standing of every registry
+and the fee schedules. For each member it values the best allowed move as the member would
+(`agents.utility.move_value`'s arithmetic, with the population's average weights and
+loyalty, `MemberPriors`, and no evidence discount: `member_z`) and takes the chance that the
+member's private gain tips it over as a normal with s.d. `uncertainty`. The threat is how
+much that chance rises, fee-weighted, when the registry falls `margin` behind
+(`tip_rise`): a slope, zero when nobody may leave, positive at parity when they may.
+
+`credible_threat` is the rule, per member in plain Python; `credible_threat_all` runs the
+same per-member functions compiled, keeping the month's values of `tip_rise` in a memo
+(members with the same holding, kind and registry share a z): a hit returns the very number
+a miss computes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from agents.compiled import compiled
+from agents.state import HolderState, Month
+
+__all__ = [
+    "MemberPriors",
+    "credible_threat",
+    "credible_threat_all",
+    "member_z",
+    "standing_gained",
+    "tip_rise",
+]
+
+SQRT2 = math.sqrt(2.0)
+
+
+class MemberPriors(NamedTuple):
+    """What a registry assumes of a member it cannot see into: the population's averages."""
+
+    w_quality: float
+    w_neutrality: float
+    loyalty: float  # mean loyalty
+    loyalty_weight: float
+    friction: float  # index points a year outside one's home region
+    uncertainty: float  # s.d. of a member's private yearly gain, index points
+    margin: float  # the shortfall the registry gauges, index points
+
+
+def standing_gained(m: Month, priors: MemberPriors) -> np.ndarray:
+    """(home, here, there): public standing a member from `home` gains moving here -> there.
+
+    Index points a year, by the public truth and the priors' weights, less friction away from
+    home (gained back when leaving an away registry) and what loyalty makes staying worth.
+    """
+    n = len(m.quality)
+    gained = np.zeros((n, n, n))
+    w_q, w_n = priors.w_quality, priors.w_neutrality
+    loyal = priors.loyalty_weight * priors.loyalty
+    for home in range(n):
+        for here in range(n):
+            away_here = priors.friction if here != home else 0.0
+            standing_here = w_q * m.quality[here] + w_n * m.neutrality[here]
+            for r in range(n):
+                standing = w_q * m.quality[r] + w_n * m.neutrality[r]
+                away = priors.friction if r != home else 0.0
+                gained[home, here, r] = standing - standing_here - away + away_here - loyal
+    return gained
+
+
+def member_z(
+    s: HolderState, h: int, m: Month, costs: np.ndarray, priors: MemberPriors, gained: np.ndarray
+) -> float:
+    """How far member h's best allowed move is from worth making, in s.d. of its private gain.
+
+    The best move's value as the registry estimates it (USD: approval odds x present value x
+    the yearly gain in standing and fees, less one-off and waiting costs), over the s.d. of
+    the member's private gain in USD. -inf when it may go nowhere (or nothing is at stake).
+    """
+    here = s.registry[h]
+    value = s.value[h]
+    scale = m.approval_odds * m.present_value * value * priors.uncertainty
+    if not scale > 0.0:
+        return -math.inf
+    fee_here = s.paid_usd[h] * m.fee_multiplier[here]
+    waiting = value * priors.w_quality * m.waiting_service_gap * m.porting_delay / 12.0
+    best = -math.inf
+    for r in range(len(m.quality)):
+        one_off = costs[s.kind[h], here, r]
+        if not m.accepting[r] or one_off == math.inf:
+            continue
+        yearly = value * gained[s.home[h], here, r] - (s.fee_usd[h, r] * m.fee_multiplier[r] - fee_here)
+        worth = m.approval_odds * m.present_value * yearly - (s.size_factor[h] * one_off + waiting)
+        if worth > best:
+            best = worth
+    if best == -math.inf:
+        return -math.inf
+    return best / scale
+
+
+def tip_rise(z: float, shift: float) -> float:
+    """P(z <= Z < z + shift), Z standard normal: how much falling `shift` s.d. behind tips a member."""
+    return 0.5 * math.erfc(-(z + shift) / SQRT2) - 0.5 * math.erfc(-z / SQRT2)
+
+
+def credible_threat(s: HolderState, m: Month, costs: np.ndarray, priors: MemberPriors) -> np.ndarray:
+    """Per registry, the share of its yearly fees at stake if it fell `margin` behind its rivals."""
+    n_registries = len(m.quality)
+    gained = standing_gained(m, priors)
+    shift = priors.w_quality * priors.margin / priors.uncertainty
+    fees = np.zeros(n_registries)
+    at_stake = np.zeros(n_registries)
+    for h in range(s.registry.shape[0]):
+        here = s.registry[h]
+        fees[here] += s.paid_usd[h]
+        z = member_z(s, h, m, costs, priors, gained)
+        if z > -math.inf:
+            at_stake[here] += s.paid_usd[h] * tip_rise(z, shift)
+    return _shares(at_stake, fees)
+
+
+def _shares(at_stake: np.ndarray, fees: np.ndarray) -> np.ndarray:
+    out = np.zeros(fees.shape[0])
+    for r in range(fees.shape[0]):
+        if fees[r] > 0.0:
+            out[r] = at_stake[r] / fees[r]
+    return out
+
+
+_member_z = compiled(member_z)
+_tip_rise = compiled(tip_rise)
+# the two month-level helpers allocate their tables: compiled as they are, once a month
+_shares_compiled = njit(cache=True)(_shares)
+_standing_gained = njit(cache=True)(standing_gained)
+
+MEMO_SIZE = 1 << 15  # slots of the memo (two 256 KiB tables: they stay in cache)
+GOLDEN = 0x9E3779B97F4A7C15  # Fibonacci hashing's multiplier (2^64 / golden ratio)
+
+
+@njit(cache=True, inline="always")
+def _remembered_rise(z, shift, memo_z, memo_rise):  # pragma: no cover - compiled
+    # `tip_rise` (two erfc calls: most of the threat's cost) through a direct-mapped memo of
+    # power-of-two size keyed on z itself: a hit returns the number a miss computes. NaN and
+    # huge z are computed and never kept.
+    if not abs(z) < 1e6:
+        return _tip_rise(z, shift)
+    mixed = np.uint64(np.int64(z * 1048576.0)) * np.uint64(GOLDEN)
+    slot = (mixed >> np.uint64(32)) & np.uint64(memo_z.shape[0] - 1)
+    if memo_z[slot] == z:
+        return memo_rise[slot]
+    rise = _tip_rise(z, shift)
+    memo_z[slot], memo_rise[slot] = z, rise
+    return rise
+
+
+@njit(cache=True, error_model="numpy")
+def _threat(s, m, costs, priors):  # pragma: no cover - compiled
+    n_registries = m.quality.shape[0]
+    gained = _standing_gained(m, priors)
+    shift = priors.w_quality * priors.margin / priors.uncertainty
+    memo_z, memo_rise = np.full(MEMO_SIZE, np.nan), np.empty(MEMO_SIZE)
+    fees = np.zeros(n_registries)
+    at_stake = np.zeros(n_registries)
+    for h in range(s.registry.shape[0]):
+        here = s.registry[h]
+        fees[here] += s.paid_usd[h]
+        z = _member_z(s, h, m, costs, priors, gained)
+        if z > -np.inf:
+            at_stake[here] += s.paid_usd[h] * _remembered_rise(z, shift, memo_z, memo_rise)
+    return _shares_compiled(at_stake, fees)
+
+
+def credible_threat_all(s: HolderState, m: Month, costs: np.ndarray, priors: MemberPriors) -> np.ndarray:
+    """`credible_threat`, compiled: the same per-member functions in one pass over the members."""
+    return _threat(s.columns(), m, costs, priors)

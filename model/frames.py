@@ -1,0 +1,66 @@
+"""The model's outputs as tables: one row per month, per registry and month, per flow, per event."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from agents.registry import RegistryAgent
+
+if TYPE_CHECKING:
+    from mesa.datacollection import DataCollector
+
+    from agents.registry import RegistryAgent as Registry
+    from model.events import EventLog
+
+__all__ = ["Frames"]
+
+
+class Frames:
+    """The frames of a `PortabilityModel` (docs/ODD.md §7.8), from its data collector and tallies."""
+
+    datacollector: DataCollector
+    registries: list[Registry]
+    flow_members: np.ndarray
+    flow_ipv4: np.ndarray
+    flow_sales: np.ndarray
+    events: EventLog
+
+    def model_frame(self) -> pd.DataFrame:
+        """One row per step from step 0: the model-level outputs (docs/ODD.md §7)."""
+        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        frame.insert(0, "step", np.arange(len(frame)))
+        return frame
+
+    def registry_frame(self) -> pd.DataFrame:
+        """One row per step and registry (docs/ODD.md §7)."""
+        frame = self.datacollector.get_agenttype_vars_dataframe(RegistryAgent)
+        steps = frame.index.get_level_values("Step").to_numpy().astype(np.int64)
+        frame = frame.reset_index(drop=True)
+        frame.insert(0, "step", steps)
+        return frame
+
+    def flow_frame(self) -> pd.DataFrame:
+        """Moves and sales so far, one row per origin -> destination pair.
+
+        `moves` (registration moves) and `ipv4` (/24s they carried); `sold_ipv4`: /24s sold by
+        members of the origin to members of the destination (origin = destination: inside one
+        registry).
+        """
+        names = [r.name for r in self.registries]
+        origin, destination = np.meshgrid(range(len(names)), range(len(names)), indexing="ij")
+        return pd.DataFrame(
+            {
+                "origin": np.array(names)[origin.ravel()],
+                "destination": np.array(names)[destination.ravel()],
+                "moves": self.flow_members.ravel(),
+                "ipv4": self.flow_ipv4.ravel(),
+                "sold_ipv4": self.flow_sales.ravel(),
+            }
+        )
+
+    def event_frame(self) -> pd.DataFrame:
+        """The event log: governance events, insolvencies, surges of moves, the remedies' process."""
+        return pd.DataFrame(self.events, columns=["step", "registry", "kind", "detail"])

@@ -1,0 +1,250 @@
+"""The one place that turns `Params` into each rule's terms: agents/ never reads `Params`.
+
+Each rule in `agents/` takes a small typed record of what it needs (`Month` for the holders,
+`MarketTerms` for the market, `HoldingTerms` for what holdings are worth and cost,
+`MemberPriors` for a registry's threat estimate, ...). This module builds every one of them
+from the parameters, the regime and the calibration, so a new parameter is added to its
+`Params` section and to the one builder here that passes it on.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from agents.enforcement import EnforcementRules
+from agents.holdings import ADDRESSES_PER_BLOCK, MEDIAN_BLOCKS, HoldingTerms
+from agents.market import MarketTerms, growth_factor, need_rate
+from agents.oversight import OversightRules
+from agents.registry import RegistryRules, RegistryStart
+from agents.state import SQRT3, HolderState, Month
+from agents.threat import MemberPriors
+from model.calibration import Calibration, RegistrySpec
+from model.params import Params
+from model.regimes import REGIME_SETTINGS
+
+__all__ = [
+    "annuity",
+    "enforcement_rules",
+    "holding_terms",
+    "market_terms",
+    "member_priors",
+    "month_terms",
+    "oversight_rules",
+    "registry_rules",
+    "registry_start",
+    "safeguard",
+]
+
+
+def annuity(years: float, rate: float) -> float:
+    """Present value of 1 a year for `years` years at yearly discount `rate` (paid continuously)."""
+    if rate <= 0.0:
+        return years
+    return (1.0 - math.exp(-rate * years)) / rate
+
+
+def month_terms(
+    p: Params,
+    step: int,
+    *,
+    quality: np.ndarray,
+    neutrality: np.ndarray,
+    fee_multiplier: np.ndarray,
+    accepting: np.ndarray,
+    moves: dict[str, np.ndarray],
+    review: np.ndarray,
+    draws: np.ndarray,
+    benchmark_draws: np.ndarray,
+) -> Month:
+    """The holders' terms this month from the parameters, the registries' state and the draws.
+
+    `benchmark_draws`: (2, R) uniforms for the public benchmark's noise (quality, neutrality).
+    """
+    delay = float(p.regime_setting("porting_delay"))
+    noise = p.observation_noise * SQRT3
+    public = noise * p.public_noise_ratio
+    return Month(
+        step=step,
+        quality=quality,
+        neutrality=neutrality,
+        fee_multiplier=fee_multiplier,
+        accepting=accepting,
+        moves_ipv4=moves["ipv4"],
+        moves_asn=moves["asn"],
+        moves_ipv6=moves["ipv6"],
+        review=review,
+        draws=draws,
+        benchmark_quality=quality + (2.0 * benchmark_draws[0] - 1.0) * public,
+        benchmark_neutrality=neutrality + (2.0 * benchmark_draws[1] - 1.0) * public,
+        porting_delay=delay,
+        approval_odds=float(p.regime_setting("approval_odds")),
+        hold_period=int(p.regime_setting("hold_period")),
+        own_noise=noise,
+        peer_noise=noise * p.peer_noise_ratio,
+        public_noise=public,
+        drift_var=p.belief_drift**2,
+        present_value=annuity(p.planning_horizon, p.discount_rate)
+        * math.exp(-p.discount_rate * delay / 12.0),
+        evidence_z=p.evidence_z,
+        switching_cost=p.switching_cost,
+        ipv6_renumbering_cost=p.ipv6_renumbering_cost,
+        waiting_service_gap=p.waiting_service_gap,
+        loyalty_weight=p.loyalty_weight,
+        aspiration=p.aspiration,
+        voice_propensity=p.voice_propensity,
+        voice_base=p.voice_base,
+    )
+
+
+def holding_terms(p: Params, calibration: Calibration) -> HoldingTerms:
+    """What holdings are worth (per quality point) and cost (each registry's fee schedule)."""
+    return HoldingTerms(
+        quality_value=p.quality_value,
+        size_exponent=p.size_exponent,
+        schedules=tuple(spec.fee_schedule for spec in calibration.registries),
+        common_fees=p.fee_schedules == "common",
+    )
+
+
+def market_terms(
+    p: Params,
+    step: int,
+    s: HolderState,
+    *,
+    price: float,
+    sales: np.ndarray,
+    processing: np.ndarray,
+    policy: dict[str, np.ndarray],
+    review: np.ndarray,
+    holdings: HoldingTerms,
+) -> MarketTerms:
+    """The month's market terms from the parameters, the regime's sales matrix and the policies.
+
+    Each holder's growth of need this month and its growth factors are computed here, once:
+    every rule that reads them reads the same numbers.
+    """
+    rate = need_rate(s, price, p.adoption_rate)
+    return MarketTerms(
+        step=step,
+        trading=p.market == "on",
+        price=price,
+        price_adjustment=p.price_adjustment,
+        sales=sales,
+        processing=processing,
+        needs_months=policy["needs_months"],
+        counterpart_share=policy["counterpart_share"],
+        counterpart_months=policy["counterpart_months"],
+        hold_months=policy["hold_months"],
+        in_region=policy["in_region"],
+        transfer_fee=policy["transfer_fee_usd"],
+        review=review,
+        rate=rate,
+        ahead=growth_factor(rate, p.space_horizon),
+        ahead_tested=growth_factor(rate, policy["needs_months"][s.registry]),
+        space_horizon=p.space_horizon,
+        small_block_premium=p.small_block_premium,
+        deaggregation_cost=p.deaggregation_cost,
+        holdings=holdings,
+    )
+
+
+def member_priors(p: Params) -> MemberPriors:
+    """What a registry assumes of a member it cannot see into: the population's means."""
+    return MemberPriors(
+        w_quality=p.weight_quality,
+        w_neutrality=p.weight_neutrality,
+        loyalty=p.loyalty_a / (p.loyalty_a + p.loyalty_b),
+        loyalty_weight=p.loyalty_weight,
+        friction=float(p.regime_setting("friction")),
+        uncertainty=p.threat_uncertainty,
+        margin=p.threat_margin,
+    )
+
+
+def registry_rules(p: Params) -> RegistryRules:
+    """How every registry's management and books work."""
+    return RegistryRules(
+        base_effort=p.base_effort,
+        effort_adjustment=p.effort_adjustment,
+        improvement_rate=p.improvement_rate,
+        complacency_rate=p.complacency_rate,
+        capture_drift=p.capture_drift,
+        threat_weight=p.threat_weight,
+        exit_weight=p.exit_weight,
+        voice_weight=p.voice_weight,
+        threat_margin=p.threat_margin,
+        signal_memory=p.signal_memory,
+        effort_cost=p.effort_cost,
+        reserve_target=p.reserve_target,
+        fee_adjustment=p.fee_adjustment,
+        max_fee_multiplier=p.max_fee_multiplier,
+        min_fee_multiplier=p.min_fee_multiplier,
+        min_reserve_months=p.min_reserve_months,
+        insolvency_limit=p.insolvency_limit,
+        paralysis_degraded=p.paralysis_degraded,
+        paralysis_failed=p.paralysis_failed,
+        release_capacity=p.release_capacity,
+        release_degraded=p.release_degraded,
+        release_failed=p.release_failed,
+        strictness_erosion=p.strictness_erosion,
+    )
+
+
+def registry_start(spec: RegistrySpec, p: Params) -> RegistryStart:
+    """One registry at the start: the calibration's facts, the parameters, the scenario's overrides."""
+    override = p.registry_overrides.get(spec.name, {})
+    return RegistryStart(
+        name=spec.name,
+        region=spec.region,
+        quality=override.get("quality", p.initial_quality),
+        neutrality=override.get("neutrality", p.initial_neutrality),
+        responsiveness=override.get("responsiveness", p.responsiveness),
+        strictness=override.get("strictness", p.initial_strictness),
+        reserves_months=override.get("reserves_months", spec.reserves_months),
+        cost_ratio=override.get("cost_ratio", 1.0),
+        fixed_cost_share=override.get("fixed_cost_share", p.fixed_cost_share),
+        median_fee=float(spec.yearly_fee(np.array([MEDIAN_BLOCKS]), np.array([1]))[0]),
+        pool=round(spec.pool_blocks * p.scale),
+        pool_max_blocks=spec.pool_max_blocks,
+    )
+
+
+def safeguard(p: Params, name: str) -> bool:
+    """A safeguard's switch ("dual_approval" or "dispute_freeze"): the run's, or the regime's."""
+    value = getattr(p, name)
+    if value == "regime":
+        return bool(REGIME_SETTINGS[p.regime].get(name, False))
+    return value == "on"
+
+
+def oversight_rules(p: Params) -> OversightRules:
+    """The oversight process's terms."""
+    return OversightRules(
+        enabled=p.remedy != "none",
+        petition_memory=p.petition_memory,
+        threshold_share=p.petition_threshold_share,
+        threshold_members=p.petition_threshold_members * p.scale,
+        audit_lag=p.audit_lag,
+        audit_standard=p.audit_standard,
+        remediation_months=p.remediation_months,
+        derecognition_lag=p.derecognition_lag,
+        rule=p.derecognition_rule,
+        support_odds=p.rir_support_odds,
+        handoff_months=p.handoff_months,
+        handoff_quality=p.handoff_quality,
+        handoff_neutrality=p.handoff_neutrality,
+        keep=p.handoff_outcome == "keep",
+    )
+
+
+def enforcement_rules(p: Params) -> EnforcementRules:
+    """Enforcement's and the safeguards' terms, from the parameters and the regime."""
+    return EnforcementRules(
+        enforcement_rate=p.enforcement_rate,
+        reclamation_lag=p.reclamation_lag,
+        disputed_value=p.disputed_value * ADDRESSES_PER_BLOCK,
+        dual_approval=safeguard(p, "dual_approval"),
+        dispute_freeze=safeguard(p, "dispute_freeze"),
+    )
