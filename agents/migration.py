@@ -2,8 +2,9 @@
 
 Each month a holder reviews its registration with chance `review_rate`, and every member of
 a registry whose status just changed reviews (`who_reviews`); a reviewer may request a move
-(`agents.holder.decide`). A request falls due after the regime's porting delay. The releasing registry processes due
-requests first come, first served, up to its release capacity this month
+(`agents.holder.decide`). A request falls due after the regime's porting delay. The
+releasing registry processes due requests first come, first served, up to its release
+capacity this month
 (`RegistryAgent.release_slots`); the rest wait in its queue (and the holder goes on losing
 service while it waits). A processed request completes with probability
 approval_odds x (1 - obstruction x (1 - neutrality of the releasing registry)); otherwise it

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from agents.holdings import HoldingTerms, holding_value, size_factor, yearly_fees
+from agents.registry import RegistryAgent
 from agents.state import NO_MOVE, PEER_ID, HolderState
 from model.calibration import Calibration
 from model.params import Params
-from agents.holdings import HoldingTerms, holding_value, size_factor, yearly_fees
-from agents.registry import RegistryAgent
 from model.population import _market_traits, _tastes
 
 __all__ = ["ENTRY_MONTH", "Cohort", "cohort_sizes", "entrant_state"]

@@ -1,5 +1,6 @@
-"""PortabilityModel: builds the registries, the holders on their peering graph and the regime, and
-schedules one month per `step()` (docs/ODD.md §3). The rules themselves are in `agents/`.
+"""PortabilityModel: builds registries, holders and regime; schedules one month per `step()`.
+
+The schedule is docs/ODD.md §3, one call per submodel; the rules themselves are in `agents/`.
 
 Holders live in arrays (`model.holders`, an `agents.state.HolderState`): the batched engine
 runs the holders' rule over them in one compiled pass. `model.agents` holds the registries
@@ -29,7 +30,7 @@ from agents.market import MarketMonth, MarketTerms, clear_month, idle_blocks
 from agents.migration import request_moves, settle_moves, who_reviews
 from agents.oversight import OversightAgent
 from agents.registry import RegistryAgent, tally_registries
-from agents.state import Action, Decisions, Draw, HolderState, Month, RegistryStatus
+from agents.state import Action, Decisions, Draw, HolderState, Month
 from agents.threat import credible_threat_all
 from model.calibration import Calibration, load_calibration
 from model.entry import ENTRY_MONTH, cohort_sizes, entrant_state

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents.holdings import FeeSchedule, HoldingTerms
-from agents.registry import _totals as registry_totals
 from agents.market import (
     MarketTerms,
     Orders,
@@ -24,8 +23,9 @@ from agents.market import (
     orders,
     sell_orders,
 )
-from agents.trades import Trades, apply_trades, eligible_blocks, match, receive_caps
+from agents.registry import _totals as registry_totals
 from agents.state import ALLOWED, ELIGIBLE_ONLY, FORBIDDEN, Action
+from agents.trades import Trades, apply_trades, eligible_blocks, match, receive_caps
 from model import PortabilityModel
 from model.regimes import REGIME_NAMES, move_matrix
 from model.transfer_policy import load_transfer_policies, sales_matrix

@@ -8,20 +8,20 @@ from mesa import Model
 from scipy.special import ndtr
 
 from agents.holder import exit_cost_table
+from agents.migration import settle_moves
 from agents.registry import (
     RegistryAgent,
     RegistryTally,
     choose_effort,
     steady_quality,
 )
-from agents.migration import settle_moves
 from agents.state import NO_MOVE, Draw
 from agents.threat import MemberPriors, credible_threat, credible_threat_all
 from model.calibration import RegistrySpec
 from model.events import GovernanceCalendar
 from model.params import GovernanceEvent, Params
-from model.terms import registry_rules, registry_start
 from model.regimes import ALLOWED, ELIGIBLE_ONLY, FORBIDDEN, REGIME_NAMES, move_matrix
+from model.terms import registry_rules, registry_start
 from tests.builders import holders, month
 
 SPEC = RegistrySpec(
