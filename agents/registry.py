@@ -1,8 +1,8 @@
 """A Regional Internet Registry: its books, what it has at stake, the effort it chooses, its traits.
 
-Each month a registry is handed its tally (`tally_registries`: members, holdings, moves in
-and out, sales, voice, and the credible threat of exit it can estimate, `agents.threat`),
-and (`RegistryAgent.step`)
+Each month a registry is handed its tally (`agents.tally`: members, holdings, moves in and
+out, sales, voice, and the credible threat of exit it can estimate, `agents.threat`), and
+(`RegistryAgent.step`)
 
 1. records it, and eases its enforcement as far as the threat makes it fear for its members
    (`agents.enforcement.erode_strictness`);
@@ -15,7 +15,7 @@ and (`RegistryAgent.step`)
    - **realised exit**: revenue lost to members who left, remembered over `signal_memory`;
    - **voice**: members' complaints, one member one vote, remembered likewise;
 4. chooses effort: the level that best trades the cost of effort against the quality it
-   buys, given what is at stake (`choose_effort`; no cap on the sum of pressures);
+   buys, given what is at stake (`agents.effort.choose_effort`; no cap on the sum of pressures);
 5. works: effort builds quality and neutrality against complacency and capture drift;
    governance events paralyse the management, a continuity operator replaces it.
 
@@ -27,277 +27,22 @@ members (`allocate`), and is handed off and back by the oversight process (`hand
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-import numpy as np
 from mesa import Agent
-from numba import njit
 
+from agents.effort import choose_effort
 from agents.enforcement import erode_strictness
-from agents.state import Action, HolderState, RegistryStatus
+from agents.registry_state import Books, Governance, RegistryRules, RegistryStart, Stake, Traits
+from agents.state import RegistryStatus
+from agents.tally import RegistryTally
 
 if TYPE_CHECKING:
     from mesa import Model
 
-    from agents.migration import Settlement
-
-__all__ = [
-    "STATUSES",
-    "Books",
-    "Governance",
-    "RegistryAgent",
-    "RegistryRules",
-    "RegistryStart",
-    "RegistryTally",
-    "Stake",
-    "Traits",
-    "choose_effort",
-    "steady_quality",
-    "tally_registries",
-]
+__all__ = ["STATUSES", "RegistryAgent"]
 
 STATUSES = tuple(RegistryStatus)
-CHANNELS = ("threat", "exit", "voice")
-
-
-class RegistryRules(NamedTuple):
-    """How every registry's management and books work (`model.terms.registry_rules`)."""
-
-    base_effort: float
-    effort_adjustment: float
-    improvement_rate: float
-    complacency_rate: float
-    capture_drift: float
-    threat_weight: float
-    exit_weight: float
-    voice_weight: float
-    threat_margin: float
-    signal_memory: float
-    effort_cost: float
-    reserve_target: float
-    fee_adjustment: float
-    max_fee_multiplier: float
-    min_fee_multiplier: float
-    min_reserve_months: float
-    insolvency_limit: int
-    paralysis_degraded: float
-    paralysis_failed: float
-    release_capacity: float
-    release_degraded: float
-    release_failed: float
-    strictness_erosion: float
-
-
-class RegistryStart(NamedTuple):
-    """One registry as it starts (`model.terms.registry_start`: calibration and overrides)."""
-
-    name: str
-    region: str
-    quality: float
-    neutrality: float
-    responsiveness: float
-    strictness: float
-    reserves_months: float
-    cost_ratio: float  # operating cost over fee revenue at the start
-    fixed_cost_share: float
-    median_fee: float  # yearly fee of a median member (a /22 with one ASN), USD
-    pool: int  # free /24s left for new holders
-    pool_max_blocks: int  # the most a new holder gets from the pool
-
-
-@dataclass
-class Traits:
-    """What members experience, and how the management answers."""
-
-    quality: float
-    neutrality: float
-    responsiveness: float  # share of the stake management counts
-    strictness: float  # enforcement now
-    base_strictness: float  # enforcement with nothing to fear
-
-
-@dataclass
-class Books:
-    """Money: USD, reserves in USD, fees as a multiplier on the schedule."""
-
-    median_fee: float
-    fixed_cost: float  # a month, whatever the membership
-    cost_per_member: float  # a month, at complacent effort
-    monthly_cost: float
-    reserves_usd: float
-    fee_multiplier: float = 1.0
-    insolvent: bool = False
-    insolvent_months: int = 0
-    closed: bool = False
-
-
-@dataclass
-class Stake:
-    """What management weighs (USD a year per point of quality, by channel) and the effort it chose."""
-
-    effort: float
-    target_effort: float
-    threat: float = 0.0
-    exit: float = 0.0
-    voice: float = 0.0
-    exit_signal: float = 0.0  # revenue lost to exit, share a year (remembered)
-    voice_signal: float = 0.0  # voices per member a year (remembered)
-
-    @property
-    def total(self) -> float:
-        """The three channels together (Python's compensated `sum`, as the frames were made with)."""
-        return sum((self.threat, self.exit, self.voice))
-
-
-@dataclass
-class Governance:
-    """Who runs the registry: events, capture, the oversight process and a continuity operator."""
-
-    status: RegistryStatus = RegistryStatus.OPERATING  # by governance events
-    capture_rate: float = 0.0
-    operator: tuple[float, float] | None = None  # a continuity operator's (quality, neutrality)
-    petition_support: float = 0.0  # share of members who signed a petition against it
-    petition_threshold: float = 1.0  # share of members the petition needs
-    oversight_stage: str = "none"
-
-
-@dataclass(frozen=True)
-class RegistryTally:
-    """What a registry is told this month, after the moves and the sales."""
-
-    members: int
-    ipv4: int
-    ipv4_share: float
-    asn_share: float
-    yearly_fees: float  # what the members owe a year at the schedule (multiplier 1), USD
-    inflow: int  # members arrived this month
-    outflow: int  # members left this month
-    revenue_lost: float  # share of last month's fees that left with them
-    voice_share: float  # share of members who voiced this month
-    threat: float  # `agents.threat.credible_threat`: share of revenue at stake for a margin's shortfall
-    queue: int  # release requests due but not yet processed
-    sales_in: int = 0  # /24s its members bought from other registries' members (not exit)
-    sales_out: int = 0  # /24s its members sold to other registries' members
-
-
-@njit(cache=True)
-def _totals(registry, ipv4, asn, paid, action, n_registries):  # pragma: no cover - compiled
-    # per registry, in one pass and in holder order (as np.bincount adds its weights)
-    members = np.zeros(n_registries, dtype=np.int64)
-    blocks = np.zeros(n_registries)
-    asns = np.zeros(n_registries)
-    fees = np.zeros(n_registries)
-    voices = np.zeros(n_registries, dtype=np.int64)
-    for h in range(registry.shape[0]):
-        r = registry[h]
-        members[r] += 1
-        blocks[r] += ipv4[h]
-        asns[r] += asn[h]
-        fees[r] += paid[h]
-        if action[h] == Action.VOICE:
-            voices[r] += 1
-    return members, blocks, asns, fees, voices
-
-
-def tally_registries(
-    s: HolderState,
-    action: np.ndarray,
-    threat: np.ndarray,
-    total_ipv4: int,
-    *,
-    settled: Settlement | None = None,
-    fees_before: np.ndarray | None = None,
-    sold: np.ndarray | None = None,
-) -> list[RegistryTally]:
-    """Each registry's tally: members, holdings, fees, voice; moves in and out; sales across.
-
-    `action`: the holders' actions this month; `threat`: (R,) the credible-threat estimate;
-    `settled`: this month's completed moves (none at the start); `fees_before`: (R,) yearly
-    fees before the moves (revenue lost is measured against them); `sold`: (R, R) /24s sold
-    from members of one registry to members of another this month.
-    """
-    n_registries = threat.size
-    members, ipv4, asn, fees, voices = _totals(s.registry, s.ipv4, s.asn, s.paid_usd, action, n_registries)
-    zeros = np.zeros(n_registries, dtype=np.int64)
-    if settled is None:
-        inflow = outflow = queue = zeros
-        lost = np.zeros(n_registries)
-    else:
-        inflow = np.bincount(settled.destinations, minlength=n_registries)
-        outflow = np.bincount(settled.origins, minlength=n_registries)
-        queue = settled.queue
-        lost = np.bincount(
-            settled.origins, weights=s.fee_usd[settled.holders, settled.origins], minlength=n_registries
-        )
-    before = fees if fees_before is None else fees_before
-    across = zeros if sold is None else sold - np.diag(np.diag(sold))
-    total_asn = max(asn.sum(), 1.0)
-    return [
-        RegistryTally(
-            members=int(members[r]),
-            ipv4=int(ipv4[r]),
-            ipv4_share=float(ipv4[r] / total_ipv4),
-            asn_share=float(asn[r] / total_asn),
-            yearly_fees=float(fees[r]),
-            inflow=int(inflow[r]),
-            outflow=int(outflow[r]),
-            revenue_lost=float(lost[r] / before[r]) if before[r] > 0 else 0.0,
-            voice_share=float(voices[r] / members[r]) if members[r] else 0.0,
-            threat=float(threat[r]),
-            queue=int(queue[r]),
-            sales_in=0 if sold is None else int(across[:, r].sum()),
-            sales_out=0 if sold is None else int(across[r, :].sum()),
-        )
-        for r in range(n_registries)
-    ]
-
-
-def steady_quality(effort: float, improvement: float, complacency: float) -> float:
-    """The quality that effort `effort` sustains in the long run (where gain equals loss)."""
-    gain, loss = improvement * effort, complacency * (1.0 - effort)
-    return gain / (gain + loss) if gain + loss > 0.0 else 0.0
-
-
-def choose_effort(
-    stake: float,
-    *,
-    base: float,
-    yearly_cost: float,
-    effort_cost: float,
-    improvement: float,
-    complacency: float,
-) -> float:
-    """The effort that maximises stake x steady_quality(e) - cost(e) on [base, 1].
-
-    `stake`: USD a year per point of quality. Cost of effort above the complacent level:
-    yearly_cost x effort_cost x ((e - base) / (1 - base))^2 (convex: the first steps are
-    cheap). Its marginal cost at `base` is zero, so any positive stake raises effort above
-    complacency; diminishing returns (steady quality is concave in effort when improvement
-    >= complacency) keep it below 1 unless the stake is large. Solved by bisection on the
-    first-order condition.
-    """
-    room = 1.0 - base
-    if stake <= 0.0 or room <= 0.0:
-        return base
-    slope_cost = 2.0 * yearly_cost * effort_cost / (room * room)
-
-    def marginal(e: float) -> float:
-        gain, loss = improvement * e, complacency * (1.0 - e)
-        total = gain + loss
-        benefit = stake * improvement * complacency / (total * total) if total > 0.0 else 0.0
-        return benefit - slope_cost * (e - base)
-
-    if marginal(1.0) >= 0.0:
-        return 1.0
-    low, high = base, 1.0
-    for _ in range(50):
-        mid = 0.5 * (low + high)
-        if marginal(mid) > 0.0:
-            low = mid
-        else:
-            high = mid
-    return 0.5 * (low + high)
 
 
 class RegistryAgent(Agent):

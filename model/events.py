@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.state import Draw
 from model.params import GovernanceEvent, Params
 
-__all__ = ["EventKind", "EventLog", "GovernanceCalendar", "LoggedEvent"]
+if TYPE_CHECKING:
+    from agents.registry import RegistryAgent
+
+__all__ = ["EventKind", "EventLog", "GovernanceCalendar", "LoggedEvent", "MonthDraws", "SurgeWatch"]
 
 
 class EventKind(StrEnum):
@@ -83,6 +88,23 @@ class GovernanceCalendar:
             self.active[r] = (event, step + event.duration)
         return ending, starting
 
+    def fire(self, step: int, registries: Sequence[RegistryAgent], log: EventLog) -> None:
+        """This month's events take effect on the registries (`advance`), and are logged."""
+        ending, starting = self.advance(step)
+        for r in ending:
+            registries[r].end_event()
+            log.add(step, registries[r].name, EventKind.GOVERNANCE_END, "governance restored")
+        for r, event in starting:
+            registries[r].begin_event(
+                event.quality_drop, event.neutrality_drop, event.status, event.capture_rate
+            )
+            log.add(
+                step,
+                event.registry,
+                EventKind.GOVERNANCE_START,
+                f"{event.status} for {event.duration} months",
+            )
+
     def _random_event(self, r: int, step: int, duration: int) -> GovernanceEvent:
         p = self.params
         return GovernanceEvent(
@@ -93,3 +115,41 @@ class GovernanceCalendar:
             neutrality_drop=p.event_neutrality_drop,
             status="degraded",
         )
+
+
+@dataclass
+class SurgeWatch:
+    """Logs a surge: a month's moves at least `factor` x the last year's mean, by `min_share` of holders."""
+
+    factor: float
+    min_share: float
+    recent: list[int] = field(default_factory=list)
+
+    def watch(self, step: int, moves: int, holders: int, log: EventLog) -> None:
+        """Note this month's moves; log a surge if they are one."""
+        last_year = self.recent[-12:]
+        baseline = max(np.mean(last_year) if last_year else 0.0, 1.0)
+        if moves >= self.factor * baseline and moves >= self.min_share * holders:
+            log.add(step, "all", EventKind.SURGE, f"{moves} moves (last year's mean {baseline:.1f})")
+        self.recent.append(moves)
+
+
+class MonthDraws:
+    """The buffer the month's uniforms are written into, reused month to month.
+
+    The numbers are the generator's either way; writing them into memory already mapped
+    saves the page faults of a fresh 8 MB array each month at full scale. Last month's
+    draws are overwritten: nothing reads them once the month is over.
+    """
+
+    def __init__(self) -> None:
+        """No buffer yet: the first month makes one."""
+        self._buffer: np.ndarray | None = None
+
+    def rows(self, n: int) -> np.ndarray:
+        """A (len(Draw), n) array to draw into (grown by doubling when holders join)."""
+        size = len(Draw) * n
+        buffer = self._buffer
+        if buffer is None or buffer.size < size:
+            buffer = self._buffer = np.empty(max(size, 2 * (0 if buffer is None else buffer.size)))
+        return buffer[:size].reshape(len(Draw), n)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from agents.market import MarketTerms, idle_blocks
 from agents.registry import RegistryAgent
+from agents.state import HolderState
 
 if TYPE_CHECKING:
     from mesa.datacollection import DataCollector
@@ -27,6 +30,8 @@ class Frames:
     flow_ipv4: np.ndarray
     flow_sales: np.ndarray
     events: EventLog
+    holders: HolderState
+    market_terms: Callable[[], MarketTerms]
 
     def model_frame(self) -> pd.DataFrame:
         """One row per step from step 0: the model-level outputs (docs/ODD.md §7)."""
@@ -58,6 +63,26 @@ class Frames:
                 "moves": self.flow_members.ravel(),
                 "ipv4": self.flow_ipv4.ravel(),
                 "sold_ipv4": self.flow_sales.ravel(),
+            }
+        )
+
+    def holder_frame(self) -> pd.DataFrame:
+        """One row per holder, now: where it is registered, what it holds, how often it moved."""
+        s = self.holders
+        names = np.array([r.name for r in self.registries])
+        return pd.DataFrame(
+            {
+                "holder": np.arange(s.size),
+                "registry": names[s.registry],
+                "home": names[s.home],
+                "ipv4": s.ipv4,
+                "ipv6": s.ipv6,
+                "asn": s.asn,
+                "legacy": s.legacy,
+                "loyalty": s.loyalty,
+                "moves": s.moves,
+                "need": s.need,
+                "idle": idle_blocks(s, self.market_terms()),
             }
         )
 

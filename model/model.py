@@ -1,47 +1,39 @@
 """PortabilityModel: builds registries, holders and regime; schedules one month per `step()`.
 
 The schedule is docs/ODD.md §3, one call per submodel; the rules themselves are in `agents/`.
-
-Holders live in arrays (`model.holders`, an `agents.state.HolderState`): the batched engine
-runs the holders' rule over them in one compiled pass. `model.agents` holds the registries
-and the oversight body from the start; a `NetworkAgent` for each holder, placed on the Mesa
-`Network` of the peering graph, exists once `model.grid` is first read (or with
-`engine="agents"`, which steps them one by one). `model.holder_frame()` is one row per holder.
 """
 
 from __future__ import annotations
 
-import gc
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any
 
-import networkx as nx
 import numpy as np
-import pandas as pd
 from mesa import Model
 from mesa.datacollection import DataCollector
-from mesa.discrete_space import Cell, Network
+from mesa.discrete_space import Network
 
 from agents.enforcement import Disputes, Enforcement, mark_disputed
 from agents.holder import NetworkAgent, exit_cost_table, learn_and_decide
-from agents.market import MarketMonth, MarketTerms, clear_month, idle_blocks
+from agents.market import MarketMonth, MarketTerms, clear_month
 from agents.migration import request_moves, settle_moves, who_reviews
 from agents.oversight import OversightAgent
-from agents.registry import RegistryAgent, tally_registries
+from agents.registry import RegistryAgent
 from agents.state import Action, Decisions, Draw, HolderState, Month
+from agents.tally import tally_registries
 from agents.threat import credible_threat_all
 from model.calibration import Calibration, load_calibration
+from model.checks import check_months, check_registries, check_seed
 from model.entry import ENTRY_MONTH, cohort_sizes, entrant_state
-from model.errors import ConfigError, ReproducibilityWarning
-from model.events import EventKind, EventLog, GovernanceCalendar
+from model.errors import ConfigError
+from model.events import EventKind, EventLog, GovernanceCalendar, MonthDraws, SurgeWatch
 from model.frames import Frames
 from model.params import Params
 from model.population import build_population, holder_state, peering_edges
 from model.regimes import move_matrix
 from model.reporters import MODEL_REPORTERS, REGISTRY_REPORTERS, move_reasons
-from model.scenarios import load_scenario
+from model.scenarios import DEFAULT_MONTHS, load_scenario, scenario_info
+from model.space import PeeringSpace, add_entrants, collector_paused
+from model.streams import random_streams
 from model.terms import (
     enforcement_rules,
     holding_terms,
@@ -54,16 +46,12 @@ from model.terms import (
 )
 from model.transfer_policy import load_transfer_policies, sales_matrix
 
-__all__ = ["ENGINES", "PortabilityModel", "check_registries"]
+__all__ = ["ENGINES", "PortabilityModel"]
 
 ENGINES = ("kernel", "agents")
-STREAMS = ("population", "graph", "events", "dynamics", "market")  # one random stream per concern
-#: spawn key of the remedies' stream: SeedSequence(seed, spawn_key=(REMEDIES_KEY,)) is child
-#: REMEDIES_KEY of the root, far from the streams above (0-4)
-REMEDIES_KEY = 10
 
 
-class PortabilityModel(Frames, Model):
+class PortabilityModel(Frames, PeeringSpace, Model):
     """The portability model. Build it from `Params` and/or flat keyword overrides.
 
     Args:
@@ -75,9 +63,12 @@ class PortabilityModel(Frames, Model):
         calibration: registries and market facts (default: the packaged calibration).
         **kwargs: any `Params` field, e.g. ``regime="mandatory"``.
 
-    Where the agents are: `model.registries` (`RegistryAgent`s) and `model.oversight` are in
-    `model.agents`; the holders are rows of `model.holders` (arrays), and become
-    `NetworkAgent`s in `model.agents` on the Mesa `model.grid` once it is first read.
+    Where the agents are: `model.agents` holds every agent, as in any Mesa model: the
+    registries (`model.registries`), the oversight body (`model.oversight`) and a
+    `NetworkAgent` per holder on the Mesa `model.grid`. The holders' state lives in arrays
+    (`model.holders`; `model.holder_frame()` is one row per holder), which the batched engine
+    reads directly; their agents and the grid are made the first time either is read, so a
+    run that never asks pays nothing for ~100,000 objects.
     """
 
     def __init__(
@@ -95,21 +86,18 @@ class PortabilityModel(Frames, Model):
         self.p = (params or Params()).with_overrides(**kwargs)
         if engine not in ENGINES:
             raise ConfigError(f"engine must be one of {ENGINES}; got {engine!r}")
-        seed = _seed(seed)
+        seed = check_seed(seed)
         self.calibration = calibration or load_calibration()
         names = self.calibration.names
         check_registries(self.p, names)
         super().__init__(rng=seed)
         self.seed = seed
         self.engine = engine
-        streams = dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)), strict=True))
-        self.streams = {k: np.random.default_rng(v) for k, v in streams.items()}
-        self.streams["remedies"] = np.random.default_rng(
-            np.random.SeedSequence(seed, spawn_key=(REMEDIES_KEY,))
-        )
+        self.months = DEFAULT_MONTHS  # the run's natural length (`run_model`); a scenario sets its own
+        self.streams = random_streams(seed)
         self.calendar = GovernanceCalendar(names, self.p, self.streams["events"])
         self.holding_terms = holding_terms(self.p, self.calibration)
-        with _collector_paused():
+        with collector_paused():
             self._build_holders()
             self._build_registries()
         self.moves = {r: move_matrix(self.p.regime, names, r) for r in ("ipv4", "asn", "ipv6")}
@@ -128,7 +116,8 @@ class PortabilityModel(Frames, Model):
         self.events = EventLog()
         self.tally = {"moves": 0, "moved_ipv4": 0, "voices": 0, "requests": 0, "queued": 0}
         self.reasons = dict.fromkeys(("quality", "taste", "fees"), 0)
-        self._recent_moves: list[int] = []
+        self.surges = SurgeWatch(self.p.surge_factor, self.p.surge_min_share)
+        self._draws = MonthDraws()
         self.decisions = Decisions.empty(self.holders.size)
         self.settled = None
         self.month = self._new_month(0, review=np.zeros(self.holders.size, dtype=bool))
@@ -153,8 +142,16 @@ class PortabilityModel(Frames, Model):
         **overrides: Any,
     ) -> PortabilityModel:
         """Build the named scenario (see `list_scenarios()`), with parameter overrides on top."""
-        params = load_scenario(name).with_overrides(**overrides)
-        return cls(params, seed=seed, engine=engine, calibration=calibration)
+        model = cls(
+            load_scenario(name).with_overrides(**overrides), seed=seed, engine=engine, calibration=calibration
+        )
+        model.months = scenario_info(name).months
+        return model
+
+    def run_model(self, steps: int | None = None) -> None:
+        """Run `steps` months (default: the scenario's natural length, else 240), at most `MAX_MONTHS`."""
+        for _ in range(check_months(self.months if steps is None else steps)):
+            self.step()
 
     # --- building ------------------------------------------------------------------------
     def _build_holders(self) -> None:
@@ -168,42 +165,11 @@ class PortabilityModel(Frames, Model):
         if self.engine == "agents":
             self._place_holders()
 
-    @property
-    def grid(self) -> Network:
-        """The peering graph as a Mesa `Network`, with a `NetworkAgent` on every node.
-
-        Built on first use: the batched kernel reads the same graph from the holder arrays,
-        so a run that never looks at the Mesa space does not pay for its per-edge objects.
-        """
-        if self._grid is None:
-            self._place_holders()
-        return self._grid  # type: ignore[return-value]
-
-    def _place_entrants(self, first: int, edges: np.ndarray) -> None:
-        """Add a node and a `NetworkAgent` for each new holder, linked to its peers."""
-        grid = self._grid
-        with _collector_paused():
-            for h in range(first, self.holders.size):
-                grid.add_cell(Cell(h, capacity=1, random=self.random))
-            for a, b in edges.tolist():
-                grid.add_connection(grid[a], grid[b])
-            for h in range(first, self.holders.size):
-                NetworkAgent(self, h, grid[h])
-
-    def _place_holders(self) -> None:
-        graph = nx.Graph()
-        graph.add_nodes_from(range(self.holders.size))
-        graph.add_edges_from(self._edges.tolist())
-        with _collector_paused():
-            self._grid = Network(graph, capacity=1, random=self.random, layout=None)
-            for h in range(self.holders.size):
-                NetworkAgent(self, h, self._grid[h])
-
     def _build_registries(self) -> None:
         s = self.holders
         members = np.bincount(s.registry, minlength=len(self.calibration.registries))
         yearly = np.bincount(s.registry, weights=s.paid_usd, minlength=members.size)
-        rules = registry_rules(self.p)
+        rules, specs = registry_rules(self.p), self.calibration.registries
         self.registries: list[RegistryAgent] = [
             RegistryAgent(
                 self,
@@ -213,7 +179,7 @@ class PortabilityModel(Frames, Model):
                 revenue=float(yearly[r]),
                 members=int(members[r]),
             )
-            for r, spec in enumerate(self.calibration.registries)
+            for r, spec in enumerate(specs)
         ]
 
     def _build_remedies(self) -> None:
@@ -223,11 +189,6 @@ class PortabilityModel(Frames, Model):
         order = self.streams["remedies"].permutation(s.size)
         disputed = mark_disputed(s.registry, s.ipv4, p.disputed_share, order, len(self.registries))
         self.enforcement = Enforcement(Disputes.of(disputed, s.ipv4), enforcement_rules(p))
-
-    @property
-    def remedies(self) -> Enforcement:
-        """The enforcement of disputed space (the name scripts and the app have used)."""
-        return self.enforcement
 
     # --- one month: the ODD §3 schedule, one call per submodel ------------------------------
     def step(self) -> None:
@@ -272,44 +233,17 @@ class PortabilityModel(Frames, Model):
         self.market["entrants"] = int(counts.sum())
         self._edges = np.concatenate([self._edges, cohort.edges])
         if self._grid is not None:
-            self._place_entrants(first, cohort.edges)
+            add_entrants(self, self._grid, first, s.size, cohort.edges)
 
     def _begin_month(self) -> None:
         """Governance events fire; reviewers are drawn (all members of a registry whose status changed)."""
-        step = self.steps
         before = [r.status for r in self.registries]
-        ending, starting = self.calendar.advance(step)
-        for r in ending:
-            self.registries[r].end_event()
-            self.events.add(step, self.registries[r].name, EventKind.GOVERNANCE_END, "governance restored")
-        for r, event in starting:
-            self.registries[r].begin_event(
-                event.quality_drop, event.neutrality_drop, event.status, event.capture_rate
-            )
-            self.events.add(
-                step,
-                event.registry,
-                EventKind.GOVERNANCE_START,
-                f"{event.status} for {event.duration} months",
-            )
+        self.calendar.fire(self.steps, self.registries, self.events)
         changed = np.array([r.status != b for r, b in zip(self.registries, before, strict=True)])
         s = self.holders
-        draws = self.streams["dynamics"].random(out=self._draw_buffer(s.size))
+        draws = self.streams["dynamics"].random(out=self._draws.rows(s.size))
         review = who_reviews(draws[Draw.REVIEW], self.p.review_rate, changed, s.registry)
-        self.month = self._new_month(step, review=review, draws=draws)
-
-    def _draw_buffer(self, n: int) -> np.ndarray:
-        """(len(Draw), n) array for the month's uniforms, in a buffer reused month to month.
-
-        The numbers are the generator's either way; writing them into memory already mapped
-        saves the page faults of a fresh 8 MB array each month at full scale. Last month's
-        draws are overwritten: nothing reads them once the month is over.
-        """
-        size = len(Draw) * n
-        buffer = getattr(self, "_draws", None)
-        if buffer is None or buffer.size < size:
-            buffer = self._draws = np.empty(max(size, 2 * (0 if buffer is None else buffer.size)))
-        return buffer[:size].reshape(len(Draw), n)
+        self.month = self._new_month(self.steps, review=review, draws=draws)
 
     def _new_month(self, step: int, *, review: np.ndarray, draws: np.ndarray | None = None) -> Month:
         n_registries = len(self.registries)
@@ -375,21 +309,12 @@ class PortabilityModel(Frames, Model):
         np.add.at(self.flow_members, (settled.origins, settled.destinations), 1)
         np.add.at(self.flow_ipv4, (settled.origins, settled.destinations), moved_ipv4)
         self.settled = settled
-        self._log_surge(settled.holders.size)
+        self.surges.watch(self.steps, settled.holders.size, self.holders.size, self.events)
         for r in np.flatnonzero(np.bincount(settled.obstructed, minlength=n_registries)):
             count = int(np.count_nonzero(settled.obstructed == r))
             self.events.add(
                 self.steps, self.registries[r].name, EventKind.OBSTRUCTION, f"blocked {count} move(s) out"
             )
-
-    def _log_surge(self, moves: int) -> None:
-        recent = self._recent_moves[-12:]
-        baseline = max(np.mean(recent) if recent else 0.0, 1.0)
-        if moves >= self.p.surge_factor * baseline and moves >= self.p.surge_min_share * self.holders.size:
-            self.events.add(
-                self.steps, "all", EventKind.SURGE, f"{moves} moves (last year's mean {baseline:.1f})"
-            )
-        self._recent_moves.append(moves)
 
     def market_terms(self) -> MarketTerms:
         """The market's terms as they stand: the posted price, policies, reviews, growth of need."""
@@ -449,73 +374,9 @@ class PortabilityModel(Frames, Model):
         for r, kind, detail in self.oversight.step(step, self.registries, s.registry, votes):
             self.events.add(step, self.registries[r].name, EventKind(kind), detail)
 
-    def holder_frame(self) -> pd.DataFrame:
-        """One row per holder, now: where it is registered, what it holds, how often it moved."""
-        s = self.holders
-        names = np.array([r.name for r in self.registries])
-        return pd.DataFrame(
-            {
-                "holder": np.arange(s.size),
-                "registry": names[s.registry],
-                "home": names[s.home],
-                "ipv4": s.ipv4,
-                "ipv6": s.ipv6,
-                "asn": s.asn,
-                "legacy": s.legacy,
-                "loyalty": s.loyalty,
-                "moves": s.moves,
-                "need": s.need,
-                "idle": idle_blocks(s, self.market_terms()),
-            }
-        )
-
     def __repr__(self) -> str:
         """The call that rebuilds this model: non-default parameters and the seed."""
         default = Params()
         changed = {k: v for k, v in vars(self.p).items() if getattr(default, k) != v}
         args = ", ".join(f"{k}={v!r}" for k, v in changed.items())
         return f"PortabilityModel({args}{', ' if args else ''}seed={self.seed})"
-
-
-def check_registries(params: Params, names: Sequence[str]) -> None:
-    """Every registry that events and overrides name exists in the calibration."""
-    for name in params.registry_overrides:
-        if name not in names:
-            raise ConfigError(f"registry_overrides: {name!r} is not a registry; valid: {', '.join(names)}")
-    for event in params.events:
-        if event.registry not in names:
-            raise ConfigError(
-                f"event registry {event.registry!r} is not a registry; valid: {', '.join(names)}"
-            )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while building ~170k agents and cells.
-
-    Each allocation burst otherwise triggers full collections that scan everything built so
-    far and free nothing (a third of the build time at scale 1.0). Restored even on error.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _seed(seed: int | str | None) -> int:
-    """Cast a seed to int (a UI sends strings); warn and draw one when it is missing."""
-    if seed is None:
-        warnings.warn("seed=None: this run is not reproducible", ReproducibilityWarning, stacklevel=3)
-        return int(np.random.SeedSequence().generate_state(1)[0])
-    if isinstance(seed, bool):
-        raise ConfigError(f"seed must be a non-negative integer; got {seed!r}")
-    try:
-        value = int(str(seed).strip()) if isinstance(seed, str) else int(seed)
-    except (TypeError, ValueError):
-        raise ConfigError(f"seed must be a non-negative integer; got {seed!r}") from None
-    if (isinstance(seed, float) and seed != value) or value < 0:
-        raise ConfigError(f"seed must be a non-negative integer; got {seed!r}")
-    return value

@@ -17,7 +17,7 @@ from agents.enforcement import EnforcementRules
 from agents.holdings import ADDRESSES_PER_BLOCK, MEDIAN_BLOCKS, HoldingTerms
 from agents.market import MarketTerms, growth_factor, need_rate
 from agents.oversight import OversightRules
-from agents.registry import RegistryRules, RegistryStart
+from agents.registry_state import RegistryRules, RegistryStart
 from agents.state import SQRT3, HolderState, Month
 from agents.threat import MemberPriors
 from model.calibration import Calibration, RegistrySpec

@@ -23,8 +23,8 @@ from agents.market import (
     orders,
     sell_orders,
 )
-from agents.registry import _totals as registry_totals
 from agents.state import ALLOWED, ELIGIBLE_ONLY, FORBIDDEN, Action
+from agents.tally import _totals as registry_totals
 from agents.trades import Trades, apply_trades, eligible_blocks, match, receive_caps
 from model import PortabilityModel
 from model.regimes import REGIME_NAMES, move_matrix

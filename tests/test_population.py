@@ -52,6 +52,25 @@ def test_peering_graph_is_scale_free_with_big_holders_best_connected(full_popula
     assert same_region.mean() > 0.6
 
 
+def test_model_agents_holds_every_agent_and_the_kernel_never_makes_the_holders():
+    from agents import NetworkAgent, RegistryAgent
+    from agents.oversight import OversightAgent
+    from model import PortabilityModel
+
+    model = PortabilityModel(seed=4, scale=0.005)
+    for _ in range(5):
+        model.step()
+    assert NetworkAgent not in model.agents_by_type  # stepping never made them
+    kinds = [type(a) for a in model.agents]  # as a Mesa user iterates them
+    assert kinds.count(NetworkAgent) == model.holders.size
+    assert kinds.count(RegistryAgent) == 5 and kinds.count(OversightAgent) == 1
+    first = model.holders.size
+    for _ in range(8):  # through a January: entrants join, and get their agents
+        model.step()
+    assert model.holders.size > first
+    assert len(model.agents_by_type[NetworkAgent]) == model.holders.size
+
+
 def test_agents_are_views_onto_the_arrays_and_sit_on_the_network(small_model):
     from agents import NetworkAgent, RegistryAgent
 

@@ -7,15 +7,12 @@ import pytest
 from mesa import Model
 from scipy.special import ndtr
 
+from agents.effort import choose_effort, steady_quality
 from agents.holder import exit_cost_table
 from agents.migration import settle_moves
-from agents.registry import (
-    RegistryAgent,
-    RegistryTally,
-    choose_effort,
-    steady_quality,
-)
+from agents.registry import RegistryAgent
 from agents.state import NO_MOVE, Draw
+from agents.tally import RegistryTally
 from agents.threat import MemberPriors, credible_threat, credible_threat_all
 from model.calibration import RegistrySpec
 from model.events import GovernanceCalendar

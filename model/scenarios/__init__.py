@@ -9,6 +9,7 @@ any path.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -62,6 +63,11 @@ def list_scenarios() -> list[str]:
 
 
 def _read(name: str) -> dict[str, Any]:
+    if not isinstance(name, str | Path):
+        raise ConfigError(
+            f"scenario must be a scenario name ({', '.join(list_scenarios())}) or a .toml file; got {name!r}"
+        )
+    name = str(name)
     if name.endswith(".toml"):
         path = Path(name)
         if not path.is_file():
@@ -70,7 +76,11 @@ def _read(name: str) -> dict[str, Any]:
     elif name in list_scenarios():
         text = resources.files("model.scenarios").joinpath(f"{name}.toml").read_text(encoding="utf-8")
     else:
-        raise ConfigError(f"unknown scenario {name!r}; valid: {', '.join(list_scenarios())} or a .toml file")
+        close = difflib.get_close_matches(name, list_scenarios(), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ConfigError(
+            f"unknown scenario {name!r}; {hint}valid: {', '.join(list_scenarios())} or a .toml file"
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -1,0 +1,116 @@
+"""What a registry is and keeps: its rules, how it starts, and its state as small records.
+
+`RegistryAgent` (`agents.registry`) holds one of each record: its `traits` (what members
+experience), its `books` (money), its `stake` (what management weighs and the effort it
+chose) and its `governance` (events, capture, the oversight process, a continuity operator).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from agents.state import RegistryStatus
+
+__all__ = ["Books", "Governance", "RegistryRules", "RegistryStart", "Stake", "Traits"]
+
+
+class RegistryRules(NamedTuple):
+    """How every registry's management and books work (`model.terms.registry_rules`)."""
+
+    base_effort: float
+    effort_adjustment: float
+    improvement_rate: float
+    complacency_rate: float
+    capture_drift: float
+    threat_weight: float
+    exit_weight: float
+    voice_weight: float
+    threat_margin: float
+    signal_memory: float
+    effort_cost: float
+    reserve_target: float
+    fee_adjustment: float
+    max_fee_multiplier: float
+    min_fee_multiplier: float
+    min_reserve_months: float
+    insolvency_limit: int
+    paralysis_degraded: float
+    paralysis_failed: float
+    release_capacity: float
+    release_degraded: float
+    release_failed: float
+    strictness_erosion: float
+
+
+class RegistryStart(NamedTuple):
+    """One registry as it starts (`model.terms.registry_start`: calibration and overrides)."""
+
+    name: str
+    region: str
+    quality: float
+    neutrality: float
+    responsiveness: float
+    strictness: float
+    reserves_months: float
+    cost_ratio: float  # operating cost over fee revenue at the start
+    fixed_cost_share: float
+    median_fee: float  # yearly fee of a median member (a /22 with one ASN), USD
+    pool: int  # free /24s left for new holders
+    pool_max_blocks: int  # the most a new holder gets from the pool
+
+
+@dataclass
+class Traits:
+    """What members experience, and how the management answers."""
+
+    quality: float
+    neutrality: float
+    responsiveness: float  # share of the stake management counts
+    strictness: float  # enforcement now
+    base_strictness: float  # enforcement with nothing to fear
+
+
+@dataclass
+class Books:
+    """Money: USD, reserves in USD, fees as a multiplier on the schedule."""
+
+    median_fee: float
+    fixed_cost: float  # a month, whatever the membership
+    cost_per_member: float  # a month, at complacent effort
+    monthly_cost: float
+    reserves_usd: float
+    fee_multiplier: float = 1.0
+    insolvent: bool = False
+    insolvent_months: int = 0
+    closed: bool = False
+
+
+@dataclass
+class Stake:
+    """What management weighs (USD a year per point of quality, by channel) and the effort it chose."""
+
+    effort: float
+    target_effort: float
+    threat: float = 0.0
+    exit: float = 0.0
+    voice: float = 0.0
+    exit_signal: float = 0.0  # revenue lost to exit, share a year (remembered)
+    voice_signal: float = 0.0  # voices per member a year (remembered)
+
+    @property
+    def total(self) -> float:
+        """The three channels together (Python's compensated `sum`, as the frames were made with)."""
+        return sum((self.threat, self.exit, self.voice))
+
+
+@dataclass
+class Governance:
+    """Who runs the registry: events, capture, the oversight process and a continuity operator."""
+
+    status: RegistryStatus = RegistryStatus.OPERATING  # by governance events
+    capture_rate: float = 0.0
+    operator: tuple[float, float] | None = None  # a continuity operator's (quality, neutrality)
+    petition_support: float = 0.0  # share of members who signed a petition against it
+    petition_threshold: float = 1.0  # share of members the petition needs
+    oversight_stage: str = "none"

@@ -1,0 +1,25 @@
+"""The model's random streams: one per concern, all from the run's seed.
+
+Population, peering graph, governance events, the holders' monthly draws and the market
+each draw from their own child of `SeedSequence(seed)`, so runs that share a seed share
+every stream a change does not touch: the same population, graph and events under every
+regime. The remedies' stream is child `REMEDIES_KEY` of the root, far from the first five,
+so that adding it changed none of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["REMEDIES_KEY", "STREAMS", "random_streams"]
+
+STREAMS = ("population", "graph", "events", "dynamics", "market")
+REMEDIES_KEY = 10
+
+
+def random_streams(seed: int) -> dict[str, np.random.Generator]:
+    """A generator per concern (`STREAMS`, then "remedies"), each from its own child of the seed."""
+    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
+    streams = {name: np.random.default_rng(child) for name, child in zip(STREAMS, children, strict=True)}
+    streams["remedies"] = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(REMEDIES_KEY,)))
+    return streams
