@@ -230,10 +230,10 @@ def _share(text: str) -> float:
 
 def _scale(text: str) -> float:
     from model import ConfigError
-    from model.params import Params
+    from model.params import Params, parse_value
 
     try:
-        return Params().with_overrides(scale=text).scale
+        return Params().with_overrides(scale=parse_value("scale", text)).scale
     except ConfigError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 

@@ -113,7 +113,7 @@ def shopping_run(scenario: str, seed: int, scale: float, steps: int, **overrides
     model = PortabilityModel.from_scenario(scenario, seed=seed, scale=scale, **overrides)
     for _ in range(steps):
         model.step()
-    d = model.remedies.disputes
+    d = model.enforcement.disputes
     strict = [r.name for r in model.registries].index("AFRINIC")
     mine = model.holders.home[d.holders] == strict
     total = d.ipv4[mine].sum()
@@ -124,7 +124,7 @@ def shopping_run(scenario: str, seed: int, scale: float, steps: int, **overrides
         "afrinic_shielded": float(d.ipv4[mine & (d.case == Case.ESCAPED)].sum() / total) if total else 0.0,
         "afrinic_reclaimed": float(d.ipv4[mine & (d.case == Case.RECLAIMED)].sum() / total) if total else 0.0,
         "strictness": float(np.mean([r.strictness for r in model.registries if r.name != "AFRINIC"])),
-        "refused": float(model.remedies.refused),
+        "refused": float(model.enforcement.refused),
     }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import solara
 
 from model import ConfigError, Params, list_scenarios, load_scenario
-from model.params import REMEDY_NAMES, check_names, param_info
+from model.params import REMEDY_NAMES, check_names, param_info, parse_value
 from model.regimes import REGIME_NAMES, REGIME_SETTINGS
 from model.regimes import TERMS as REGIME_TERMS
 from viz.labels import param_help, param_label, param_meta, regime_title, remedy_title, scenario
@@ -179,7 +179,7 @@ def validate(name: str, text: str) -> tuple[Any, str | None]:
         return (value, None) if value >= 0 else (None, f"seed must be a non-negative integer; got {text!r}")
     check_names({name: text})
     try:
-        return getattr(Params().with_overrides(**{name: text}), name), None
+        return getattr(Params().with_overrides(**{name: parse_value(name, text)}), name), None
     except ConfigError as exc:
         return None, str(exc)
 

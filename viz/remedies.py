@@ -131,7 +131,7 @@ def _disputed(runs: Runs) -> Option:
         ):
             values = run.frame[column].to_numpy() * 100 if column in run.frame else np.zeros(len(run.frame))
             option["series"].append(_line(words + suffix, values, colour, DASHES[k], 2.0))
-    disputed = runs[0].model.remedies.disputes.holders.size
+    disputed = runs[0].model.enforcement.disputes.holders.size
     notes = [
         f"{disputed} disputed holders" if disputed else "no disputed space in this run (disputed_share = 0)"
     ]
