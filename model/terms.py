@@ -10,6 +10,7 @@ from the parameters, the regime and the calibration, so a new parameter is added
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,13 @@ __all__ = [
     "registry_start",
     "safeguard",
 ]
+
+
+def _named(record: type[T], p: Params, **computed: Any) -> T:
+    """A terms record: the fields given here, the others the parameters of the same names."""
+    return record(
+        **{name: computed[name] if name in computed else getattr(p, name) for name in record._fields}
+    )
 
 
 def annuity(years: float, rate: float) -> float:
@@ -65,7 +73,9 @@ def month_terms(
     delay = float(p.regime_setting("porting_delay"))
     noise = p.observation_noise * SQRT3
     public = noise * p.public_noise_ratio
-    return Month(
+    return _named(
+        Month,
+        p,
         step=step,
         quality=quality,
         neutrality=neutrality,
@@ -87,14 +97,6 @@ def month_terms(
         drift_var=p.belief_drift**2,
         present_value=annuity(p.planning_horizon, p.discount_rate)
         * math.exp(-p.discount_rate * delay / 12.0),
-        evidence_z=p.evidence_z,
-        switching_cost=p.switching_cost,
-        ipv6_renumbering_cost=p.ipv6_renumbering_cost,
-        waiting_service_gap=p.waiting_service_gap,
-        loyalty_weight=p.loyalty_weight,
-        aspiration=p.aspiration,
-        voice_propensity=p.voice_propensity,
-        voice_base=p.voice_base,
     )
 
 
@@ -164,32 +166,8 @@ def member_priors(p: Params) -> MemberPriors:
 
 
 def registry_rules(p: Params) -> RegistryRules:
-    """How every registry's management and books work."""
-    return RegistryRules(
-        base_effort=p.base_effort,
-        effort_adjustment=p.effort_adjustment,
-        improvement_rate=p.improvement_rate,
-        complacency_rate=p.complacency_rate,
-        capture_drift=p.capture_drift,
-        threat_weight=p.threat_weight,
-        exit_weight=p.exit_weight,
-        voice_weight=p.voice_weight,
-        threat_margin=p.threat_margin,
-        signal_memory=p.signal_memory,
-        effort_cost=p.effort_cost,
-        reserve_target=p.reserve_target,
-        fee_adjustment=p.fee_adjustment,
-        max_fee_multiplier=p.max_fee_multiplier,
-        min_fee_multiplier=p.min_fee_multiplier,
-        min_reserve_months=p.min_reserve_months,
-        insolvency_limit=p.insolvency_limit,
-        paralysis_degraded=p.paralysis_degraded,
-        paralysis_failed=p.paralysis_failed,
-        release_capacity=p.release_capacity,
-        release_degraded=p.release_degraded,
-        release_failed=p.release_failed,
-        strictness_erosion=p.strictness_erosion,
-    )
+    """How every registry's management and books work: the parameters of the same names."""
+    return _named(RegistryRules, p)
 
 
 def registry_start(spec: RegistrySpec, p: Params) -> RegistryStart:
