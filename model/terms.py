@@ -39,11 +39,10 @@ __all__ = [
 ]
 
 
-def _named(record: type[T], p: Params, **computed: Any) -> T:
+def _named[T](record: type[T], p: Params, **computed: Any) -> T:
     """A terms record: the fields given here, the others the parameters of the same names."""
-    return record(
-        **{name: computed[name] if name in computed else getattr(p, name) for name in record._fields}
-    )
+    fields = record._fields  # type: ignore[attr-defined]
+    return record(**{name: computed[name] if name in computed else getattr(p, name) for name in fields})
 
 
 def annuity(years: float, rate: float) -> float:
