@@ -22,6 +22,7 @@ from mesa.discrete_space import CellAgent
 from numba import njit
 
 from agents.compiled import compiled
+from agents.migration import admitted
 from agents.state import ALLOWED, ELIGIBLE_ONLY, NO_MOVE, Action, Decisions, Draw, HolderState, Month
 from agents.utility import belief_spread, kalman_gain, move_value, yearly_utility
 
@@ -129,7 +130,9 @@ def decide(s: HolderState, h: int, m: Month, costs: np.ndarray) -> tuple[int, in
 
     Only a holder that reviews this month, with no move under way, weighs its options; the
     others stay (destination NO_MOVE, value -inf). `costs` is the regime's one-off cost of
-    every move for every kind of holder (`exit_cost_table`: +inf where a move is forbidden).
+    every move for every kind of holder (`exit_cost_table`: +inf where a move is forbidden);
+    a destination must also admit the holder (`agents.migration.admitted`: today's transfer
+    rules, where the regime keeps them).
 
     The value of moving to r (`move_value`, USD) is the approval odds times the present value
     of the credible yearly gain, less one-off costs. The yearly gain is U_r - U_here less
@@ -151,7 +154,7 @@ def decide(s: HolderState, h: int, m: Month, costs: np.ndarray) -> tuple[int, in
     best, best_value = NO_MOVE, -math.inf
     for r in range(len(m.quality)):
         one_off = costs[s.kind[h], current, r]
-        if r == current or not m.accepting[r] or one_off == math.inf:
+        if r == current or not m.accepting[r] or one_off == math.inf or not admitted(s, h, current, r, m):
             continue
         spread = belief_spread(
             value, s.w_quality[h], s.w_neutrality[h], s.belief_var[h, current], s.belief_var[h, r]

@@ -27,6 +27,7 @@ __all__ = [
     "FeeSchedule",
     "HoldingTerms",
     "holding_value",
+    "median_fee",
     "rehold",
     "schedule_fee",
     "size_factor",
@@ -85,6 +86,11 @@ def yearly_fees(ipv4: np.ndarray, asn: np.ndarray, t: HoldingTerms) -> np.ndarra
     if t.common_fees:
         fee_usd = np.repeat(fee_usd.mean(axis=1, keepdims=True), fee_usd.shape[1], axis=1)
     return fee_usd
+
+
+def median_fee(schedule: FeeSchedule) -> float:
+    """The yearly fee of a median member under a schedule: a /22 with one ASN, USD."""
+    return float(schedule_fee(schedule, np.array([MEDIAN_BLOCKS]), np.array([1]))[0])
 
 
 def rehold(s: HolderState, holders: np.ndarray, t: HoldingTerms) -> None:

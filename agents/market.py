@@ -55,6 +55,7 @@ __all__ = [
     "need_rate",
     "next_price",
     "orders",
+    "pool_requests",
     "sell_orders",
 ]
 
@@ -83,6 +84,7 @@ class MarketTerms(NamedTuple):
     space_horizon: float  # months of growth holders plan their space for
     small_block_premium: float  # a /24 costs this much more per address than a large block
     deaggregation_cost: float  # USD a seller pays to split its block for a sale
+    inter_rir_cost: float  # USD more a buyer pays for a purchase from another registry
     holdings: HoldingTerms  # what a changed holding is worth and costs
 
 
@@ -98,6 +100,7 @@ class MarketMonth(NamedTuple):
 
     trades: Trades
     sold: np.ndarray  # (R, R) /24s sold by members of the origin to members of the destination
+    sold_legacy: np.ndarray  # (R, R) ... of which by holders of legacy space
     demand: int  # /24s bid
     supply: int  # /24s offered
     price: float  # next month's posted price
@@ -138,6 +141,19 @@ def blocks_kept(s: HolderState, h: int, t: MarketTerms) -> int:
     space it still uses is kept until its use has moved to the alternative.
     """
     return blocks_wanted(s.need[h], t.ahead[h] if t.rate[h] >= 0.0 else 1.0)
+
+
+def pool_requests(s: HolderState, t: MarketTerms, granting: np.ndarray) -> np.ndarray:
+    """/24s each holder asks from its registry's free pool (0 where it does not, or cannot).
+
+    What it will need within its registry's needs test beyond what it holds, where the
+    registry grants members space by need (`granting`, per registry); 0 for the others and
+    for holders with a move under way.
+    """
+    here = s.registry
+    wanted = np.maximum(1, np.ceil(s.need * t.ahead_tested - 1e-9)).astype(np.int64)
+    asking = np.maximum(0, wanted - s.ipv4)
+    return np.where(granting[here] & (s.pending_destination == NO_MOVE), asking, 0)
 
 
 def holder_order(s: HolderState, h: int, t: MarketTerms) -> tuple[int, int]:
@@ -261,7 +277,7 @@ def clear_month(s: HolderState, t: MarketTerms, rng: np.random.Generator) -> Mar
     if not t.trading:
         none = np.zeros(0, dtype=np.int64)
         idle = np.zeros((n_registries, n_registries), dtype=np.int64)
-        return MarketMonth(Trades(none, none, none), idle, 0, 0, t.price)
+        return MarketMonth(Trades(none, none, none), idle, idle, 0, 0, t.price)
     bids, offers = orders(s, t)
     bids, offers = _shuffled(bids, rng), _shuffled(offers, rng)
     trades = Trades(
@@ -281,8 +297,16 @@ def clear_month(s: HolderState, t: MarketTerms, rng: np.random.Generator) -> Mar
     rehold(s, apply_trades(s, trades, t.step), t.holdings)
     pairs = origin * n_registries + destination
     sold = np.bincount(pairs, weights=trades.blocks, minlength=n_registries**2)
+    legacy = s.legacy[trades.sellers]
+    sold_legacy = np.bincount(pairs[legacy], weights=trades.blocks[legacy], minlength=n_registries**2)
     demand, supply = int(bids.blocks.sum()), int(offers.blocks.sum())
     price = next_price(t.price, float(bids.blocks.sum()), float(offers.blocks.sum()), t.price_adjustment)
+    square = (n_registries, n_registries)
     return MarketMonth(
-        trades, sold.astype(np.int64).reshape(n_registries, n_registries), demand, supply, price
+        trades,
+        sold.astype(np.int64).reshape(square),
+        sold_legacy.astype(np.int64).reshape(square),
+        demand,
+        supply,
+        price,
     )

@@ -14,13 +14,14 @@ completed move changes the holder's registry and all of its resources go with it
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from agents.state import NO_MOVE, Action, Decisions, Draw, HolderState, Month
 
-__all__ = ["Settlement", "request_moves", "settle_moves", "who_reviews"]
+__all__ = ["Settlement", "admitted", "request_moves", "settle_moves", "who_reviews"]
 
 
 @dataclass
@@ -45,6 +46,35 @@ def who_reviews(
     the registry's status changed this month (all its members then review).
     """
     return (draw < review_rate) | status_changed[registry]
+
+
+def admitted(s: HolderState, h: int, origin: int, destination: int, m: Month) -> bool:
+    """Whether the transfer rules let holder h move its registration origin -> destination.
+
+    Where the regime has conditions (today's inter-RIR transfers), a registration move must
+    pass what a real inter-RIR transfer of all the holder's space must pass:
+    - a presence in the destination's region, where that registry admits only such members
+      (ARIN's "real and substantial connection", LACNIC's and AFRINIC's in-region rules);
+    - the origin's holding period: nothing received within it;
+    - the destination's needs test: the holder needs its whole holding within the test's
+      window, its need growing at its own rate (idle space cannot be justified);
+    - where only the origin is needs-based, the destination's counterpart rule: the holder
+      plans to use `counterpart_share` of its holding within `counterpart_months`.
+    Mandatory portability lifts them all.
+    """
+    if not m.conditions:
+        return True
+    if m.presence_required[destination] and not s.presence[h, destination]:
+        return False
+    if m.step - s.received_at[h] < m.hold_months[origin]:
+        return False
+    holding = s.ipv4[h]
+    if m.needs_months[destination] > 0:
+        return s.need[h] * math.exp(s.growth[h] * m.needs_months[destination] / 12.0) >= holding - 1e-9
+    if m.needs_months[origin] > 0 and m.counterpart_share[destination] > 0:
+        ahead = s.need[h] * math.exp(s.growth[h] * m.counterpart_months[destination] / 12.0)
+        return ahead >= m.counterpart_share[destination] * holding - 1e-9
+    return True
 
 
 def request_moves(s: HolderState, decisions: Decisions, month: Month) -> int:

@@ -172,6 +172,10 @@ class OversightAgent(Agent):
         for registry, threshold in zip(registries, needed, strict=True):
             registry.note_petition(0.0, float(threshold), Stage.NONE.value)
 
+    def adopt(self, rules: OversightRules) -> None:
+        """A remedy put in force (or out of it) by a dated change: the process runs by these rules."""
+        self.rules = rules
+
     def concluded_at(self) -> np.ndarray:
         """Per registry, the month its last process concluded (signatures before it lapse)."""
         return np.array([p.concluded_at for p in self.processes], dtype=np.int64)

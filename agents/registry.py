@@ -20,8 +20,8 @@ out, sales, voice, and the credible threat of exit it can estimate, `agents.thre
    governance events paralyse the management, a continuity operator replaces it.
 
 It also releases members who leave (`release_slots`), allocates from its free pool to new
-members (`allocate`), and is handed off and back by the oversight process (`hand_off`,
-`take_back`).
+members (`allocate`) and, where its policy lets them, to members by need (`grant`), and is
+handed off and back by the oversight process (`hand_off`, `take_back`).
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ class RegistryAgent(Agent):
         self.governance = Governance()
         self.pool = start.pool
         self.pool_max_blocks = start.pool_max_blocks
+        self.member_pool_max = start.member_pool_max
         self.release_credit = 0.0  # releases it can still process (carried over)
         self.tally = RegistryTally(members, 0, 0.0, 0.0, revenue, 0, 0, 0.0, 0.0, 0.0, 0)
 
@@ -240,6 +241,23 @@ class RegistryAgent(Agent):
         grant = min(int(self.pool_max_blocks), max(1, math.ceil(need)), int(self.pool))
         self.pool -= grant
         return grant
+
+    def grant(self, requested: int) -> int:
+        """/24s an existing member gets from the pool by need: at most `member_pool_max`, while it lasts."""
+        if not self.allocating or self.pool <= 0 or self.member_pool_max <= 0:
+            return 0
+        granted = min(requested, self.member_pool_max, self.pool)
+        self.pool -= granted
+        return granted
+
+    def limit_pool(self, new_members: int, members: int) -> None:
+        """From now on a new member gets at most `new_members` /24s from the pool, a member `members`."""
+        self.pool_max_blocks = new_members
+        self.member_pool_max = members
+
+    def charge(self, median_fee: float) -> None:
+        """A new fee schedule: the yearly fee of a median member is now `median_fee` USD."""
+        self.books.median_fee = median_fee
 
     # --- the month ---------------------------------------------------------------------------
     def record(self, tally: RegistryTally) -> None:

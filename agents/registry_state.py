@@ -58,6 +58,7 @@ class RegistryStart(NamedTuple):
     median_fee: float  # yearly fee of a median member (a /22 with one ASN), USD
     pool: int  # free /24s left for new holders
     pool_max_blocks: int  # the most a new holder gets from the pool
+    member_pool_max: int  # the most an existing member gets from it by need (0: new members only)
 
 
 @dataclass

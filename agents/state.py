@@ -104,6 +104,7 @@ class HolderState:
     reserve: np.ndarray | None = None  # float: USD per address below which it keeps idle space
     received_at: np.ndarray | None = None  # int: month it last received space (a sale or its pool)
     imported_blocks: np.ndarray | None = None  # int: /24s it bought from other registries' members
+    presence: np.ndarray | None = None  # (n, R) bool: a presence in each registry's region (home always)
     # what the holder pays and enjoys at its current registry (kept up to date by `refresh`)
     paid_usd: np.ndarray = field(init=False)
     appeal_here: np.ndarray = field(init=False)
@@ -120,6 +121,7 @@ class HolderState:
             "reserve": lambda: np.full(n, np.inf),
             "received_at": lambda: np.full(n, -(10**9), dtype=np.int64),
             "imported_blocks": lambda: np.zeros(n, dtype=np.int64),
+            "presence": lambda: np.arange(self.appeal.shape[1]) == self.home[:, None],
         }
         for name, make in defaults.items():
             if getattr(self, name) is None:
@@ -224,6 +226,8 @@ class HolderColumns(NamedTuple):
     wtp: np.ndarray
     reserve: np.ndarray
     received_at: np.ndarray
+    growth: np.ndarray
+    presence: np.ndarray
 
 
 class Month(NamedTuple):
@@ -260,6 +264,13 @@ class Month(NamedTuple):
     aspiration: float
     voice_propensity: float
     voice_base: float  # voice chance = voice_propensity x (voice_base + loyalty) x shortfall
+    # the transfer policies a registration move must pass where the regime has conditions
+    conditions: bool  # False: mandatory portability lifts them
+    presence_required: np.ndarray  # (R,) bool: a newcomer needs a presence in the region
+    needs_months: np.ndarray  # (R,) the destination's needs test: need within this many months (0: none)
+    counterpart_share: np.ndarray  # (R,) where only the origin is needs-based: share of the holding ...
+    counterpart_months: np.ndarray  # (R,) ... to be used within this many months
+    hold_months: np.ndarray  # (R,) the origin's holding period after a receipt
 
 
 @dataclass

@@ -33,6 +33,8 @@ class RegistryTally:
     queue: int  # release requests due but not yet processed
     sales_in: int = 0  # /24s its members bought from other registries' members (not exit)
     sales_out: int = 0  # /24s its members sold to other registries' members
+    sales_within: int = 0  # /24s its members sold to each other
+    sales_out_legacy: int = 0  # /24s of `sales_out` sold by holders of legacy space
 
 
 @njit(cache=True)
@@ -63,12 +65,13 @@ def tally_registries(
     settled: Settlement | None = None,
     fees_before: np.ndarray | None = None,
     sold: np.ndarray | None = None,
+    sold_legacy: np.ndarray | None = None,
 ) -> list[RegistryTally]:
     """Each registry's tally: members, holdings, fees, voice; moves in and out; sales across.
 
     `action`: the holders' actions this month; `threat`: (R,) the credible-threat estimate;
     `settled`: this month's completed moves (none at the start); `fees_before`: (R,) yearly
-    fees before the moves (revenue lost is measured against them); `sold`: (R, R) /24s sold
+    fees before the moves (revenue lost is measured against them); `sold`, `sold_legacy`: (R, R) /24s sold
     from members of one registry to members of another this month.
     """
     n_registries = threat.size
@@ -85,7 +88,10 @@ def tally_registries(
             settled.origins, weights=s.fee_usd[settled.holders, settled.origins], minlength=n_registries
         )
     before = fees if fees_before is None else fees_before
-    across = zeros if sold is None else sold - np.diag(np.diag(sold))
+    sold = np.zeros((n_registries, n_registries), dtype=np.int64) if sold is None else sold
+    sold_legacy = np.zeros_like(sold) if sold_legacy is None else sold_legacy
+    across = sold - np.diag(np.diag(sold))
+    across_legacy = sold_legacy - np.diag(np.diag(sold_legacy))
     total_asn = max(asn.sum(), 1.0)
     return [
         RegistryTally(
@@ -100,8 +106,10 @@ def tally_registries(
             voice_share=float(voices[r] / members[r]) if members[r] else 0.0,
             threat=float(threat[r]),
             queue=int(queue[r]),
-            sales_in=0 if sold is None else int(across[:, r].sum()),
-            sales_out=0 if sold is None else int(across[r, :].sum()),
+            sales_in=int(across[:, r].sum()),
+            sales_out=int(across[r, :].sum()),
+            sales_within=int(sold[r, r]),
+            sales_out_legacy=int(across_legacy[r, :].sum()),
         )
         for r in range(n_registries)
     ]

@@ -25,6 +25,7 @@ import numpy as np
 from numba import njit
 
 from agents.compiled import compiled
+from agents.migration import admitted
 from agents.state import HolderState, Month
 
 __all__ = [
@@ -91,7 +92,7 @@ def member_z(
     best = -math.inf
     for r in range(len(m.quality)):
         one_off = costs[s.kind[h], here, r]
-        if not m.accepting[r] or one_off == math.inf:
+        if not m.accepting[r] or one_off == math.inf or not admitted(s, h, here, r, m):
             continue
         yearly = value * gained[s.home[h], here, r] - (s.fee_usd[h, r] * m.fee_multiplier[r] - fee_here)
         worth = m.approval_odds * m.present_value * yearly - (s.size_factor[h] * one_off + waiting)

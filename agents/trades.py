@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from numba import njit
 
+from agents.holdings import ADDRESSES_PER_BLOCK
 from agents.state import ALLOWED, FORBIDDEN, HolderState
 
 if TYPE_CHECKING:
@@ -36,11 +37,21 @@ def receive_caps(s: HolderState, buyers: Orders, t: MarketTerms) -> np.ndarray:
     The bid itself (already cut by the buyer's registry's needs test) everywhere; where the
     buyer's registry has no needs test but the source has one, the buyer's registry's
     counterpart rule applies: it must plan to use `counterpart_share` of its holding within
-    `counterpart_months` (RIPE NCC: 50% in five years).
+    `counterpart_months` (RIPE NCC: 50% in five years). A purchase from another registry
+    costs the buyer `inter_rir_cost` more (two registries' processes, the recipient
+    registry's justification, a cross-border contract): where that makes the block dearer
+    than space is worth to the buyer, it buys only at home.
     """
     n_registries = t.sales.shape[0]
     caps = np.repeat(buyers.blocks[:, None], n_registries, axis=1)
     here = s.registry[buyers.holders]
+    if t.inter_rir_cost > 0.0:
+        q = buyers.blocks
+        dearer = t.price * (1.0 + t.small_block_premium / np.sqrt(q)) + (
+            t.transfer_fee[here] + t.inter_rir_cost
+        ) / (ADDRESSES_PER_BLOCK * q)
+        abroad = (dearer > s.wtp[buyers.holders])[:, None] & (np.arange(n_registries) != here[:, None])
+        caps[abroad] = 0
     rule = (t.needs_months[here] == 0) & (t.counterpart_share[here] > 0)
     for source in np.flatnonzero(t.needs_months > 0):
         ruled = np.flatnonzero(rule)

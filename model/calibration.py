@@ -36,6 +36,7 @@ class RegistrySpec:
     need_growth: float = 0.0  # mean yearly growth of holders' need for IPv4
     pool_addresses: int = 0  # free IPv4 left for new holders
     pool_max_blocks: int = 0  # the most a new holder gets from the pool, /24s
+    member_pool_max: int = 0  # the most an existing member gets from the pool by need, /24s
 
     @property
     def pool_blocks(self) -> float:

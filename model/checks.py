@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from model.errors import ConfigError, ReproducibilityWarning
-from model.params import Params
+from model.params import GovernanceEvent, Params
 
 __all__ = ["MAX_MONTHS", "check_months", "check_registries", "check_seed"]
 
@@ -17,12 +17,12 @@ __all__ = ["MAX_MONTHS", "check_months", "check_registries", "check_seed"]
 MAX_MONTHS = 1200
 
 
-def check_registries(params: Params, names: Sequence[str]) -> None:
-    """Every registry that events and overrides name exists in the calibration."""
+def check_registries(params: Params, names: Sequence[str], events: Sequence[GovernanceEvent] = ()) -> None:
+    """Every registry that events (the run's and its timeline's) and overrides name exists."""
     for name in params.registry_overrides:
         if name not in names:
             raise ConfigError(f"registry_overrides: {name!r} is not a registry; valid: {', '.join(names)}")
-    for event in params.events:
+    for event in (*params.events, *events):
         if event.registry not in names:
             raise ConfigError(
                 f"event registry {event.registry!r} is not a registry; valid: {', '.join(names)}"

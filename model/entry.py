@@ -25,7 +25,7 @@ from agents.registry import RegistryAgent
 from agents.state import NO_MOVE, PEER_ID, HolderState
 from model.calibration import Calibration
 from model.params import Params
-from model.population import _market_traits, _tastes
+from model.population import _market_traits, _presence, _tastes
 
 __all__ = ["ENTRY_MONTH", "Cohort", "cohort_sizes", "entrant_state"]
 
@@ -56,6 +56,7 @@ def entrant_state(
     calibration: Calibration,
     p: Params,
     holdings: HoldingTerms,
+    friction: float,
     rng: np.random.Generator,
     step: int,
 ) -> Cohort:
@@ -77,7 +78,6 @@ def entrant_state(
         ipv4[i] = grant
         allocated[home[i]] += grant
     peers, edges = _peers(home, s, p, rng)
-    friction = float(p.regime_setting("friction"))
     quality, neutrality = benchmark
     state = HolderState(
         registry=home.copy(),
@@ -108,6 +108,7 @@ def entrant_state(
         wtp=traits["wtp"],
         reserve=traits["reserve"],
         received_at=np.where(ipv4 > 0, step, -(10**9)).astype(np.int64),  # a grant starts the hold
+        presence=_presence(np.arange(n_registries) == home[:, None], home, ipv4, p, rng),
     )
     return Cohort(state=state, allocated=allocated, edges=edges)
 

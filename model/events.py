@@ -36,6 +36,8 @@ class EventKind(StrEnum):
     HANDOFF_END = "handoff_end"
     RECLAMATION = "reclamation"
     ESCAPE = "escape"
+    # a dated change of policy (model.timeline): regime, remedy, a registry's pool or fees
+    POLICY = "policy"
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,17 @@ class GovernanceCalendar:
     An event that starts while another is active on the same registry replaces it.
     """
 
-    def __init__(self, names: Sequence[str], params: Params, rng: np.random.Generator) -> None:
-        """Scheduled events must name registries in `names` (`model.check_registries` checks)."""
+    def __init__(
+        self,
+        names: Sequence[str],
+        params: Params,
+        events: Sequence[GovernanceEvent],
+        rng: np.random.Generator,
+    ) -> None:
+        """`events`: the scheduled events, starts as steps (`model.timeline.Schedule.events`)."""
         self.names = tuple(names)
         self.params = params
+        self.events = tuple(events)
         self.rng = rng
         self.active: dict[int, tuple[GovernanceEvent, int]] = {}  # registry -> (event, end)
 
@@ -79,7 +88,7 @@ class GovernanceCalendar:
         ending = [r for r, (_, end) in self.active.items() if end == step]
         for r in ending:
             del self.active[r]
-        starting = [(self.names.index(e.registry), e) for e in p.events if e.start == step]
+        starting = [(self.names.index(e.registry), e) for e in self.events if e.start == step]
         scheduled = {r for r, _ in starting}
         for r in np.flatnonzero(hit):
             if int(r) not in self.active and int(r) not in scheduled:

@@ -11,6 +11,8 @@ import pandas as pd
 from agents.market import MarketTerms, idle_blocks
 from agents.registry import RegistryAgent
 from agents.state import HolderState
+from model.calendar import date_of
+from model.params import Params
 
 if TYPE_CHECKING:
     from mesa.datacollection import DataCollector
@@ -31,21 +33,30 @@ class Frames:
     flow_sales: np.ndarray
     events: EventLog
     holders: HolderState
+    p: Params
     market_terms: Callable[[], MarketTerms]
 
     def model_frame(self) -> pd.DataFrame:
-        """One row per step from step 0: the model-level outputs (docs/ODD.md §7)."""
+        """One row per step from step 0, with its `date`: the model-level outputs (docs/ODD.md §7)."""
         frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        frame.insert(0, "step", np.arange(len(frame)))
+        steps = np.arange(len(frame))
+        frame.insert(0, "step", steps)
+        frame.insert(1, "date", self.dates(steps))
         return frame
 
     def registry_frame(self) -> pd.DataFrame:
-        """One row per step and registry (docs/ODD.md §7)."""
+        """One row per step and registry, with the step's `date` (docs/ODD.md §7)."""
         frame = self.datacollector.get_agenttype_vars_dataframe(RegistryAgent)
         steps = frame.index.get_level_values("Step").to_numpy().astype(np.int64)
         frame = frame.reset_index(drop=True)
         frame.insert(0, "step", steps)
+        frame.insert(1, "date", self.dates(steps))
         return frame
+
+    def dates(self, steps: np.ndarray) -> np.ndarray:
+        """The first day of each step's month, ISO text ("2018-10-01" for step 0 of a run from 2018-10)."""
+        months = {int(step): date_of(self.p.start, int(step)) for step in np.unique(steps)}
+        return np.array([months[int(step)] for step in steps], dtype=object)
 
     def flow_frame(self) -> pd.DataFrame:
         """Moves and sales so far, one row per origin -> destination pair.

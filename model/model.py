@@ -14,7 +14,8 @@ from mesa.discrete_space import Network
 
 from agents.enforcement import Disputes, Enforcement, mark_disputed
 from agents.holder import NetworkAgent, exit_cost_table, learn_and_decide
-from agents.market import MarketMonth, MarketTerms, clear_month
+from agents.holdings import median_fee, rehold
+from agents.market import MarketMonth, MarketTerms, clear_month, pool_requests
 from agents.migration import request_moves, settle_moves, who_reviews
 from agents.oversight import OversightAgent
 from agents.registry import RegistryAgent
@@ -27,16 +28,16 @@ from model.entry import ENTRY_MONTH, cohort_sizes, entrant_state
 from model.errors import ConfigError
 from model.events import EventKind, EventLog, GovernanceCalendar, MonthDraws, SurgeWatch
 from model.frames import Frames
-from model.params import Params
+from model.params import DatedChange, Params
+from model.policies import Policies
 from model.population import build_population, holder_state, peering_edges
-from model.regimes import move_matrix
 from model.reporters import MODEL_REPORTERS, REGISTRY_REPORTERS, move_reasons
 from model.scenarios import DEFAULT_MONTHS, load_scenario, scenario_info
 from model.space import PeeringSpace, add_entrants, collector_paused
 from model.streams import random_streams
 from model.terms import (
+    Regime,
     enforcement_rules,
-    holding_terms,
     market_terms,
     member_priors,
     month_terms,
@@ -44,7 +45,8 @@ from model.terms import (
     registry_rules,
     registry_start,
 )
-from model.transfer_policy import load_transfer_policies, sales_matrix
+from model.timeline import Schedule
+from model.transfer_policy import load_transfer_policies
 
 __all__ = ["ENGINES", "PortabilityModel"]
 
@@ -89,30 +91,29 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         seed = check_seed(seed)
         self.calibration = calibration or load_calibration()
         names = self.calibration.names
-        check_registries(self.p, names)
+        self.schedule = Schedule(self.p, names)  # the timeline's and the run's dated changes
+        check_registries(self.p, names, self.schedule.events)
         super().__init__(rng=seed)
         self.seed = seed
         self.engine = engine
         self.months = DEFAULT_MONTHS  # the run's natural length (`run_model`); a scenario sets its own
         self.streams = random_streams(seed)
-        self.calendar = GovernanceCalendar(names, self.p, self.streams["events"])
-        self.holding_terms = holding_terms(self.p, self.calibration)
+        self.calendar = GovernanceCalendar(names, self.p, self.schedule.events, self.streams["events"])
+        self.transfer_policy = load_transfer_policies(names)
+        self.policies = Policies.at_start(
+            self.p, self.calibration, self.transfer_policy, self.schedule.due(0)
+        )
         with collector_paused():
             self._build_holders()
             self._build_registries()
-        self.moves = {r: move_matrix(self.p.regime, names, r) for r in ("ipv4", "asn", "ipv6")}
-        self.transfer_policy = load_transfer_policies(names)
-        self.sales = sales_matrix(
-            move_matrix(self.p.regime, names, "ipv4", "sales"), self.transfer_policy["intra"]
-        )
-        self.price = self.calibration.price_per_address  # posted price, USD per address
+        self.price = self.p.initial_price or self.calibration.price_per_address  # USD per address
         n_registries = len(names)
         self.flow_sales = np.zeros((n_registries, n_registries), dtype=np.int64)  # /24s sold so far
         self.flow_members = np.zeros((n_registries, n_registries), dtype=np.int64)  # moves so far
         self.flow_ipv4 = np.zeros((n_registries, n_registries), dtype=np.int64)  # /24s moved so far
         self.market = dict.fromkeys(("transferred", "inter_rir_sales", "pool_allocated", "entrants"), 0)
         self.market["price"] = self.price
-        self.priors = member_priors(self.p)
+        self.priors = member_priors(self.p, self.regime)
         self.events = EventLog()
         self.tally = {"moves": 0, "moved_ipv4": 0, "voices": 0, "requests": 0, "queued": 0}
         self.reasons = dict.fromkeys(("quality", "taste", "fees"), 0)
@@ -121,7 +122,8 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         self.decisions = Decisions.empty(self.holders.size)
         self.settled = None
         self.month = self._new_month(0, review=np.zeros(self.holders.size, dtype=bool))
-        self.exit_costs = exit_cost_table(self.month)  # the regime's cost table, fixed for a run
+        self.exit_costs = exit_cost_table(self.month)  # the regime's cost table (new when it changes)
+        self._costs_stale = False
         self._build_remedies()
         self.datacollector = DataCollector(
             model_reporters=MODEL_REPORTERS,
@@ -158,7 +160,7 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         population = build_population(self.calibration.registries, self.p, self.streams["population"])
         self._edges = peering_edges(population.home, population.ipv4, self.p, self.streams["graph"])
         self.holders: HolderState = holder_state(
-            population, self._edges, self.calibration, self.p, self.holding_terms
+            population, self._edges, self.calibration, self.p, self.policies.holdings, self.regime.friction
         )
         self.total_ipv4 = int(self.holders.ipv4.sum())
         self._grid: Network | None = None
@@ -174,7 +176,12 @@ class PortabilityModel(Frames, PeeringSpace, Model):
             RegistryAgent(
                 self,
                 r,
-                registry_start(spec, self.p),
+                registry_start(
+                    spec,
+                    self.p,
+                    (self.policies.pool_max[r], self.policies.member_pool_max[r]),
+                    self.policies.holdings.schedules[r],
+                ),
                 rules,
                 revenue=float(yearly[r]),
                 members=int(members[r]),
@@ -185,10 +192,12 @@ class PortabilityModel(Frames, PeeringSpace, Model):
     def _build_remedies(self) -> None:
         """The oversight body (petitions, the ICP-2 process) and the disputes enforcement may pursue."""
         s, p = self.holders, self.p
-        self.oversight = OversightAgent(self, self.registries, s.size, oversight_rules(p))
+        self.oversight = OversightAgent(
+            self, self.registries, s.size, oversight_rules(p, self.policies.remedy)
+        )
         order = self.streams["remedies"].permutation(s.size)
         disputed = mark_disputed(s.registry, s.ipv4, p.disputed_share, order, len(self.registries))
-        self.enforcement = Enforcement(Disputes.of(disputed, s.ipv4), enforcement_rules(p))
+        self.enforcement = Enforcement(Disputes.of(disputed, s.ipv4), enforcement_rules(p, self.regime))
 
     # --- one month: the ODD §3 schedule, one call per submodel ------------------------------
     def step(self) -> None:
@@ -222,7 +231,8 @@ class PortabilityModel(Frames, PeeringSpace, Model):
             (self.month.benchmark_quality, self.month.benchmark_neutrality),
             self.calibration,
             self.p,
-            self.holding_terms,
+            self.policies.holdings,
+            self.regime.friction,
             self.streams["market"],
             self.steps,
         )
@@ -237,6 +247,7 @@ class PortabilityModel(Frames, PeeringSpace, Model):
 
     def _begin_month(self) -> None:
         """Governance events fire; reviewers are drawn (all members of a registry whose status changed)."""
+        self._change_policies(self.schedule.due(self.steps))
         before = [r.status for r in self.registries]
         self.calendar.fire(self.steps, self.registries, self.events)
         changed = np.array([r.status != b for r, b in zip(self.registries, before, strict=True)])
@@ -244,6 +255,8 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         draws = self.streams["dynamics"].random(out=self._draws.rows(s.size))
         review = who_reviews(draws[Draw.REVIEW], self.p.review_rate, changed, s.registry)
         self.month = self._new_month(self.steps, review=review, draws=draws)
+        if self._costs_stale:  # a new regime: new allowed moves and costs
+            self.exit_costs, self._costs_stale = exit_cost_table(self.month), False
 
     def _new_month(self, step: int, *, review: np.ndarray, draws: np.ndarray | None = None) -> Month:
         n_registries = len(self.registries)
@@ -254,12 +267,13 @@ class PortabilityModel(Frames, PeeringSpace, Model):
             benchmark = self.streams["dynamics"].random((2, n_registries))
         return month_terms(
             self.p,
+            self.regime,
+            self.transfer_policy,
             step,
             quality=np.array([r.quality for r in self.registries]),
             neutrality=np.array([r.neutrality for r in self.registries]),
             fee_multiplier=np.array([r.books.fee_multiplier for r in self.registries]),
             accepting=np.array([r.accepting for r in self.registries]),
-            moves=self.moves,
             review=review,
             draws=draws,
             benchmark_draws=benchmark,
@@ -296,9 +310,10 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         for reason, count in move_reasons(s, month, self.decisions.destination, requested).items():
             self.reasons[reason] += count
         self.tally["requests"] = request_moves(s, self.decisions, month)
-        fallback = float(self.p.regime_setting("release_fallback"))
-        slots = np.array([r.release_slots(fallback) for r in self.registries], dtype=np.int64)
-        settled = settle_moves(s, month, slots, float(self.p.regime_setting("obstruction")))
+        slots = np.array(
+            [r.release_slots(self.regime.release_fallback) for r in self.registries], dtype=np.int64
+        )
+        settled = settle_moves(s, month, slots, self.regime.obstruction)
         for r, registry in enumerate(self.registries):
             registry.released(int(settled.processed[r]))
         moved_ipv4 = s.ipv4[settled.holders]
@@ -316,6 +331,42 @@ class PortabilityModel(Frames, PeeringSpace, Model):
                 self.steps, self.registries[r].name, EventKind.OBSTRUCTION, f"blocked {count} move(s) out"
             )
 
+    @property
+    def regime(self) -> Regime:
+        """The regime in force (the run's, or the latest a dated change put in force)."""
+        return self.policies.regime
+
+    def _change_policies(self, changes: list[DatedChange]) -> None:
+        """This month's dated changes take effect: regime, remedy, a registry's pool or fees."""
+        if not changes:
+            return
+        regime, remedy, holdings = self.regime, self.policies.remedy, self.policies.holdings
+        for change in changes:
+            for said in self.policies.apply(change, self.p):
+                self.events.add(self.steps, change.registry or "all", EventKind.POLICY, said)
+        s = self.holders
+        if self.regime is not regime:  # moves, sales, friction and the safeguards follow the regime
+            s.appeal += (regime.friction - self.regime.friction) * (
+                np.arange(s.appeal.shape[1]) != s.home[:, None]
+            )
+            s.refresh(np.arange(s.size))
+            self.priors = member_priors(self.p, self.regime)
+            self.enforcement.rules = enforcement_rules(self.p, self.regime)
+            self._costs_stale = True
+        if self.policies.remedy != remedy:
+            self.oversight.adopt(oversight_rules(self.p, self.policies.remedy))
+        if self.policies.holdings is not holdings:
+            rehold(s, np.arange(s.size), self.policies.holdings)
+        for registry, new, members, schedule in zip(
+            self.registries,
+            self.policies.pool_max,
+            self.policies.member_pool_max,
+            self.policies.holdings.schedules,
+            strict=True,
+        ):
+            registry.limit_pool(new, members)
+            registry.charge(median_fee(schedule))
+
     def market_terms(self) -> MarketTerms:
         """The market's terms as they stand: the posted price, policies, reviews, growth of need."""
         return market_terms(
@@ -323,22 +374,42 @@ class PortabilityModel(Frames, PeeringSpace, Model):
             self.steps,
             self.holders,
             price=self.price,
-            sales=self.sales,
+            sales=self.regime.sales,
             processing=np.array([r.allocating for r in self.registries]),
             policy=self.transfer_policy,
             review=self.month.review,
-            holdings=self.holding_terms,
+            holdings=self.policies.holdings,
         )
 
     def _trade(self) -> None:
-        """The IPv4 market's month (`agents.market.clear_month`)."""
-        month: MarketMonth = clear_month(self.holders, self.market_terms(), self.streams["market"])
+        """Members short of space draw on their registry's pool where it lets them; the market's month."""
+        terms = self.market_terms()
+        self._allocate_to_members(terms)
+        month: MarketMonth = clear_month(self.holders, terms, self.streams["market"])
         self.market_month = month
         self.flow_sales += month.sold
         self.market["price"] = self.price
         self.market["transferred"] = int(month.sold.sum())
         self.market["inter_rir_sales"] = int(month.sold.sum() - np.trace(month.sold))
         self.price = month.price
+
+    def _allocate_to_members(self, terms: MarketTerms) -> None:
+        """Members draw on the free pool by need where the policy lets them (`RegistryAgent.grant`)."""
+        s = self.holders
+        granting = np.array([r.member_pool_max > 0 and r.pool > 0 and r.allocating for r in self.registries])
+        if not granting.any():
+            return
+        asking = pool_requests(s, terms, granting)
+        holders = np.flatnonzero(asking)
+        grants = np.array(
+            [self.registries[s.registry[h]].grant(int(asking[h])) for h in holders], dtype=np.int64
+        )
+        given = holders[grants > 0]
+        s.ipv4[given] += grants[grants > 0]
+        s.received_at[given] = self.steps
+        rehold(s, given, self.policies.holdings)
+        self.total_ipv4 += int(grants.sum())
+        self.market["pool_allocated"] += int(grants.sum())
 
     def _tallies(self) -> list:
         """What each registry is told this month (`agents.registry.tally_registries`)."""
@@ -353,6 +424,7 @@ class PortabilityModel(Frames, PeeringSpace, Model):
             settled=self.settled,
             fees_before=getattr(self, "_fees_before", None),
             sold=None if month is None else month.sold,
+            sold_legacy=None if month is None else month.sold_legacy,
         )
 
     def _registries_step(self) -> None:

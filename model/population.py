@@ -12,7 +12,6 @@ represented by several holders and keeps the top's total.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,12 +21,13 @@ from scipy.special import ndtri
 from agents.holdings import MEDIAN_BLOCKS, HoldingTerms, holding_value, size_factor, yearly_fees
 from agents.state import NO_MOVE, PEER_ID, HolderState
 from model.calibration import Calibration, RegistrySpec
+from model.delegated import real_holders
 from model.params import Params
+from model.sampling import cap_holdings
 
 __all__ = [
     "Population",
     "build_population",
-    "cap_holdings",
     "holder_state",
     "peering_edges",
 ]
@@ -50,12 +50,63 @@ class Population:
     growth: np.ndarray  # float: yearly growth rate of its need
     wtp: np.ndarray  # float: USD per address space is worth to it
     reserve: np.ndarray  # float: USD per address below which it keeps idle space
+    presence: np.ndarray  # (holders, registries) bool: a presence in the registry's region
+    country: np.ndarray  # str: its main country ("" when the population is synthetic)
 
 
 def build_population(
     registries: Sequence[RegistrySpec], params: Params, rng: np.random.Generator
 ) -> Population:
-    """Draw every holder's holdings and traits; registry r gets round(members * scale) holders."""
+    """Every holder's holdings and traits: the real accounts of October 2018, or a synthetic draw."""
+    if params.population == "real":
+        return _real(registries, params, rng)
+    return _synthetic(registries, params, rng)
+
+
+def _real(registries: Sequence[RegistrySpec], params: Params, rng: np.random.Generator) -> Population:
+    """The real holders at this scale (`model.delegated`), with traits drawn as for any holder."""
+    real = real_holders([spec.name for spec in registries], params.scale)
+    n = real.home.size
+    tastes = _tastes(n, len(registries), params, rng)
+    use = _initial_use(real.legacy, params, rng)
+    return Population(
+        home=real.home,
+        ipv4=real.ipv4,
+        asn=real.asn,
+        ipv6=real.ipv6,
+        legacy=real.legacy,
+        need=use * real.ipv4,
+        **tastes,
+        **_market_traits(real.home, registries, params, rng),
+        presence=_presence(real.presence, real.home, real.ipv4, params, rng),
+        country=real.country,
+    )
+
+
+def _presence(
+    known: np.ndarray, home: np.ndarray, ipv4: np.ndarray, params: Params, rng: np.random.Generator
+) -> np.ndarray:
+    """Presence abroad: where a holder has records, and with chance `presence_share` one more region.
+
+    The other region is drawn in proportion to the IPv4 held there (a holder is likelier to
+    operate where much of the Internet is).
+    """
+    n, n_registries = known.shape
+    weight = np.bincount(home, weights=ipv4.astype(float), minlength=n_registries) + 1.0
+    extra = rng.random(n) < params.presence_share
+    u = rng.random(n)
+    presence = known.copy()
+    for r in range(n_registries):
+        others = weight.copy()
+        others[r] = 0.0
+        cumulative = np.cumsum(others / others.sum())
+        chosen = np.flatnonzero(extra & (home == r))
+        presence[chosen, np.minimum(np.searchsorted(cumulative, u[chosen]), n_registries - 1)] = True
+    return presence
+
+
+def _synthetic(registries: Sequence[RegistrySpec], params: Params, rng: np.random.Generator) -> Population:
+    """Holdings drawn from a fitted heavy-tailed distribution: registry r gets round(members x scale)."""
     counts = [max(1, round(spec.members * params.scale)) for spec in registries]
     home = np.repeat(np.arange(len(registries)), counts)
     ipv4 = np.concatenate(
@@ -84,6 +135,8 @@ def build_population(
         need=use * ipv4,
         **tastes,
         **_market_traits(home, registries, params, rng),
+        presence=_presence(np.arange(len(registries)) == home[:, None], home, ipv4, params, rng),
+        country=np.full(n, "", dtype=str),
     )
 
 
@@ -144,38 +197,6 @@ def _holdings(n: int, total_blocks: float, p: Params, rng: np.random.Generator) 
     return rng.permutation(np.maximum(1, np.rint(blocks)).astype(np.int64))
 
 
-def cap_holdings(blocks: np.ndarray, cap: float, top_share: float = 0.01) -> np.ndarray:
-    """Holdings with none above `cap` and the same total, the excess kept at the top.
-
-    Water-filling: cut every holding above the cap and give the excess to the other
-    holdings of the top percentile (`top_share` of holders, at least one) in proportion to
-    their size; when all of them are at the cap, to the top 2%, 4%, ... So the top of the
-    distribution keeps its total as far as the count of holders allows.
-    """
-    order = np.argsort(-blocks, kind="stable")
-    held = blocks[order].astype(float)
-    top = max(1, math.ceil(top_share * held.size))
-    excess = 0.0
-    for _ in range(4 * held.size):
-        over = held > cap
-        excess += float((held[over] - cap).sum())
-        held[over] = cap
-        if excess <= 0.0:
-            break
-        room = held[:top] < cap
-        if not room.any():
-            if top == held.size:
-                break  # everyone is at the cap: the cap cannot be kept (n x cap < total)
-            top = min(held.size, 2 * top)
-            continue
-        receivers = held[:top][room]
-        held[:top][room] = receivers + excess * receivers / receivers.sum()
-        excess = 0.0
-    capped = np.empty_like(held)
-    capped[order] = held
-    return capped
-
-
 def _asns(ipv4: np.ndarray, total: float, rng: np.random.Generator) -> np.ndarray:
     """ASNs per holder: Poisson, more for bigger holders, totalling about `total`."""
     propensity = ipv4.astype(float) ** 0.3
@@ -221,11 +242,14 @@ def holder_state(
     calibration: Calibration,
     params: Params,
     holdings: HoldingTerms,
+    friction: float,
 ) -> HolderState:
-    """The model's arrays for these holders: initial beliefs (the truth), fees, peers."""
+    """The model's arrays for these holders: initial beliefs (the truth), fees, peers.
+
+    `friction`: the regime's cost of being registered away from home (index points a year).
+    """
     n, n_registries = population.home.size, len(calibration.registries)
     fee_usd = yearly_fees(population.ipv4, population.asn, holdings)
-    friction = float(params.regime_setting("friction"))
     quality = np.full(n_registries, params.initial_quality)
     neutrality = np.full(n_registries, params.initial_neutrality)
     for r, name in enumerate(calibration.names):
@@ -266,4 +290,5 @@ def holder_state(
         wtp=population.wtp,
         reserve=population.reserve,
         received_at=np.full(n, -(10**9), dtype=np.int64),
+        presence=population.presence,
     )

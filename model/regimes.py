@@ -27,6 +27,8 @@ __all__ = [
 
 RESOURCES = ("ipv4", "asn", "ipv6")
 TERMS = ("porting_delay", "approval_odds", "obstruction", "friction", "hold_period", "release_fallback")
+#: a regime's switch: registration moves pass the transfer policies' conditions
+CONDITIONS = "conditions"
 TABLES = ("moves", "sales")  # registration moves; sales of space between holders
 _RULE_KEYS = {"open", "inbound", "outbound_eligible"}
 
@@ -35,7 +37,7 @@ def _load() -> dict[str, dict[str, Any]]:
     text = resources.files("model.data").joinpath("regimes.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     for name, regime in data.items():
-        missing = [t for t in (*TERMS, "title", "description", *TABLES) if t not in regime]
+        missing = [t for t in (*TERMS, CONDITIONS, "title", "description", *TABLES) if t not in regime]
         if missing:
             raise ValueError(f"regime {name!r} in regimes.toml lacks {missing}")
         for table in TABLES:

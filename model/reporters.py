@@ -161,6 +161,8 @@ REGISTRY_REPORTERS = {
     "effort": "effort",
     "sales_in": attrgetter("tally.sales_in"),
     "sales_out": attrgetter("tally.sales_out"),
+    "sales_within": attrgetter("tally.sales_within"),
+    "sales_out_legacy": attrgetter("tally.sales_out_legacy"),
     "pool": "pool",
     "effort_threat": lambda r: r.effort_from("threat"),
     "effort_exit": lambda r: r.effort_from("exit"),

@@ -10,22 +10,26 @@ from the parameters, the regime and the calibration, so a new parameter is added
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from agents.enforcement import EnforcementRules
-from agents.holdings import ADDRESSES_PER_BLOCK, MEDIAN_BLOCKS, HoldingTerms
+from agents.holdings import ADDRESSES_PER_BLOCK, FeeSchedule, HoldingTerms, median_fee
 from agents.market import MarketTerms, growth_factor, need_rate
 from agents.oversight import OversightRules
 from agents.registry_state import RegistryRules, RegistryStart
 from agents.state import SQRT3, HolderState, Month
 from agents.threat import MemberPriors
 from model.calibration import Calibration, RegistrySpec
+from model.delegated import free_pools
 from model.params import Params
-from model.regimes import REGIME_SETTINGS
+from model.regimes import CONDITIONS, REGIME_SETTINGS, RESOURCES, move_matrix
+from model.transfer_policy import sales_matrix
 
 __all__ = [
+    "Regime",
     "annuity",
     "enforcement_rules",
     "holding_terms",
@@ -33,9 +37,9 @@ __all__ = [
     "member_priors",
     "month_terms",
     "oversight_rules",
+    "regime_terms",
     "registry_rules",
     "registry_start",
-    "safeguard",
 ]
 
 
@@ -52,24 +56,70 @@ def annuity(years: float, rate: float) -> float:
     return (1.0 - math.exp(-rate * years)) / rate
 
 
+class Regime(NamedTuple):
+    """The regime in force: who may move or sell where, and on what terms (overrides applied)."""
+
+    name: str
+    moves: dict[str, np.ndarray]  # resource -> (R, R) move matrix
+    sales: np.ndarray  # (R, R) sales matrix, each registry's intra-RIR rule on the diagonal
+    porting_delay: float
+    approval_odds: float
+    obstruction: float
+    friction: float
+    hold_period: int
+    release_fallback: float
+    conditions: bool  # registration moves pass the transfer policies (`agents.migration.admitted`)
+    dual_approval: bool
+    dispute_freeze: bool
+
+
+def regime_terms(p: Params, name: str, registries: Sequence[str], policy: dict[str, np.ndarray]) -> Regime:
+    """Regime `name`'s matrices and terms for these registries, the run's overrides on top."""
+    settings = REGIME_SETTINGS[name]
+
+    def term(key: str) -> Any:
+        override = getattr(p, key)
+        return settings[key] if override is None else override
+
+    def switch(key: str) -> bool:
+        value = getattr(p, key)
+        return bool(settings.get(key, False)) if value == "regime" else value == "on"
+
+    return Regime(
+        name=name,
+        moves={r: move_matrix(name, registries, r) for r in RESOURCES},
+        sales=sales_matrix(move_matrix(name, registries, "ipv4", "sales"), policy["intra"]),
+        porting_delay=float(term("porting_delay")),
+        approval_odds=float(term("approval_odds")),
+        obstruction=float(term("obstruction")),
+        friction=float(term("friction")),
+        hold_period=int(term("hold_period")),
+        release_fallback=float(term("release_fallback")),
+        conditions=bool(settings[CONDITIONS]),
+        dual_approval=switch("dual_approval"),
+        dispute_freeze=switch("dispute_freeze"),
+    )
+
+
 def month_terms(
     p: Params,
+    regime: Regime,
+    policy: dict[str, np.ndarray],
     step: int,
     *,
     quality: np.ndarray,
     neutrality: np.ndarray,
     fee_multiplier: np.ndarray,
     accepting: np.ndarray,
-    moves: dict[str, np.ndarray],
     review: np.ndarray,
     draws: np.ndarray,
     benchmark_draws: np.ndarray,
 ) -> Month:
-    """The holders' terms this month from the parameters, the registries' state and the draws.
+    """The holders' terms this month: the parameters, the regime in force and the registries' policies.
 
     `benchmark_draws`: (2, R) uniforms for the public benchmark's noise (quality, neutrality).
     """
-    delay = float(p.regime_setting("porting_delay"))
+    delay = regime.porting_delay
     noise = p.observation_noise * SQRT3
     public = noise * p.public_noise_ratio
     return _named(
@@ -80,22 +130,28 @@ def month_terms(
         neutrality=neutrality,
         fee_multiplier=fee_multiplier,
         accepting=accepting,
-        moves_ipv4=moves["ipv4"],
-        moves_asn=moves["asn"],
-        moves_ipv6=moves["ipv6"],
+        moves_ipv4=regime.moves["ipv4"],
+        moves_asn=regime.moves["asn"],
+        moves_ipv6=regime.moves["ipv6"],
         review=review,
         draws=draws,
         benchmark_quality=quality + (2.0 * benchmark_draws[0] - 1.0) * public,
         benchmark_neutrality=neutrality + (2.0 * benchmark_draws[1] - 1.0) * public,
         porting_delay=delay,
-        approval_odds=float(p.regime_setting("approval_odds")),
-        hold_period=int(p.regime_setting("hold_period")),
+        approval_odds=regime.approval_odds,
+        hold_period=regime.hold_period,
         own_noise=noise,
         peer_noise=noise * p.peer_noise_ratio,
         public_noise=public,
         drift_var=p.belief_drift**2,
         present_value=annuity(p.planning_horizon, p.discount_rate)
         * math.exp(-p.discount_rate * delay / 12.0),
+        conditions=regime.conditions,
+        presence_required=policy["presence"],
+        needs_months=policy["needs_months"],
+        counterpart_share=policy["counterpart_share"],
+        counterpart_months=policy["counterpart_months"],
+        hold_months=policy["hold_months"],
     )
 
 
@@ -147,18 +203,19 @@ def market_terms(
         space_horizon=p.space_horizon,
         small_block_premium=p.small_block_premium,
         deaggregation_cost=p.deaggregation_cost,
+        inter_rir_cost=p.inter_rir_cost,
         holdings=holdings,
     )
 
 
-def member_priors(p: Params) -> MemberPriors:
+def member_priors(p: Params, regime: Regime) -> MemberPriors:
     """What a registry assumes of a member it cannot see into: the population's means."""
     return MemberPriors(
         w_quality=p.weight_quality,
         w_neutrality=p.weight_neutrality,
         loyalty=p.loyalty_a / (p.loyalty_a + p.loyalty_b),
         loyalty_weight=p.loyalty_weight,
-        friction=float(p.regime_setting("friction")),
+        friction=regime.friction,
         uncertainty=p.threat_uncertainty,
         margin=p.threat_margin,
     )
@@ -169,9 +226,17 @@ def registry_rules(p: Params) -> RegistryRules:
     return _named(RegistryRules, p)
 
 
-def registry_start(spec: RegistrySpec, p: Params) -> RegistryStart:
-    """One registry at the start: the calibration's facts, the parameters, the scenario's overrides."""
+def registry_start(
+    spec: RegistrySpec, p: Params, pool_max: tuple[int, int], schedule: FeeSchedule
+) -> RegistryStart:
+    """One registry at the start: the calibration's facts, the parameters, the scenario's overrides.
+
+    Its free pool: on the real population's day (October 2018) what the delegated files say
+    was available; otherwise the calibration's. `pool_max` (for a new member, for an existing
+    one) and `schedule`: the allocation limits and the fee schedule in force.
+    """
     override = p.registry_overrides.get(spec.name, {})
+    pool = free_pools().get(spec.name, 0) if p.population == "real" else spec.pool_blocks
     return RegistryStart(
         name=spec.name,
         region=spec.region,
@@ -182,24 +247,17 @@ def registry_start(spec: RegistrySpec, p: Params) -> RegistryStart:
         reserves_months=override.get("reserves_months", spec.reserves_months),
         cost_ratio=override.get("cost_ratio", 1.0),
         fixed_cost_share=override.get("fixed_cost_share", p.fixed_cost_share),
-        median_fee=float(spec.yearly_fee(np.array([MEDIAN_BLOCKS]), np.array([1]))[0]),
-        pool=round(spec.pool_blocks * p.scale),
-        pool_max_blocks=spec.pool_max_blocks,
+        median_fee=median_fee(schedule),
+        pool=round(pool * p.scale),
+        pool_max_blocks=pool_max[0],
+        member_pool_max=pool_max[1],
     )
 
 
-def safeguard(p: Params, name: str) -> bool:
-    """A safeguard's switch ("dual_approval" or "dispute_freeze"): the run's, or the regime's."""
-    value = getattr(p, name)
-    if value == "regime":
-        return bool(REGIME_SETTINGS[p.regime].get(name, False))
-    return value == "on"
-
-
-def oversight_rules(p: Params) -> OversightRules:
-    """The oversight process's terms."""
+def oversight_rules(p: Params, remedy: str) -> OversightRules:
+    """The oversight process's terms under `remedy` (the run's, or one a dated change put in force)."""
     return OversightRules(
-        enabled=p.remedy != "none",
+        enabled=remedy != "none",
         petition_memory=p.petition_memory,
         threshold_share=p.petition_threshold_share,
         threshold_members=p.petition_threshold_members * p.scale,
@@ -216,12 +274,12 @@ def oversight_rules(p: Params) -> OversightRules:
     )
 
 
-def enforcement_rules(p: Params) -> EnforcementRules:
-    """Enforcement's and the safeguards' terms, from the parameters and the regime."""
+def enforcement_rules(p: Params, regime: Regime) -> EnforcementRules:
+    """Enforcement's and the safeguards' terms, from the parameters and the regime in force."""
     return EnforcementRules(
         enforcement_rate=p.enforcement_rate,
         reclamation_lag=p.reclamation_lag,
         disputed_value=p.disputed_value * ADDRESSES_PER_BLOCK,
-        dual_approval=safeguard(p, "dual_approval"),
-        dispute_freeze=safeguard(p, "dispute_freeze"),
+        dual_approval=regime.dual_approval,
+        dispute_freeze=regime.dispute_freeze,
     )

@@ -28,6 +28,7 @@ DEFAULT: dict[str, Any] = {
     "hold_months": 0,
     "in_region": False,
     "transfer_fee_usd": 0.0,
+    "presence": False,
 }
 POLICY_KEYS = tuple(DEFAULT)
 
@@ -58,6 +59,7 @@ def load_transfer_policies(registries: Sequence[str]) -> dict[str, np.ndarray]:
         "hold_months": np.array([int(r["hold_months"]) for r in rows], dtype=np.int64),
         "in_region": np.array([bool(r["in_region"]) for r in rows]),
         "transfer_fee_usd": np.array([float(r["transfer_fee_usd"]) for r in rows]),
+        "presence": np.array([bool(r["presence"]) for r in rows]),
     }
 
 

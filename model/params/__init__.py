@@ -5,7 +5,7 @@ file each: the run's size and regime (`regime`), the holders (`holders`), the re
 (`registries`), the market and entry (`market`), the remedies (`remedies`).
 """
 
-from model.params.events import GovernanceEvent
+from model.params.events import DatedChange, GovernanceEvent
 from model.params.fields import EVENT_STATUSES, REGISTRY_OVERRIDE_KEYS, REMEDY_NAMES
 from model.params.params import Params, check_names, param_info, parse_value
 
@@ -13,6 +13,7 @@ __all__ = [
     "EVENT_STATUSES",
     "REGISTRY_OVERRIDE_KEYS",
     "REMEDY_NAMES",
+    "DatedChange",
     "GovernanceEvent",
     "Params",
     "check_names",

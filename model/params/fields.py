@@ -15,6 +15,7 @@ __all__ = [
     "REMEDY_NAMES",
     "check_number",
     "choice",
+    "month",
     "number",
     "unknown",
 ]
@@ -62,6 +63,12 @@ def number(
 def choice(default: str, choices: tuple[str, ...], doc: str, *, label: str, source: str) -> Any:
     """A categorical field with its allowed values, label, description and source in the metadata."""
     meta = {"choices": choices, "doc": doc, "label": label, "unit": "", "source": source}
+    return field(default=default, metadata=meta)
+
+
+def month(default: str, doc: str, *, label: str, source: str) -> Any:
+    """A calendar month field ("YYYY-MM") with its label, description and source in the metadata."""
+    meta = {"month": True, "doc": doc, "label": label, "unit": "", "source": source}
     return field(default=default, metadata=meta)
 
 

@@ -74,6 +74,16 @@ class HolderParams:
         label="Switching cost",
         source="[assumption] staff and legal work plus a transfer fee (ARIN about USD 500, domain.md §F)",
     )
+    presence_share: float = number(
+        0.05,
+        0.0,
+        1.0,
+        "chance a holder with no resources registered abroad still has a presence in one other "
+        "region (some registries admit only members present in their region)",
+        label="Presence abroad",
+        source="APNIC: 46 then 70 of each 1,000 new members were from outside its region (APNIC blog, "
+        "15 Jul 2020); holders with records in another region's countries have a presence there (data)",
+    )
     size_exponent: float = number(
         0.5,
         0.0,

@@ -140,6 +140,18 @@ class MarketParams:
         unit="USD per sale",
         source="Edelman & Schwarz (2015) on deaggregation [assumption: USD 1,000]",
     )
+    inter_rir_cost: float = number(
+        5000.0,
+        0.0,
+        1e6,
+        "what a purchase from another registry's member costs the buyer more than one at home: two "
+        "registries' processes, the recipient registry's justification, a cross-border contract",
+        label="Inter-RIR transfer cost",
+        unit="USD per purchase",
+        source="[assumption] of the order of a /22 holder's switching cost (USD 2,000) plus legal work; "
+        "inter-RIR transfers need both registries' approval and the recipient's needs plan "
+        "(ARIN NRPM 8.4; RIPE 2014-05: 50% used in 5 years) (domain facts §B1)",
+    )
     entry_rate: float = number(
         0.03,
         0.0,

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any
 
+from model.calendar import parse_month
 from model.errors import ConfigError
-from model.params.events import GovernanceEvent
+from model.params.events import DatedChange, GovernanceEvent
 from model.params.fields import REGISTRY_OVERRIDE_KEYS, check_number, unknown
 from model.params.holders import HolderParams
 from model.params.market import MarketParams
@@ -43,6 +44,13 @@ class Params(RemedyParams, MarketParams, RegistryParams, HolderParams, RegimePar
     events: tuple[GovernanceEvent, ...] = field(
         default=(), metadata={"doc": "scheduled governance events (list of tables)", "label": "Events"}
     )
+    changes: tuple[DatedChange, ...] = field(
+        default=(),
+        metadata={
+            "doc": "dated changes of regime, remedy, a registry's pool or fees (list of tables)",
+            "label": "Changes",
+        },
+    )
     registry_overrides: Mapping[str, Mapping[str, float]] = field(
         default_factory=dict,
         metadata={
@@ -63,9 +71,14 @@ class Params(RemedyParams, MarketParams, RegistryParams, HolderParams, RegimePar
                 if value is None and f.default is None:
                     continue
                 check_number(f.name, value, meta["low"], meta["high"], integer=meta["integer"])
+            elif "month" in meta:
+                parse_month(value, f.name)
         if isinstance(self.events, str | bytes | Mapping) or not isinstance(self.events, list | tuple):
             raise ConfigError(f"events must be a list of tables; got {self.events!r}")
         object.__setattr__(self, "events", tuple(GovernanceEvent.from_mapping(e) for e in self.events))
+        if isinstance(self.changes, str | bytes | Mapping) or not isinstance(self.changes, list | tuple):
+            raise ConfigError(f"changes must be a list of tables; got {self.changes!r}")
+        object.__setattr__(self, "changes", tuple(DatedChange.from_mapping(c) for c in self.changes))
         object.__setattr__(self, "registry_overrides", _check_overrides(self.registry_overrides))
 
     def regime_setting(self, name: str) -> Any:
@@ -143,7 +156,7 @@ def _coerce(name: str, value: Any) -> Any:
         )
     if meta.get("integer") and isinstance(value, float) and value.is_integer():
         value = int(value)
-    if name == "events" and isinstance(value, list):
+    if name in ("events", "changes") and isinstance(value, list):
         value = tuple(value)
     return value
 

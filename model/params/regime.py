@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from model.params.fields import choice, number
+from model.params.fields import choice, month, number
 from model.regimes import REGIME_NAMES
 
 __all__ = ["RegimeParams"]
@@ -19,9 +19,42 @@ class RegimeParams:
         0.05,
         0.0005,
         2.0,
-        "share of the real population of holders (1.0 = about 85,000, the five RIRs' members)",
+        "share of the real population of holders (1.0 = every holder of October 2018: 106,562 "
+        "accounts; at most 1 with the real population)",
         label="Scale",
-        source="NRO member counts (ODD §6); the default is a run size [assumption]",
+        source="the five RIRs' delegated-extended files of 13-14 Oct 2018 (ODD §5); the default is "
+        "a run size [assumption]",
+    )
+    population: str = choice(
+        "real",
+        ("real", "synthetic"),
+        "who the holders are: the real accounts of October 2018 (a stratified sample below scale 1), "
+        "or holdings drawn from a fitted heavy-tailed distribution (the model's first population)",
+        label="Population",
+        source="model/data/holders-2018-10.parquet (scripts/real_population.py; NRO statistics, CC-BY-4.0)",
+    )
+    start: str = month(
+        "2018-10",
+        "the calendar month of the first step (month 0)",
+        label="First month",
+        source="the date of the delegated-extended files the real population comes from (13-14 Oct 2018)",
+    )
+    timeline: str = choice(
+        "none",
+        ("none", "history"),
+        "dated changes the run replays: none, or the record of policies, pools, fees and AFRINIC's "
+        "crisis since October 2018 (model/data/timeline.toml)",
+        label="Timeline",
+        source="model/data/timeline.toml, each entry with its source",
+    )
+    initial_price: float | None = number(
+        None,
+        1.0,
+        1000.0,
+        "the IPv4 market's posted price in the first month (None: the calibration's, USD 40 in 2025)",
+        unit="USD per address",
+        label="Price in the first month",
+        source="model/data/registries.toml; the history scenario sets USD 20 for October 2018",
     )
     regime: str = choice(
         "status_quo",
