@@ -181,6 +181,11 @@ def _summary(
     return "\n".join(lines)
 
 
+def _number(value: float) -> str:
+    """Three significant digits, without an exponent for thousands (9,812 rather than 9.81e+03)."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
 def _figure(found: Discovery, outcome: str, rule: str, out: Path) -> Path:
     import textwrap
 
@@ -216,7 +221,8 @@ def _figure(found: Discovery, outcome: str, rule: str, out: Path) -> Path:
             colour = PALETTE[0] if r.restricted else "0.75"
             right.plot([0, 1], [y, y], color="0.9", lw=6, solid_capstyle="butt")
             right.plot([low, high], [y, y], color=colour, lw=6, solid_capstyle="butt")
-            limits = f"{r.low:.3g} to {r.high:.3g} (of {r.full_low:.3g} to {r.full_high:.3g})"
+            low, high, full_low, full_high = (_number(v) for v in (r.low, r.high, r.full_low, r.full_high))
+            limits = f"{low} to {high} (of {full_low} to {full_high})"
             labels.append(f"{param_label(r.parameter)}\n{limits}")
         right.set_yticks(range(len(numeric)), labels)
         right.set_xlim(-0.02, 1.02)

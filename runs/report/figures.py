@@ -11,6 +11,7 @@ interval, and mark a condition whose runs all failed. `runs.report.layout` check
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -105,10 +106,37 @@ def timeseries(summary: pd.DataFrame, factors: list[str], events: list, folder: 
     return out
 
 
+CHAR_INCHES = 0.072  # width of a 9-point character, about: to size a panel for its labels
+LINE_INCHES = 0.2  # height of a 9-point line of a label, with its leading
+
+
+def _width(labels: list[str]) -> float:
+    """Inches the longest line of `labels` takes."""
+    return CHAR_INCHES * max((len(line) for text in labels for line in text.splitlines()), default=0)
+
+
+def _lines(labels: list[str]) -> int:
+    return sum(text.count("\n") + 1 for text in labels)
+
+
+def _pair_labels(rows: pd.DataFrame, factors: list[str]) -> list[str]:
+    labels = []
+    for _, r in rows.iterrows():
+        others = [f for f in factors if f != r.factor]
+        text = textwrap.fill(comparison(r.factor, r.level, r.baseline), 44)
+        where = f"({condition_label(r, others)})" if others else ""
+        labels.append(f"{text}\n{textwrap.fill(where, 44)}" if where else text)
+    return labels
+
+
 def end_states(
     runs: pd.DataFrame, ends: pd.DataFrame, paired: pd.DataFrame, factors: list[str], folder: Path
 ) -> list[str]:
-    """Per metric: every seed's end state beside the mean and interval; paired differences beside."""
+    """Per metric: every seed's end state beside the mean and interval; paired differences beside.
+
+    Each panel is sized for its labels (their longest line, their number of lines), so that a
+    design of many factors gets a larger figure rather than labels off its edge.
+    """
     conditions = runs.sample_id.nunique()
     if ends.empty or conditions > MAX_CONDITIONS:
         return []
@@ -119,55 +147,54 @@ def end_states(
     for metric in [m for m in METRICS if f"final_{m}" in runs.columns]:
         pairs = paired[paired.metric == metric] if not paired.empty else paired
         has_pairs = 0 < len(pairs) <= MAX_CONDITIONS  # more comparisons read better as the table
-        row_height = 0.45 + 0.12 * max(0, len(factors) - 2)  # room for wrapped labels
+        pair_labels = _pair_labels(pairs, factors) if has_pairs else []
+        widths = [4.5 + _width(labels)] + ([3.5 + _width(pair_labels)] if has_pairs else [])
+        height = 2.2 + max(
+            LINE_INCHES * _lines(labels) + 0.25 * conditions,
+            LINE_INCHES * _lines(pair_labels) + 0.2 * len(pair_labels),
+        )
         fig, axes = plt.subplots(
-            1, 2 if has_pairs else 1, figsize=(12 if has_pairs else 8, 2.1 + row_height * conditions),
-            layout="constrained", squeeze=False,
+            1, len(widths), figsize=(sum(widths) + 0.8, height), layout="constrained", squeeze=False,
+            gridspec_kw={"width_ratios": [4.5, 3.5][: len(widths)]},
         )  # fmt: skip
-        ax = axes[0, 0]
-        rng = np.random.default_rng(0)
-        for y, sample_id in enumerate(order.sample_id):
-            colour = condition_colour(order.iloc[y], factors, y)
-            values = runs[(runs.sample_id == sample_id) & (runs.status == "done")][f"final_{metric}"]
-            if values.empty:
-                ax.text(
-                    0.02,
-                    y,
-                    "all runs failed",
-                    transform=ax.get_yaxis_transform(),
-                    va="center",
-                    color=ALERT,
-                )
-                continue
-            jitter = rng.uniform(-0.18, 0.18, len(values))
-            ax.scatter(values, y + jitter, s=14, color=colour, alpha=0.55, lw=0, zorder=2)
-            row = ends[(ends.sample_id == sample_id) & (ends.metric == metric)]
-            if not row.empty:
-                r = row.iloc[0]
-                low, high = (
-                    (r.boot_low, r.boot_high) if pd.notna(r.get("boot_low")) else (r.ci_low, r.ci_high)
-                )
-                ax.errorbar(
-                    r["mean"], y + 0.33, xerr=_err(r["mean"], low, high), fmt="D",
-                    color="black", ms=5, capsize=3, zorder=3,
-                )  # fmt: skip
-            if status.get(sample_id, 0) < len(runs[runs.sample_id == sample_id]):
-                ax.text(
-                    1.0,
-                    y,
-                    " some runs failed",
-                    transform=ax.get_yaxis_transform(),
-                    fontsize=9,
-                    color=ALERT,
-                )
-        ax.set_yticks(range(len(labels)), labels)
-        ax.invert_yaxis()
-        ax.set(xlabel=metric_label(metric), title="Every run (dots); mean and 95% interval (diamond)")
+        _end_panel(axes[0, 0], runs, ends, metric, order, factors, status)
+        axes[0, 0].set_yticks(range(len(labels)), labels)
         if has_pairs:
-            _paired_panel(axes[0, 1], pairs, factors, metric)
+            _paired_panel(axes[0, 1], pairs, pair_labels)
         fig.suptitle(f"{metric_label(metric, unit=False)}: final month")
         out.append(save_figure(fig, folder, f"end_{metric}"))
     return out
+
+
+def _end_panel(
+    ax: plt.Axes, runs: pd.DataFrame, ends: pd.DataFrame, metric: str, order: pd.DataFrame,
+    factors: list[str], status: pd.Series,
+) -> None:  # fmt: skip
+    """Every run's end state as a dot, the mean and its interval as a diamond, per condition."""
+    rng = np.random.default_rng(0)
+    for y, sample_id in enumerate(order.sample_id):
+        colour = condition_colour(order.iloc[y], factors, y)
+        values = runs[(runs.sample_id == sample_id) & (runs.status == "done")][f"final_{metric}"]
+        if values.empty:
+            ax.text(0.02, y, "all runs failed", transform=ax.get_yaxis_transform(), va="center", color=ALERT)
+            continue
+        jitter = rng.uniform(-0.18, 0.18, len(values))
+        ax.scatter(values, y + jitter, s=14, color=colour, alpha=0.55, lw=0, zorder=2)
+        row = ends[(ends.sample_id == sample_id) & (ends.metric == metric)]
+        if not row.empty:
+            r = row.iloc[0]
+            low, high = (r.boot_low, r.boot_high) if pd.notna(r.get("boot_low")) else (r.ci_low, r.ci_high)
+            ax.errorbar(
+                r["mean"], y + 0.33, xerr=_err(r["mean"], low, high), fmt="D",
+                color="black", ms=5, capsize=3, zorder=3,
+            )  # fmt: skip
+        if status.get(sample_id, 0) < len(runs[runs.sample_id == sample_id]):
+            ax.text(
+                0.98, y - 0.3, "some runs failed", transform=ax.get_yaxis_transform(),
+                ha="right", fontsize=9, color=ALERT,
+            )  # fmt: skip
+    ax.set_ylim(len(order) - 0.5, -0.6)  # the first condition on top
+    ax.set(xlabel=metric_label(metric), title="Every run (dots); mean and 95% interval (diamond)")
 
 
 def _err(centre: float, low: float, high: float) -> list[list[float]]:
@@ -175,13 +202,8 @@ def _err(centre: float, low: float, high: float) -> list[list[float]]:
     return [[max(0.0, centre - low)], [max(0.0, high - centre)]]
 
 
-def _paired_panel(ax: plt.Axes, rows: pd.DataFrame, factors: list[str], metric: str) -> None:
-    labels = []
+def _paired_panel(ax: plt.Axes, rows: pd.DataFrame, labels: list[str]) -> None:
     for y, (_, r) in enumerate(rows.iterrows()):
-        others = [f for f in factors if f != r.factor]
-        where = condition_label(r, others) if others else ""
-        text = comparison(r.factor, r.level, r.baseline)
-        labels.append(f"{text}\n({where})" if where else text)
         low, high = (r.boot_low, r.boot_high) if pd.notna(r.boot_low) else (r.ci_low, r.ci_high)
         colour = PALETTE[2] if low > 0 else PALETTE[4] if high < 0 else "0.4"
         ax.errorbar(
@@ -190,12 +212,9 @@ def _paired_panel(ax: plt.Axes, rows: pd.DataFrame, factors: list[str], metric: 
         )  # fmt: skip
     ax.axvline(0, color="0.5", lw=0.8)
     ax.set_yticks(range(len(labels)), labels)
-    ax.invert_yaxis()
+    ax.set_ylim(len(labels) - 0.5, -0.5)
     n = int(rows.n.max()) if len(rows) else 0
-    ax.set(
-        xlabel="difference: level minus baseline",
-        title=f"Paired by seed: {n} pairs, 95% interval",
-    )
+    ax.set(xlabel="difference: level minus baseline", title=f"Paired by seed: {n} pairs, 95% interval")
 
 
 def heatmaps(ends: pd.DataFrame, runs: pd.DataFrame, factors: list[str], folder: Path) -> list[str]:

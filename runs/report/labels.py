@@ -100,5 +100,6 @@ def condition_colour(row: pd.Series | dict, factors: list[str], i: int) -> str:
 
 def comparison(factor: str, level: Any, baseline: Any) -> str:
     """The difference "level - baseline" in words, named by the parameter unless the values are names."""
-    difference = f"{value_words(factor, level)} - {value_words(factor, baseline)}"
-    return difference if _named(factor) else f"{param_label(factor, unit=False)}: {difference}"
+    if _named(factor):
+        return f"{value_words(factor, level)} - {value_words(factor, baseline)}"
+    return f"{param_label(factor)}: {tick(factor, level)} - {tick(factor, baseline)}"

@@ -36,11 +36,12 @@ TOLERANCE = 1.0  # pixels: texts that merely touch are not overlapping
 
 @dataclass(frozen=True)
 class Drawn:
-    """A text as drawn: the artist, its extent and the canvas's, in the same pixels."""
+    """A text as drawn: the artist, its extent, the canvas's and its axes' frame, in the same pixels."""
 
     text: Text
     extent: Bbox
     canvas: Bbox
+    frame: Bbox | None  # the axes it is placed in (an annotation, a label in the plot), else None
 
 
 @contextlib.contextmanager
@@ -57,7 +58,10 @@ def drawn_texts() -> Iterator[list[Drawn]]:
     def draw(self: Text, renderer: Any) -> None:
         original(self, renderer)
         if self.get_visible() and self.get_text().strip():
-            last[id(self)] = Drawn(self, self.get_window_extent(renderer).frozen(), self.figure.bbox.frozen())
+            extent = Text.get_window_extent(self, renderer)  # the text alone (an annotation's arrow apart)
+            placed = self.axes is not None and self in self.axes.texts
+            frame = self.axes.bbox.frozen() if placed else None  # measured now: saving changes the dpi
+            last[id(self)] = Drawn(self, extent.frozen(), self.figure.bbox.frozen(), frame)
 
     Text.draw = draw  # type: ignore[method-assign]
     try:
@@ -89,9 +93,8 @@ def text_problems(drawn: list[Drawn]) -> list[str]:
             or e.y1 > c.y1 + TOLERANCE
         ):
             problems.append(f"{_words(d.text)} leaves the canvas")
-        axes = d.text.axes
-        if axes is not None and d.text in axes.texts:
-            frame = axes.bbox
+        frame = d.frame
+        if frame is not None:
             inside = frame.x0 <= e.x0 and e.x1 <= frame.x1 and frame.y0 <= e.y0 and e.y1 <= frame.y1
             if not inside and _overlap(e, frame):
                 problems.append(f"{_words(d.text)} crosses the frame of its axes")

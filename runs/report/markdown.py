@@ -13,6 +13,7 @@ import pandas as pd
 from model.words import param_label
 from runs.report.figures import MAX_CONDITIONS
 from runs.report.labels import HEADLINE, METRICS, comparison, condition_label, metric_label, value_words
+from runs.report.remedies import remedies_lines
 from runs.spec import ExperimentSpec
 from runs.store import SweepStore
 
@@ -232,6 +233,7 @@ def markdown(
     lines += _paired_lines(tables, factors)
     lines += _adequacy_lines(tables, spec)
     lines += _sensitivity_lines(tables, spec)
+    lines += remedies_lines(figures)
     lines += [
         "## Provenance",
         "",

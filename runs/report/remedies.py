@@ -33,7 +33,7 @@ from runs.report.layout import save_figure
 from runs.spec import ExperimentSpec
 from runs.store import Results
 
-__all__ = ["OUTCOMES", "remedies_figures", "remedy_outcomes", "remedy_summary"]
+__all__ = ["OUTCOMES", "remedies_figures", "remedies_lines", "remedy_outcomes", "remedy_summary"]
 
 #: The Failure outcomes drawn, with what the figure calls them.
 OUTCOMES = {
@@ -98,3 +98,23 @@ def remedies_figures(results: Results, spec: ExperimentSpec, folder: Path) -> li
     axes[0].invert_yaxis()  # once: the axes share y
     fig.suptitle("Remedies for a failed registry: every run (dots); mean and 95% t-interval (diamond)")
     return [save_figure(fig, folder, "remedies")]
+
+
+def remedies_lines(figures: list[str]) -> list[str]:
+    """The report's section on the remedies figure: what each outcome counts (if it was drawn)."""
+    if "figures/remedies.png" not in figures:
+        return []
+    return [
+        "## Remedies: how the outcomes are counted",
+        "",
+        f"- IPv4 at risk: the mean share of all IPv4 at a degraded or failed registry over the {WINDOW} "
+        "months from the failure's start.",
+        "- Time to restoration: months from the failure's start until the failed registry is operating "
+        "or handed off; a run where it never is counts the months it had left.",
+        "- Members left: of the failed registry's members at the failure's start, the share still its "
+        "members at restoration (or at the run's end); new holders who joined meanwhile are not counted "
+        "(entrants excluded).",
+        "",
+        "Means with Student-t 95% intervals per condition: analysis/remedy_outcomes.csv.",
+        "",
+    ]
