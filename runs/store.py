@@ -263,7 +263,7 @@ class SweepStore:
                     counts[execution] = counts.get(execution, 0) + 1
         return counts
 
-    def _read_run(self, run_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    def read_run(self, run_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """A done run's record and tables (pyarrow), each file checked as it is read."""
         record = self._record_of(run_id, check_tables=False)
         tables = {}
@@ -285,7 +285,7 @@ class SweepStore:
         records, data, corrupt = [], {table: [] for table in DATA}, []
         for run_id in sorted(set(plan.run_id) & recorded):
             try:
-                record, tables = self._read_run(run_id)
+                record, tables = self.read_run(run_id)
             except CorruptFile as exc:
                 corrupt.append(exc)
                 continue

@@ -31,7 +31,7 @@ from runs.cli.arguments import EXIT_BAD_INPUT, build_parser
 from runs.cli.commands import COMMANDS
 from runs.errors import Interrupted, StorageError, SweepError
 
-__all__ = ["main"]
+__all__ = ["interrupting", "log_as_lines", "main", "one_line_warnings"]
 
 EXIT_FAILED = 1
 
@@ -43,7 +43,7 @@ class _Lines(logging.Handler):
         print(f"{record.levelname.lower()}: {record.getMessage()}", file=sys.stderr)
 
 
-def _log_as_lines() -> None:
+def log_as_lines() -> None:
     """Send the `runs` loggers' warnings to stderr as lines (once per process)."""
     logger = logging.getLogger("runs")
     if not any(isinstance(h, _Lines) for h in logger.handlers):
@@ -60,7 +60,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
 
 
 @contextlib.contextmanager
-def _one_line_warnings() -> Iterator[None]:
+def one_line_warnings() -> Iterator[None]:
     """Warnings meant for the user (SweepWarning) as one ``warning:`` line each, each said once."""
     said: set[str] = set()
 
@@ -79,7 +79,7 @@ def _one_line_warnings() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _signals_interrupt() -> Iterator[None]:
+def interrupting() -> Iterator[None]:
     """SIGINT and SIGTERM raise `Interrupted` (a sweep installs its own, finer handling inside)."""
     previous = {}
 
@@ -98,12 +98,12 @@ def _signals_interrupt() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m runs``; returns the exit code."""
-    _log_as_lines()
+    log_as_lines()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     command = " ".join(["python -m runs", *argv])
     chosen = COMMANDS[args.command]
-    with _one_line_warnings(), _signals_interrupt():
+    with one_line_warnings(), interrupting():
         try:
             return chosen.run(args, command)
         except (Interrupted, KeyboardInterrupt) as exc:

@@ -6,6 +6,8 @@ at the end; the finals are stored in the run's record beside the model's own fin
 (`final_<name>` in `load_results(...).runs`). So each outcome is defined once, here, and the
 reports and the scripts read the same numbers from the same runs, with the sweep's seeds.
 
+    Summary    how any run ends: quality, the worst registry, accountability over its last 5 years
+    Channels   the same, and which channel of accountability the registries' effort is owed to
     Failure    a registry's governance failure: IPv4 at risk, restoration, members left, voice
     Recovery   after the failure: recovery time, the first members still there, who left first
     Shopping   venue shopping: disputed space shielded and reclaimed, at the strict registry too
@@ -15,5 +17,16 @@ reports and the scripts read the same numbers from the same runs, with the sweep
 from runs.outcomes.failure import WINDOW, Failure, Recovery
 from runs.outcomes.market import Market
 from runs.outcomes.shopping import Shopping
+from runs.outcomes.summary import LAST, Channels, Summary, last_months
 
-__all__ = ["WINDOW", "Failure", "Market", "Recovery", "Shopping"]
+__all__ = [
+    "LAST",
+    "WINDOW",
+    "Channels",
+    "Failure",
+    "Market",
+    "Recovery",
+    "Shopping",
+    "Summary",
+    "last_months",
+]

@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from runs.outcomes.summary import last_months
+
 __all__ = ["BURN_IN", "PRICE_YEARS", "Market"]
 
 BURN_IN = 12  # months: the first year sells the idle stock the model starts with
@@ -109,7 +111,7 @@ class Market:
             **{f"price_{y}": float(price[12 * y]) for y in PRICE_YEARS if 12 * y <= steps},
             "price_max": float(price.max()),
             "price_min": float(price.min()),
-            "quality_last5": float(frame.quality_experienced.iloc[-60:].mean()),
+            "quality_last5": last_months(frame, "quality_experienced"),
             "holders_end": float(model.holders.size),
             **{name: float(count) for name, count in self.rules.items()},
         }
