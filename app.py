@@ -6,7 +6,9 @@ The page steps the model itself (Step, Play until a month, Reset), builds every 
 from `Params` metadata and shows the model in tabs (`viz/`). Each browser session builds
 its own model inside `Page`: solara-server executes this file once per process, so a
 module-level model would be shared by every visitor. Play is paced by the browser
-(`viz/player.vue`): a closed page asks for no more steps.
+(`viz/player.vue`): a closed page asks for no more steps. The page's address holds every
+input, the month and the tab (`viz/address.py`): a link opens the same run at the same
+month. The same run over other seeds runs in a background process (`viz/ensemble.py`).
 """
 
 from __future__ import annotations
@@ -21,11 +23,15 @@ import solara
 import solara.server.settings
 
 from model import ConfigError, PortabilityModel
-from viz.controls import ParameterPanel, Setup, SetupCard
+from viz.address import State, parse, query
+from viz.controls import ParameterPanel, SetupCard, seeds_label
+from viz.ensemble import Ensemble, ensemble_seeds, run_ensembles
 from viz.labels import scenario
+from viz.provenance import model_version
 from viz.serve import STEP_LOG_ENV
-from viz.views import About, Dashboard
-from viz.widgets import Player
+from viz.setup import Setup, changes, ordered
+from viz.views import TABS, About, Dashboard, HowToCite, tab_slug
+from viz.widgets import Address, Player
 
 solara.server.settings.theme.show_banner = False  # its fixed badge covered the charts' corner
 if "SOLARA_KERNEL_CULL_TIMEOUT" not in os.environ:  # a closed page's model is freed after 15 min, not 24 h
@@ -40,14 +46,29 @@ if LOG_STEPS and not log.handlers:  # one line per step, for the tests that watc
     log.propagate = False
 INTERVALS = {"as fast as it draws": 0, "150 ms": 150, "500 ms": 500, "1 s": 1000}
 BACKGROUND_SCALE = 0.2  # above this scale a build takes seconds: build in a thread, show progress
+TAB_SLUGS = [tab_slug(name) for name in TABS]
 CSS = """
 .headline-item { border: 1px solid #d0d7de; border-radius: 6px; padding: 4px 10px; min-width: 150px;
-                 max-width: 260px; background: #f6f8fa; white-space: normal; overflow-wrap: anywhere; }
-.hl-name { font-size: 0.78em; color: #555; } .hl-value { font-size: 1.05em; font-weight: 600; }
+                 max-width: 300px; background: #f6f8fa; white-space: normal; overflow-wrap: anywhere; }
+.hl-name { font-size: 0.78em; color: #555; } .hl-value { font-size: 1.02em; font-weight: 600; }
+.hl-diff, .hl-seeds { font-size: 0.78em; color: #333; }
 .month-title { margin-bottom: 6px; overflow-wrap: anywhere; }
+.run-summary { margin: 0; padding-left: 20px; font-size: 0.92em; } .run-summary li { margin: 2px 0; }
+.scenario-notice { padding-left: 20px; font-size: 0.92em; } .scenario-story { font-size: 0.92em; }
+.restart-note { color: #8a4b00; font-size: 0.9em; }
+.link-problems { font-size: 0.9em; }
+.version-line { font-size: 0.8em; color: #555; margin-top: -8px; }
+.chart-box { display: flex; flex-direction: column; }
+.chart-tools { align-self: flex-end; margin: 2px 4px -2px 0; }
 
 .param-slider .v-input__slot { margin-bottom: 0; } .param-slider .v-messages { display: none; }
 .typed-input-error { overflow-wrap: anywhere; max-width: 100%; }
+/* the sidebar keeps its width: a long choice wraps inside it instead of widening it over the page */
+.v-navigation-drawer .v-select__selections { flex-wrap: wrap; min-width: 0; }
+.v-navigation-drawer .v-select__selection--comma { white-space: normal; overflow: visible;
+                                                   text-overflow: clip; margin-right: 0; }
+.v-navigation-drawer .v-card, .v-navigation-drawer .v-input { max-width: 100%; min-width: 0; }
+.v-menu__content .v-list-item__title { white-space: normal; }
 /* the dashboard's tabs wrap onto a second row: scrolled out of a one-row bar, a tab could not be seen */
 .dashboard-tabs .v-slide-group__content { flex-wrap: wrap; flex: 1 1 0; min-width: 0;
                                           transform: none !important; }
@@ -61,18 +82,21 @@ CSS = """
 
 @dataclass(frozen=True)
 class Built:
-    """A built run, or the reason it could not be built."""
+    """A built run (at the month asked for), or the reason it could not be built."""
 
     model: PortabilityModel | None
     error: str | None = None
 
 
-def build(setup: Setup) -> Built:
-    """The run's model at month 0, or the model's own message."""
+def build(setup: Setup, month: int = 0) -> Built:
+    """The run's model, stepped to `month`, or the model's own message."""
     try:
-        return Built(PortabilityModel(setup.params(), seed=setup.seed))
+        model = PortabilityModel(setup.params(), seed=setup.seed)
     except ConfigError as exc:
         return Built(None, str(exc))
+    while model.steps < month:
+        model.step()
+    return Built(model)
 
 
 def build_other(model: PortabilityModel, setup: Setup) -> PortabilityModel | None:
@@ -116,26 +140,38 @@ def advance(model: PortabilityModel, other: PortabilityModel | None, clock: Cloc
 
 @solara.component
 def Page() -> None:
-    """One page, one model per browser session."""
-    setup = solara.use_reactive(Setup())
+    """One page, one model per browser session; its inputs come from the address."""
+    router = solara.use_router()
+    start, problems = solara.use_memo(lambda: parse(router.search, TAB_SLUGS), [])
+    setup = solara.use_reactive(start.setup)
+    seeds = solara.use_reactive(start.seeds)
+    tab = solara.use_reactive(start.tab or TAB_SLUGS[0])
     generation, set_generation = solara.use_state(0)  # Reset: a new model from the same inputs
     clock = Clock(
         solara.use_reactive(0),
-        solara.use_reactive(0),
+        solara.use_reactive(start.until),
         solara.use_reactive(False),
         solara.use_reactive("150 ms"),
     )
     run = setup.value.run()
-    background = run.scale > BACKGROUND_SCALE
     key = (run, generation)
-    now = solara.use_memo(lambda: None if background else build(run), [key])
-    later = solara.use_thread(lambda: build(run) if background else None, dependencies=[key])
+    link_month = solara.use_ref(start.month)
+
+    def plan() -> tuple[int, bool]:  # the link's month is built once, in the background
+        month, link_month.current = link_month.current, 0
+        return month, run.scale > BACKGROUND_SCALE or month > 0
+
+    goal, background = solara.use_memo(plan, [key])
+    now = solara.use_memo(lambda: None if background else build(run, goal), [key])
+    later = solara.use_thread(lambda: build(run, goal) if background else None, dependencies=[key])
     built = later.value if background and later.state == solara.ResultState.FINISHED else now
     model = built.model if built is not None else None
     other = solara.use_memo(
         lambda: build_other(model, setup.value) if model is not None else None,
         [id(model), setup.value.compare],
     )
+    restart = use_restart_note(run, generation, clock)
+    ensembles, pending = use_ensembles(setup.value, seeds.value, max(clock.until(setup.value), goal))
 
     def new_run() -> None:
         clock.month.set(model.steps if model is not None else 0)
@@ -145,32 +181,98 @@ def Page() -> None:
     solara.Style(CSS)
     solara.Title("RIR portability")
     with solara.Sidebar():  # nothing here changes with the month: the sidebar is not redrawn per step
-        SetupCard(setup)
+        SetupCard(setup, seeds)
         ParameterPanel(setup)
     solara.Markdown("### RIR portability: does the right to leave make registries accountable?")
-    About()
+    solara.Text(f"Model version {model_version()}", classes=["version-line"])
+    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
+        About()
+        HowToCite()
+    if problems:
+        solara.Warning(
+            "Part of the link could not be used: " + "; ".join(problems) + ".", classes=["link-problems"]
+        )
     if model is not None:
         RunControls(model, other, setup.value, lambda: set_generation(generation + 1), clock)
     if built is None:
         with solara.Card(margin=0):
             solara.ProgressLinear(True)
+            what = f" to month {goal}" if goal else ""
             solara.Text(
-                f"Building the run ({run.scale:g} of all holders): this takes a few seconds.",
+                f"Building the run ({run.scale:g} of all holders){what}: this takes a few seconds.",
                 classes=["busy"],
             )
         return
     if built.error:  # the setup card validates every input first; this is a last line of defence
         solara.Error(f"Cannot build this run: {built.error}")
         return
-    _Live(model, other, setup, clock)
+    models = {run: model}
+    compared = setup.value.compared()
+    if other is not None and compared is not None:
+        models[compared] = other
+    if len(models) < len(ordered(setup.value)):
+        return  # the compared run is being built
+    _Live(model, other, models, setup.value, setup, clock, tab, seeds, ensembles, pending, restart)
+
+
+def use_restart_note(run: Setup, generation: int, clock: Clock) -> str | None:
+    """What changed when the inputs rebuilt the run (None after Reset, or at the first build)."""
+    last = solara.use_ref((run, generation, None))
+    previous, previous_generation, note = last.current
+    if previous != run:
+        said = "; ".join(changes(previous, run)) or "the inputs changed"
+        was = clock.month.peek()
+        note = f"Restarted the run at month 0 (it was at month {was}): {said}."
+        last.current = (run, generation, note)
+    elif previous_generation != generation:
+        last.current = (run, generation, None)
+        note = None
+    return note
+
+
+def use_ensembles(setup: Setup, n: int, months: int) -> tuple[dict[Setup, Ensemble], str]:
+    """The run(s) over `n` seeds to `months`, computed in the background; and what is pending."""
+    runs = [which for which, _, _ in ordered(setup)]
+    progress = solara.use_reactive(0.0)
+    key = (tuple(runs), n, months)
+
+    def work(cancel) -> dict[Setup, Ensemble] | None:
+        if n == 0:
+            return {}
+        progress.set(0.0)
+        done = run_ensembles(
+            [r.params() for r in runs], ensemble_seeds(setup.seed, n), months, progress.set, cancel
+        )
+        return None if done is None else dict(zip(runs, done, strict=True))
+
+    result = solara.use_thread(work, dependencies=[key])
+    if result.state == solara.ResultState.FINISHED and result.value is not None:
+        return result.value, ""
+    if result.state == solara.ResultState.ERROR:
+        return {}, f"The seeds could not be run: {result.error}"
+    return {}, "" if n == 0 else f"{seeds_label(n)}: computing in the background"
 
 
 @solara.component
 def _Live(
-    model: PortabilityModel, other: PortabilityModel | None, setup: solara.Reactive[Setup], clock: Clock
+    model: PortabilityModel,
+    other: PortabilityModel | None,
+    models: dict,
+    current: Setup,
+    setup: solara.Reactive[Setup],
+    clock: Clock,
+    tab: solara.Reactive[str],
+    seeds: solara.Reactive[int],
+    ensembles: dict,
+    pending: str,
+    restart: str | None,
 ) -> None:
-    """The part of the page that changes every month (the only reader of the month counter)."""
-    month, playing, until = clock.month.value, clock.playing.value, clock.until(setup.value)
+    """The part of the page that changes every month (the only reader of the month counter).
+
+    `current` is the setup the models were built from (the reactive `setup` may be ahead of them
+    for one render while a change rebuilds the run).
+    """
+    month, playing, until = clock.month.value, clock.playing.value, clock.until(current)
     times = solara.use_ref([])
 
     def tick(seen: int) -> None:
@@ -187,14 +289,21 @@ def _Live(
     if not playing:
         times.current = []
     Player.element(playing=playing, interval=INTERVALS[clock.interval.value], month=month, on_tick=tick)
-    pace = times.current
-    if playing and len(pace) > 2:
-        solara.Text(
-            f"Playing: {(len(pace) - 1) / (pace[-1] - pace[0]):.1f} months a second", classes=["pace"]
-        )
-    elif model.steps >= until:
-        solara.Text(f"Reached month {until}: raise 'Play until month' to go on.", classes=["pace"])
-    Dashboard(model, other, setup, month, until)
+    address = query(State(current, month, tab.value, seeds.value, clock.horizon.value))
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="10px"):
+        Address.element(query=address)
+        pace = times.current
+        if playing and len(pace) > 2:
+            solara.Text(
+                f"Playing: {(len(pace) - 1) / (pace[-1] - pace[0]):.1f} months a second", classes=["pace"]
+            )
+        elif model.steps >= until:
+            solara.Text(f"Reached month {until}: raise 'Play until month' to go on.", classes=["pace"])
+        if restart and month == 0:
+            solara.Text(restart, classes=["restart-note"])
+        if pending:
+            solara.Text(pending, classes=["ensemble-status"])
+    Dashboard(models, current, setup, month, until, tab, ensembles, pending, address)
 
 
 @solara.component

@@ -205,6 +205,8 @@ def main() -> None:
     def each(f) -> list[float]:
         return [f(k, b) for k, b in zip(kernels, boltzmanns, strict=True)]
 
+    # the targets are for scale 1.0: at --quick's scale 0.1 the fixed costs per month weigh more
+    at_full = " at scale 1.0 (not this scale)" if scale != 1.0 else ""
     stepping = each(lambda k, b: _rate(k) / _rate(b))
     end_to_end = each(lambda k, b: k["agent_steps"] / k["total_s"] / _rate(b))
     rows = [
@@ -232,8 +234,8 @@ def main() -> None:
             _spread(each(lambda k, b: _rate(b)), ",.0f"),
             "",
         ),
-        ("  ratio model / Boltzmann, stepping", _spread(stepping, ".1f", "x"), ">= 50x"),
-        ("  ratio model / Boltzmann, end to end", _spread(end_to_end, ".1f", "x"), ">= 50x"),
+        ("  ratio model / Boltzmann, stepping", _spread(stepping, ".1f", "x"), f">= 50x{at_full}"),
+        ("  ratio model / Boltzmann, end to end", _spread(end_to_end, ".1f", "x"), f">= 50x{at_full}"),
         ("per-agent path agent-steps per second", f"{_rate(per_agent):,.0f}", ""),
         (
             "  ratio kernel / per-agent path",

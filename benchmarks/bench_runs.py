@@ -177,8 +177,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--runs", type=int, default=60)
-    parser.add_argument("--pairs", type=int, default=2, help="interleaved serial / parallel pairs")
+    parser.add_argument("--runs", type=int, default=60, help="runs of the sweeps measured (default: 60)")
+    parser.add_argument(
+        "--pairs", type=int, default=2, help="interleaved serial / parallel pairs (default: 2)"
+    )
     args = parser.parse_args()
     s = spec(args.runs, 240, 0.05)
     from model import PortabilityModel

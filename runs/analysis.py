@@ -6,29 +6,24 @@ stay inside the range of the data: a count's interval never goes below zero). Ru
 by seed (policy `common`), so a factor's effect is estimated from paired differences, each
 level against the factor's first level, replicate by replicate.
 
-Sensitivity indices come from SALib, fed rows sorted by `sample_id`, which is the order SALib's
-sampler produced them in (SALib issue #665). Sobol indices are computed at N and at N/2 base
-samples; a metric whose indices move between the two, or whose intervals are wider than its
-indices, is flagged in plain words (`sobol_checks`).
+Sensitivity indices (Sobol with its convergence check at half the samples, Morris) are
+computed by `runs.sensitivity`, for sobol and morris designs.
 """
 
 from __future__ import annotations
 
 import logging
-import warnings
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from SALib.analyze import morris as morris_analyze
-from SALib.analyze import sobol as sobol_analyze
 from scipy import stats
 
-from runs.design import problem
 from runs.errors import SweepError
+from runs.files import write_csv
 from runs.seeds import sampler_seed
+from runs.sensitivity import morris_indices, sensitivity, sobol_checks, sobol_indices
 from runs.spec import ExperimentSpec
 from runs.store import Results, SweepStore
 
@@ -50,7 +45,6 @@ log = logging.getLogger(__name__)
 CONFIDENCE = 0.95
 BOOTSTRAP = 2000  # resamples
 BOOTSTRAP_CONDITIONS = 12  # time series get bootstrap bands up to this many conditions
-CONVERGED_CHANGE = 0.05  # Sobol indices that move more than this between N/2 and N have not converged
 
 
 def bootstrap_mean_interval(values: np.ndarray, seed: int = 0) -> tuple[float, float]:
@@ -229,145 +223,6 @@ def adequacy(results: Results, factors: list[str]) -> pd.DataFrame:
     return out[["sample_id", *factors, "metric", "replicates", "mean", "half_width", "relative_half_width"]]
 
 
-def sobol_indices(salib_problem: dict[str, Any], y: np.ndarray, seed: int) -> pd.DataFrame:
-    """First-order and total Sobol indices with 95% CIs (Saltelli design, no second order)."""
-    with warnings.catch_warnings():  # a constant half-sample: reported by sobol_checks, not as noise
-        warnings.filterwarnings("ignore", message="Constant values encountered")
-        result = sobol_analyze.analyze(
-            salib_problem,
-            np.asarray(y, dtype=float),
-            calc_second_order=False,
-            conf_level=CONFIDENCE,
-            seed=seed,
-        )
-    return pd.DataFrame(
-        {
-            "parameter": salib_problem["names"],
-            "S1": result["S1"],
-            "S1_conf": result["S1_conf"],
-            "ST": result["ST"],
-            "ST_conf": result["ST_conf"],
-        }
-    )
-
-
-def morris_indices(
-    salib_problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int, seed: int
-) -> pd.DataFrame:
-    """Morris elementary effects: mu, mu*, its 95% CI, sigma."""
-    result = morris_analyze.analyze(
-        salib_problem,
-        np.asarray(x, dtype=float),
-        np.asarray(y, dtype=float),
-        conf_level=CONFIDENCE,
-        num_levels=levels,
-        seed=seed,
-    )
-    return pd.DataFrame(
-        {
-            "parameter": salib_problem["names"],
-            "mu": result["mu"],
-            "mu_star": result["mu_star"],
-            "mu_star_conf": result["mu_star_conf"],
-            "sigma": result["sigma"],
-        }
-    )
-
-
-def sensitivity(spec: ExperimentSpec, results: Results, design: pd.DataFrame) -> pd.DataFrame:
-    """Indices of every final metric, for sobol and morris designs (per level of other factors)."""
-    salib_problem = problem(spec)
-    names = salib_problem["names"]
-    others = [f.name for f in spec.varying if f.kind == "levels"]
-    done = results.runs[results.runs.status == "done"]
-    finals = [c for c in done.columns if c.startswith("final_")]
-    means = done.groupby("sample_id")[finals].mean()  # replicates averaged per design point
-    rows = []
-    groups = design.groupby(others, dropna=False) if others else [((), design)]
-    for key, points in groups:
-        points = points.sort_values("sample_id")  # SALib assumes its own sample order
-        if not set(points.sample_id) <= set(means.index):
-            continue  # an incomplete design cannot be analysed
-        x = points[names].to_numpy(dtype=float)
-        for column in finals:
-            y = means.loc[points.sample_id, column].to_numpy()
-            if np.ptp(y) == 0:
-                continue  # a constant output has no sensitivity to apportion
-            if spec.design == "sobol":
-                table = sobol_indices(salib_problem, y, sampler_seed(spec.seed))
-                half = _first_half(salib_problem, y)
-                if half is not None and np.ptp(half) > 0:  # a constant half has no variance to split
-                    halved = sobol_indices(salib_problem, half, sampler_seed(spec.seed))
-                    table["S1_half"], table["ST_half"] = halved.S1.to_numpy(), halved.ST.to_numpy()
-            else:
-                table = morris_indices(salib_problem, x, y, spec.morris_levels, sampler_seed(spec.seed))
-            table.insert(0, "metric", column.removeprefix("final_"))
-            for name, value in zip(others, key if isinstance(key, tuple) else (key,), strict=True):
-                table.insert(0, name, value)
-            rows.append(table)
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
-
-
-def _first_half(salib_problem: dict[str, Any], y: np.ndarray) -> np.ndarray | None:
-    """The outputs of the first N/2 base samples (Saltelli rows come in blocks of D + 2 per sample)."""
-    block = salib_problem["num_vars"] + 2
-    n = len(y) // block
-    return y[: (n // 2) * block] if n // 2 >= 2 else None
-
-
-def sobol_checks(table: pd.DataFrame, samples: int) -> pd.DataFrame:
-    """One row per metric (and level of other factors): has it converged, and can it support a claim?
-
-    Flags, in plain words: indices that move by more than 0.05 between N/2 and N base samples;
-    parameters whose 95% interval of ST is wider than ST itself; S1 above ST (impossible in
-    theory, so noise). `converged` is true only when none of these holds. Parameters whose S1
-    interval includes zero are listed apart (no first-order effect can be claimed for them).
-    """
-    if table.empty or "ST" not in table:
-        return pd.DataFrame()
-    keys = [c for c in table.columns if c not in SOBOL_COLUMNS]
-    rows = []
-    for key, group in table.groupby(keys, dropna=False, sort=False):
-        where = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
-        change = (
-            float(np.nanmax(np.abs(np.r_[group.S1 - group.S1_half, group.ST - group.ST_half])))
-            if "ST_half" in group and group.ST_half.notna().any()
-            else np.nan
-        )
-        wide = group.parameter[group.ST_conf > group.ST.abs()]
-        s1_above = group.parameter[group.ST + group.ST_conf < group.S1]
-        s1_zero = group.parameter[group.S1_conf > group.S1.abs()]
-        problems = []
-        if np.isnan(change):
-            problems.append(f"cannot compare {samples // 2} with {samples} samples (too few, or constant)")
-        elif change > CONVERGED_CHANGE:
-            problems.append(
-                f"indices moved by up to {change:.2f} between {samples // 2} and {samples} samples"
-            )
-        if len(wide):
-            problems.append(f"ST intervals wider than ST for {', '.join(wide)}")
-        if len(s1_above):
-            problems.append(f"S1 above ST for {', '.join(s1_above)}")
-        warning = "; ".join(problems)
-        if problems:
-            warning += f"; not converged: raise design.samples above {samples}"
-        rows.append(
-            {
-                **where,
-                "samples": samples,
-                "max_change_half_to_full": change,
-                "max_ST_conf": float(group.ST_conf.max()),
-                "converged": not problems,
-                "warning": warning,
-                "S1_includes_zero": ", ".join(s1_zero),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-SOBOL_COLUMNS = {"parameter", "S1", "S1_conf", "ST", "ST_conf", "S1_half", "ST_half"}
-
-
 def analyze(folder: str | Path) -> dict[str, pd.DataFrame]:
     """Every table for a sweep folder, written to `folder/analysis/` as CSV."""
     store = SweepStore(folder)
@@ -401,7 +256,6 @@ def analyze(folder: str | Path) -> dict[str, pd.DataFrame]:
                 folder, len(failing), len(checks), spec.samples, ", ".join(failing.metric),
             )  # fmt: skip
     out = Path(folder) / "analysis"
-    out.mkdir(exist_ok=True)
     for name, table in tables.items():
-        table.to_csv(out / f"{name}.csv", index=False)
+        write_csv(out / f"{name}.csv", table)
     return tables

@@ -1,7 +1,8 @@
 """Design points: every combination of levels (factorial), or samples of the ranges.
 
 LHS uses scipy's `qmc.LatinHypercube`; Sobol (Saltelli) and Morris use SALib, so the points
-are the ones its analysers expect. Levels of other factors are crossed with the samples.
+are the ones its analysers expect. Levels of other factors (and named conditions, a factor of
+their own) are crossed with the samples. `runs.bounds` counts the points without drawing them.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def problem(spec: ExperimentSpec) -> dict[str, Any]:
 
 def design_points(spec: ExperimentSpec) -> pd.DataFrame:
     """One row per design point: `sample_id`, then a column per varying factor."""
-    levels = [f for f in spec.factors if f.kind == "levels"]
-    ranged = [f for f in spec.factors if f.kind == "range"]
+    levels = [f for f in spec.varying if f.kind == "levels"]
+    ranged = [f for f in spec.varying if f.kind == "range"]
     samples = _sample(spec, ranged) if ranged else np.empty((1, 0))
     rows = []
     for combination in itertools.product(*(f.levels for f in levels)):

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from runs.errors import SweepError
+from runs.files import write_csv
 from runs.spec import ExperimentSpec
 from runs.store import SweepStore
 
@@ -143,9 +144,8 @@ def discover(
             x[name] = x[name].astype("category")
     found = find_box(x, y, min_density)
     out = folder / "discovery" / f"{outcome}-{'below' if below else 'above'}-{threshold:g}"
-    out.mkdir(parents=True, exist_ok=True)
-    found.trajectory.to_csv(out / "trajectory.csv", index=False)
-    found.limits.to_csv(out / "box.csv", index=False)
+    write_csv(out / "trajectory.csv", found.trajectory)
+    write_csv(out / "box.csv", found.limits)
     figure = _figure(found, outcome, rule, out)
     return _summary(found, outcome, rule, int(y.sum()), len(y), min_density, out, figure)
 
@@ -154,7 +154,7 @@ def _summary(
     found: Discovery, outcome: str, rule: str, hits: int, n: int, min_density: float, out: Path, figure: Path
 ) -> str:
     from model.words import param_label
-    from runs.report import metric_label
+    from runs.report.labels import metric_label
 
     lines = [
         f"PRIM: {metric_label(outcome, unit=False)} {rule} in {hits} of {n} runs.",
@@ -181,49 +181,57 @@ def _summary(
     return "\n".join(lines)
 
 
+def _number(value: float) -> str:
+    """Three significant digits, without an exponent for thousands (9,812 rather than 9.81e+03)."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
 def _figure(found: Discovery, outcome: str, rule: str, out: Path) -> Path:
+    import textwrap
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from model.words import PALETTE, param_label
-    from runs.report import STYLE, metric_label
+    from runs.report.labels import STYLE, metric_label
+    from runs.report.layout import save_figure
 
     numeric = found.limits[found.limits.high != ""]
     with plt.rc_context(STYLE):
         fig, (left, right) = plt.subplots(
-            1, 2, figsize=(10, 0.45 * max(len(numeric), 4) + 2), layout="constrained"
-        )
+            1, 2, figsize=(11, 0.6 * max(len(numeric), 4) + 2.4), layout="constrained",
+            gridspec_kw={"width_ratios": [1, 1.2]},
+        )  # fmt: skip
         t = found.trajectory
         points = left.scatter(t.coverage, t.density, c=t.res_dim, cmap="viridis", s=22)
-        left.scatter([found.coverage], [found.density], s=120, facecolors="none", edgecolors="#D55E00", lw=2)
+        chosen = PALETTE[4]
+        left.scatter([found.coverage], [found.density], s=120, facecolors="none", edgecolors=chosen, lw=2)
         left.annotate(
-            f"chosen box {found.chosen}", (found.coverage, found.density), xytext=(-10, -18),
-            textcoords="offset points", ha="right", color="#D55E00",
+            f"chosen: box {found.chosen}", (found.coverage, found.density), xytext=(0.08, 0.1),
+            textcoords="axes fraction", color=chosen, arrowprops={"arrowstyle": "->", "color": chosen},
         )  # fmt: skip
         left.set(xlabel="coverage", ylabel="density", title="Peeling trajectory")
         fig.colorbar(points, ax=left, label="parameters restricted")
+        labels = []
         for y, (_, r) in enumerate(numeric.iterrows()):
             span = (r.full_high - r.full_low) or 1.0
             low, high = (r.low - r.full_low) / span, (r.high - r.full_low) / span
             colour = PALETTE[0] if r.restricted else "0.75"
             right.plot([0, 1], [y, y], color="0.9", lw=6, solid_capstyle="butt")
             right.plot([low, high], [y, y], color=colour, lw=6, solid_capstyle="butt")
-            right.text(low, y + 0.3, f"{r.low:.3g}", ha="center", fontsize=9)
-            right.text(high, y + 0.3, f"{r.high:.3g}", ha="center", fontsize=9)
-        right.set_yticks(range(len(numeric)), [param_label(p) for p in numeric.parameter])
-        right.set_xlim(-0.05, 1.05)
-        right.set_ylim(-0.7, len(numeric) - 0.2)
-        right.set(
-            xlabel="share of each parameter's range in the design", title="The box (restricted in colour)"
+            low, high, full_low, full_high = (_number(v) for v in (r.low, r.high, r.full_low, r.full_high))
+            limits = f"{low} to {high} (of {full_low} to {full_high})"
+            labels.append(f"{param_label(r.parameter)}\n{limits}")
+        right.set_yticks(range(len(numeric)), labels)
+        right.set_xlim(-0.02, 1.02)
+        right.set_ylim(len(numeric) - 0.5, -0.5)
+        right.set(xlabel="share of the design's range", title="The box (restricted in colour)")
+        title = (
+            f"Where {metric_label(outcome, unit=False).lower()} {rule}: "
+            f"coverage {found.coverage:.2f}, density {found.density:.2f}"
         )
-        fig.suptitle(
-            f"Where {metric_label(outcome, unit=False).lower()} {rule}: coverage {found.coverage:.2f}, "
-            f"density {found.density:.2f}"
-        )
-        path = out / "discovery.png"
-        fig.savefig(path, dpi=300)
-        fig.savefig(out / "discovery.pdf")
-        plt.close(fig)
-    return path
+        fig.suptitle(textwrap.fill(title, 90))
+        save_figure(fig, out, "discovery")
+    return out / "discovery.png"

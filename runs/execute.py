@@ -1,21 +1,24 @@
 """Running the planned runs: one function per run, and the executors that call it.
 
 `execute_run` is a pure function of its task (so serial, process-pool and Dask runs give the
-same data); it never raises: a failing run comes back as a record with its traceback. The
-driver (`run_tasks`) keeps a bounded number of runs in flight, hands each finished one to a
-callback at once (the store writes it), and survives a worker that dies.
+same data); it raises nothing but an interrupt: a failing run comes back as a record with its
+traceback. The driver (`run_tasks`) keeps a bounded number of runs in flight, hands each
+finished one to a callback at once (the store writes it), and survives a worker that dies.
 
 A worker process is started once and runs many tasks. It ignores SIGINT (the driver alone
-decides what a Ctrl-C does) and exits when its parent dies, however the parent dies, so a
-killed driver leaves no orphans. A run over its time limit (`RunTask.timeout`) is stopped
+decides what a Ctrl-C does; a worker ended by SIGTERM with its driver is no failed run: the
+driver, interrupted too, records nothing more) and exits when its parent dies, however the
+parent dies, so a killed driver leaves no orphans. A run over its time limit (`RunTask.timeout`) is stopped
 and recorded as failed.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import importlib
 import json
+import logging
 import os
 import signal
 import socket
@@ -34,8 +37,11 @@ import pandas as pd
 from runs import forkserver
 from runs.errors import SweepError
 from runs.options import EXECUTORS
+from runs.signals import interrupt_in
 
 __all__ = ["EXECUTORS", "RunResult", "RunTask", "RunTimeout", "execute_run", "open_executor", "run_tasks"]
+
+TICK = 0.2  # seconds between the driver's checks for a signal while it waits on runs
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class RunTask:
     outputs: tuple[str, ...] = ("timeseries", "registries")
     model: str = "model:PortabilityModel"
     timeout: float | None = None  # seconds; None: no limit
+    outcomes: str = ""  # "module:callable" of the run's own outcomes (see `runs.outcomes`), or none
 
 
 class RunTimeout(Exception):  # noqa: N818 (reads as the record: "RunTimeout: ...")
@@ -82,7 +89,12 @@ def _factory(entry: str) -> Callable[..., Any]:
 
 
 def execute_run(task: RunTask) -> RunResult:
-    """Build and run one model; return its tables (observed every k months, and the last)."""
+    """Build and run one model; return its tables (observed every k months, and the last).
+
+    A run that raises is a failed run, with its traceback; but an interrupt that surfaces as
+    another exception (inside compiled code a Python exception can come back as a
+    `SystemError`) is re-raised as the interrupt it is: a run cut short is not a failure.
+    """
     from model import load_scenario
 
     started = time.perf_counter()
@@ -91,8 +103,11 @@ def execute_run(task: RunTask) -> RunResult:
         with _time_limit(task.timeout):
             params = load_scenario(task.scenario).with_overrides(**task.parameters)
             model = _factory(task.model)(params, seed=task.seed)
+            observer = _factory(task.outcomes)(model) if task.outcomes else None
             for _ in range(task.steps):
                 model.step()
+                if observer is not None:
+                    observer.month(model)
                 if time.perf_counter() > deadline:  # where no alarm can fire (Dask's threads)
                     raise RunTimeout(f"the run took longer than its time limit of {task.timeout:g} s")
         frame = model.model_frame()
@@ -106,8 +121,16 @@ def execute_run(task: RunTask) -> RunResult:
             registries = registries[registries.step.isin(frame.step)].reset_index(drop=True)
             registries.insert(0, "run_id", task.run_id)
         final = {k: float(v) for k, v in frame.iloc[-1].items() if k != "step"}
+        if observer is not None:
+            own = {k: float(v) for k, v in observer.finals(model).items()}
+            if clash := sorted(set(own) & set(final)):
+                raise ValueError(f"outcomes {task.outcomes} repeat model outputs: {', '.join(clash)}")
+            final.update(own)
         return RunResult(task, "done", time.perf_counter() - started, final, timeseries, registries)
     except Exception as exc:
+        interrupt = interrupt_in(exc)
+        if interrupt is not None:
+            raise interrupt from exc
         return RunResult(
             task,
             "failed",
@@ -276,14 +299,18 @@ def open_executor(
                 processes=True,
                 dashboard_address=None,
                 host="127.0.0.1",
+                silence_logs=logging.CRITICAL,  # the sweep speaks in one line, not in Dask's logs
             )
             client = Client(cluster)
         try:
             yield client.get_executor(pure=False)
         finally:
-            client.close()
+            # closing a cluster whose workers a signal killed may raise: the signal is what counts
+            with contextlib.suppress(Exception):
+                client.close()
             if cluster is not None:
-                cluster.close()
+                with contextlib.suppress(Exception):
+                    cluster.close()
 
 
 def run_tasks(
@@ -293,13 +320,16 @@ def run_tasks(
     *,
     in_flight: int = 8,
     reopen: Callable[[], cf.Executor] | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> None:
     """Run every task, at most `in_flight` at a time, passing each result to `on_result` at once.
 
     A worker process that dies breaks a process pool and every run in flight in it. Those
     runs become suspects and run again one at a time in a fresh pool (`reopen`): a run that
     breaks the pool while alone is the culprit and is recorded as failed; the others finish.
-    The sweep never hangs and no innocent run is lost.
+    The sweep never hangs and no innocent run is lost. `tick` (if given) is called at least
+    every `TICK` seconds while runs are in flight, between waits (the driver checks for a
+    signal there).
     """
     queue = list(reversed(tasks))
     suspects: list[RunTask] = []
@@ -323,7 +353,9 @@ def run_tasks(
             executor = reopen()
             continue
         alone = len(running) == 1
-        done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+        done, _ = cf.wait(running, timeout=TICK if tick else None, return_when=cf.FIRST_COMPLETED)
+        if tick is not None:
+            tick()
         crashed: list[RunTask] = []
         for future in done:
             task = running.pop(future)

@@ -14,7 +14,7 @@ import os
 import socket
 from pathlib import Path
 
-from runs.errors import SweepError
+from runs.errors import StorageError, SweepError
 
 __all__ = ["FolderLock"]
 
@@ -33,7 +33,10 @@ class FolderLock:
 
     def acquire(self) -> FolderLock:
         """Take the lock; refuse if a live process holds it."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StorageError(f"cannot create the lock file {self.path}: {exc.strerror or exc}") from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -45,8 +48,11 @@ class FolderLock:
         self.previous = os.pread(fd, 4096, 0).decode(errors="replace").strip()
         if self.previous:
             log.warning("%s: taking over the lock left by %s, which is gone", self.folder, self.previous)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
+        try:  # who holds it, for the message to a second driver: the lock itself is the flock
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
+        except OSError as exc:
+            log.warning("%s: cannot write who holds its lock (%s); it is held all the same", self.folder, exc)
         self._fd = fd
         return self
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from runs.bounds import check_feasible
 from runs.errors import SweepError
+from runs.files import write_text
+from runs.folder import check_writable
+from runs.recover import recovered_spec
 from runs.report import report
 from runs.spec import ExperimentSpec
-from runs.store import SweepStore, check_writable
-from runs.sweep import resume, sweep
+from runs.store import SweepStore
+from runs.sweep import run_or_resume
 
 __all__ = ["EXPERIMENTS", "paper", "shipped"]
 
@@ -49,6 +53,7 @@ def paper(
     workers: int | None = None,
     progress: bool = True,
     command: str = "",
+    force: bool = False,
 ) -> Path:
     """Run (or finish) every shipped experiment into `out/<name>`, report each, index them."""
     out = Path(out)
@@ -68,18 +73,17 @@ def paper(
         raise SweepError(f"--out {out} is a file; give a new folder, or the folder of an earlier paper")
     check_writable(out, f"--out {out}")
     for name, spec in specs.items():  # everything checked before any run
+        check_feasible(spec, force=force)
         store = SweepStore(out / name)
-        if store.exists() and store.metadata().get("spec_hash") != spec.hash:
+        if store.begun() and recovered_spec(store).hash != spec.hash:
             raise SweepError(
                 f"--out {out}: {out / name} holds a sweep of another design (another --scale, "
                 "--replications or --samples?); give a new --out, or the options it was made with"
             )
+    how = {"executor": executor, "workers": workers, "progress": progress, "command": command}
     for name, spec in specs.items():
         folder = out / name
-        if SweepStore(folder).exists():
-            resume(folder, executor=executor, workers=workers, progress=progress, command=command)
-        else:
-            sweep(spec, folder, executor=executor, workers=workers, progress=progress, command=command)
+        run_or_resume(spec, folder, **how, force=force)
         path = report(folder)
         lines += [
             f"## {name}",
@@ -90,9 +94,8 @@ def paper(
             "",
             *_convergence(folder),
         ]
-    out.mkdir(parents=True, exist_ok=True)
     index = out / "README.md"
-    index.write_text("\n".join(lines), encoding="utf-8")
+    write_text(index, "\n".join(lines))
     return index
 
 

@@ -1,15 +1,16 @@
-"""Experiment files: TOML, validated here and only here.
+"""Experiment files: TOML, validated here (the rules are in `runs.spec_rules`).
 
     [experiment]
     name = "regimes"
     scenario = "status_quo"        # base parameters (a scenario name or a .toml path)
-    steps = 120                    # months per run
+    steps = 120                    # months per run (at most 1,200)
     replications = 20
     seed = 42                      # root of every run's seed
     seed_policy = "common"         # or "independent"
     observe_every = 1              # keep every k-th month (and the last)
     outputs = ["timeseries", "registries"]
     model = "model:PortabilityModel"   # entry point: module:callable(params, seed=...)
+    outcomes = "runs.outcomes:failure" # optional: per-run outcomes read from the model as it runs
     timeout = 600                  # optional: seconds a run may take before it is recorded as failed
 
     [parameters]                   # a list = levels; a scalar or {value = ...} = fixed;
@@ -19,43 +20,43 @@
     [design]
     kind = "factorial"             # or "lhs", "sobol", "morris" (with samples = N)
 
+    [[conditions]]                 # optional: named conditions, crossed with the design
+    name = "exit"                  # (a factor "condition" whose levels are the names)
+    scenario = "registry_failure_portable"   # optional: this condition's own scenario
+    remedy = "none"                # any parameter: its value in this condition
+
 Every error names the key, the value and what is allowed.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from model import ConfigError, list_scenarios, load_scenario
-from model.params import Params, check_names
+import tomli_w
 
-__all__ = ["DESIGNS", "OUTPUTS", "SEED_POLICIES", "ExperimentSpec", "Factor", "load_spec"]
+from model import ConfigError
+from runs.bounds import check_steps, check_timeout
+
+__all__ = [
+    "DESIGNS",
+    "OUTPUTS",
+    "SEED_POLICIES",
+    "Condition",
+    "ExperimentSpec",
+    "Factor",
+    "load_spec",
+    "spec_toml",
+]
 
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
 SEED_POLICIES = ("common", "independent")
 OUTPUTS = ("timeseries", "registries")
-_SECTIONS = {"experiment", "parameters", "design"}
-_EXPERIMENT_KEYS = {
-    "name": str,
-    "scenario": str,
-    "steps": int,
-    "replications": int,
-    "seed": int,
-    "seed_policy": str,
-    "observe_every": int,
-    "outputs": list,
-    "model": str,
-    "description": str,
-    "timeout": (int, float),
-}
-_REQUIRED = ("name", "steps", "replications", "seed")
-_DESIGN_KEYS = {"kind": str, "samples": int, "levels": int}
+CONDITION = "condition"  # the factor that names the conditions
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,15 @@ class Factor:
     low: float = 0.0
     high: float = 0.0
     integer: bool = False
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A named condition: its own scenario (if any) and parameter values."""
+
+    name: str
+    scenario: str | None
+    parameters: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -90,21 +100,28 @@ class ExperimentSpec:
     model: str = "model:PortabilityModel"
     description: str = ""
     timeout: float | None = None  # how a run is executed, not what it computes: not in the hash
+    conditions: tuple[Condition, ...] = ()
+    outcomes: str = ""  # "module:callable" of the per-run outcomes, or none
     text: str = field(default="", compare=False)  # the file as written, for the record
 
     @property
     def varying(self) -> tuple[Factor, ...]:
-        """Factors that take more than one value."""
-        return tuple(f for f in self.factors if f.kind != "fixed")
+        """Factors that take more than one value (the conditions first, as a factor of their own)."""
+        named = (Factor(CONDITION, "levels", levels=tuple(c.name for c in self.conditions)),)
+        return (named if self.conditions else ()) + tuple(f for f in self.factors if f.kind != "fixed")
 
     @property
     def fixed(self) -> dict[str, Any]:
         """Parameters fixed for every run."""
         return {f.name: f.value for f in self.factors if f.kind == "fixed"}
 
+    def condition(self, name: str) -> Condition | None:
+        """The condition called `name` (None without conditions)."""
+        return next((c for c in self.conditions if c.name == name), None)
+
     def canonical(self) -> dict[str, Any]:
         """The spec as plain data in a fixed order (what the hash covers)."""
-        return {
+        data = {
             "name": self.name,
             "scenario": self.scenario,
             "steps": self.steps,
@@ -129,6 +146,13 @@ class ExperimentSpec:
                 for f in self.factors
             ],
         }
+        if self.conditions:  # only when used: the hashes of earlier experiments stay as they were
+            data["conditions"] = [
+                {"name": c.name, "scenario": c.scenario, "parameters": c.parameters} for c in self.conditions
+            ]
+        if self.outcomes:
+            data["outcomes"] = self.outcomes
+        return data
 
     @property
     def hash(self) -> str:
@@ -148,13 +172,9 @@ class ExperimentSpec:
         """A copy at another scale (a fixed parameter), number of replicates, samples, steps or timeout."""
         spec = self
         if steps is not None:
-            if steps < 1:
-                raise ConfigError(f"--steps must be an integer >= 1; got {steps}")
-            spec = replace(spec, steps=steps)
+            spec = replace(spec, steps=check_steps(steps, "--steps"))
         if timeout is not None:
-            if not timeout > 0:
-                raise ConfigError(f"--timeout must be a number of seconds > 0; got {timeout}")
-            spec = replace(spec, timeout=float(timeout))
+            spec = replace(spec, timeout=check_timeout(timeout, "--timeout"))
         if samples is not None and spec.design != "factorial":
             if samples < 1:
                 raise ConfigError(f"--samples must be an integer >= 1; got {samples}")
@@ -164,179 +184,122 @@ class ExperimentSpec:
                 raise ConfigError(f"--replications must be an integer >= 1; got {replications}")
             spec = replace(spec, replications=replications)
         if scale is not None:
-            _check_value("--scale", "scale", scale)
-            kept = [f for f in spec.factors if f.name != "scale"]
-            factors = (*kept, Factor("scale", "fixed", value=scale))
-            spec = replace(spec, factors=factors)
+            spec = spec.with_parameters(where="--scale", scale=scale)
         return spec
+
+    def with_parameters(self, *, where: str = "parameter", **values: Any) -> ExperimentSpec:
+        """A copy with these parameters fixed at these values (replacing their levels or ranges)."""
+        from runs.spec_rules import check_value
+
+        for name, value in values.items():
+            check_value(where, name, value)
+        kept = [f for f in self.factors if f.name not in values]
+        fixed = [Factor(name, "fixed", value=value) for name, value in values.items()]
+        conditions = tuple(
+            replace(c, parameters={k: v for k, v in c.parameters.items() if k not in values})
+            for c in self.conditions
+        )  # a value fixed here holds in every run, whatever the condition
+        return replace(self, factors=(*kept, *fixed), conditions=conditions)
+
+    @classmethod
+    def from_canonical(cls, data: dict[str, Any]) -> ExperimentSpec:
+        """The spec from `canonical()` data (as metadata.json keeps it), validated as a file would be."""
+        factors = tuple(
+            Factor(
+                f["name"],
+                f["kind"],
+                levels=tuple(f["levels"]),
+                value=f["value"],
+                low=f["low"],
+                high=f["high"],
+            )
+            for f in data["factors"]
+        )
+        conditions = tuple(
+            Condition(c["name"], c["scenario"], dict(c["parameters"])) for c in data.get("conditions", ())
+        )
+        keys = ("name", "scenario", "steps", "replications", "seed", "design", "samples", "morris_levels")
+        spec = cls(
+            **{key: data[key] for key in keys},
+            factors=factors,
+            seed_policy=data["seed_policy"],
+            observe_every=data["observe_every"],
+            outputs=tuple(data["outputs"]),
+            model=data["model"],
+            conditions=conditions,
+            outcomes=data.get("outcomes", ""),
+        )
+        return cls.from_text(spec_toml(spec))  # every rule checked, as for a file
 
     @classmethod
     def from_text(cls, text: str, *, source: str = "experiment file") -> ExperimentSpec:
         """Parse and validate TOML text."""
+        from runs.spec_rules import validate
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{source} is not valid TOML: {exc}") from None
-        return _validate(data, text)
+        return validate(data, text)
 
 
 def load_spec(path: str | Path) -> ExperimentSpec:
     """Read and validate an experiment file."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"experiment file {str(path)!r} does not exist")
-    return ExperimentSpec.from_text(path.read_text(encoding="utf-8"), source=str(path))
-
-
-def _unknown(where: str, key: str, allowed: Any) -> ConfigError:
-    close = difflib.get_close_matches(key, list(allowed), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(sorted(allowed))}"
-    return ConfigError(f"unknown key {where}{key!r}{hint}")
-
-
-def _unknown_table(key: str) -> ConfigError:
-    close = difflib.get_close_matches(key, sorted(_SECTIONS), n=1)
-    hint = f"; did you mean [{close[0]}]?" if close else ""
-    allowed = ", ".join(f"[{name}]" for name in sorted(_SECTIONS))
-    return ConfigError(f"unknown table [{key}]{hint} (allowed: {allowed})")
-
-
-def _typed(section: str, data: dict[str, Any], types: dict[str, type]) -> None:
-    for key, value in data.items():
-        if key not in types:
-            raise _unknown(f"{section}.", key, types)
-        expected = types[key]
-        ok = isinstance(value, expected) and not isinstance(value, bool)
-        if not ok:
-            name = "number" if isinstance(expected, tuple) else expected.__name__
-            raise ConfigError(f"{section}.{key} must be {name}; got {value!r}")
-
-
-def _validate(data: dict[str, Any], text: str) -> ExperimentSpec:
-    for key in data:
-        if key not in _SECTIONS:
-            raise _unknown_table(key) from None
-    experiment = data.get("experiment")
-    if not isinstance(experiment, dict):
-        raise ConfigError("the file needs an [experiment] table")
-    _typed("experiment", experiment, _EXPERIMENT_KEYS)
-    for key in _REQUIRED:
-        if key not in experiment:
-            raise ConfigError(f"experiment.{key} is required")
-    for key, low in (("steps", 1), ("replications", 1), ("seed", 0), ("observe_every", 1)):
-        if key in experiment and experiment[key] < low:
-            raise ConfigError(f"experiment.{key} must be an integer >= {low}; got {experiment[key]}")
-    scenario = experiment.get("scenario", "status_quo")
-    if not scenario.endswith(".toml") and scenario not in list_scenarios():
-        raise ConfigError(
-            f"experiment.scenario: unknown scenario {scenario!r}; valid: {', '.join(list_scenarios())}"
-        )
-    policy = experiment.get("seed_policy", "common")
-    if policy not in SEED_POLICIES:
-        raise ConfigError(f"experiment.seed_policy must be one of {SEED_POLICIES}; got {policy!r}")
-    outputs = tuple(experiment.get("outputs", OUTPUTS))
-    for name in outputs:
-        if name not in OUTPUTS:
-            raise ConfigError(f"experiment.outputs: {name!r} is not one of {OUTPUTS}")
-    timeout = experiment.get("timeout")
-    if timeout is not None and not timeout > 0:
-        raise ConfigError(f"experiment.timeout must be a number of seconds > 0; got {timeout}")
-    model = experiment.get("model", "model:PortabilityModel")
-    if ":" not in model:
-        raise ConfigError(f"experiment.model must be 'module:callable'; got {model!r}")
-
-    design = data.get("design", {})
-    if not isinstance(design, dict):
-        raise ConfigError(f"[design] must be a table; got {design!r}")
-    _typed("design", design, _DESIGN_KEYS)
-    kind = design.get("kind", "factorial")
-    if kind not in DESIGNS:
-        raise ConfigError(f"design.kind must be one of {DESIGNS}; got {kind!r}")
-    samples = design.get("samples", 0)
-    if kind != "factorial" and samples < 1:
-        raise ConfigError(f"design.samples must be an integer >= 1 for a {kind} design; got {samples}")
-    levels = design.get("levels", 4)
-    if levels < 2:
-        raise ConfigError(f"design.levels must be an integer >= 2; got {levels}")
-
-    parameters = data.get("parameters", {})
-    if not isinstance(parameters, dict):
-        raise ConfigError(f"[parameters] must be a table; got {parameters!r}")
+    if path.is_dir():
+        raise ConfigError(f"experiment file {str(path)!r} is a folder; give a .toml file")
     try:
-        check_names(parameters)
-    except ConfigError as exc:
-        raise ConfigError(f"[parameters]: {exc}") from None
-    factors = tuple(_factor(name, value, kind) for name, value in parameters.items())
-    if kind != "factorial" and not any(f.kind == "range" for f in factors):
-        raise ConfigError(f"a {kind} design needs at least one parameter given as {{low = , high = }}")
-    spec = ExperimentSpec(
-        name=experiment["name"],
-        scenario=scenario,
-        steps=experiment["steps"],
-        replications=experiment["replications"],
-        seed=experiment["seed"],
-        factors=factors,
-        design=kind,
-        samples=samples,
-        morris_levels=levels,
-        seed_policy=policy,
-        observe_every=experiment.get("observe_every", 1),
-        outputs=outputs,
-        model=model,
-        description=experiment.get("description", ""),
-        timeout=float(timeout) if timeout is not None else None,
-        text=text,
-    )
-    base = load_scenario(scenario)
-    base.with_overrides(**spec.fixed)  # fixed values must be valid on their own
-    return spec
-
-
-def _factor(name: str, value: Any, design: str) -> Factor:
-    where = f"parameters.{name}"
-    meta = next(f.metadata for f in fields(Params) if f.name == name)
-    if isinstance(value, list):
-        if not value:
-            raise ConfigError(f"{where}: an empty list of levels; give at least one value")
-        if design in ("sobol", "morris"):
-            raise ConfigError(
-                f"{where}: a {design} design samples {{low, high}} ranges; fix it or give a range"
-            )
-        for level in value:
-            _check_value(where, name, level)
-        return (
-            Factor(name, "levels", levels=tuple(value))
-            if len(value) > 1
-            else Factor(name, "fixed", value=value[0])
-        )
-    if isinstance(value, dict):
-        keys = set(value)
-        if keys == {"value"}:
-            _check_value(where, name, value["value"])
-            return Factor(name, "fixed", value=value["value"])
-        if keys == {"low", "high"}:
-            if design == "factorial":
-                raise ConfigError(
-                    f"{where}: {{low, high}} ranges are for lhs, sobol and morris designs; "
-                    "a factorial design needs a list of levels"
-                )
-            if "low" not in meta:
-                raise ConfigError(f"{where}: a range needs a numeric parameter; {name} is not")
-            low, high = value["low"], value["high"]
-            for bound in (low, high):
-                _check_value(where, name, bound)
-            if not low < high:
-                raise ConfigError(f"{where}: low must be below high; got low = {low}, high = {high}")
-            return Factor(name, "range", low=float(low), high=float(high), integer=bool(meta.get("integer")))
-        raise ConfigError(
-            f"{where}: a table must be {{value = ...}} or {{low = , high = }}; got keys {sorted(keys)}"
-        )
-    _check_value(where, name, value)
-    return Factor(name, "fixed", value=value)
-
-
-def _check_value(where: str, name: str, value: Any) -> None:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"experiment file {str(path)!r} does not exist") from None
+    except OSError as exc:
+        raise ConfigError(f"experiment file {str(path)!r} cannot be read ({exc.strerror or exc})") from None
     try:
-        Params().with_overrides(**{name: value})
-    except ConfigError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start : exc.start + 1].hex()
+        raise ConfigError(
+            f"experiment file {str(path)!r} is not UTF-8 text (byte 0x{bad} at position {exc.start})"
+        ) from None
+    return ExperimentSpec.from_text(text, source=str(path))
+
+
+def spec_toml(spec: ExperimentSpec) -> str:
+    """The effective experiment file (what ran, overrides included); parses back to `spec`."""
+    experiment: dict[str, Any] = {
+        "name": spec.name,
+        "scenario": spec.scenario,
+        "steps": spec.steps,
+        "replications": spec.replications,
+        "seed": spec.seed,
+        "seed_policy": spec.seed_policy,
+        "observe_every": spec.observe_every,
+        "outputs": list(spec.outputs),
+        "model": spec.model,
+    }
+    if spec.outcomes:
+        experiment["outcomes"] = spec.outcomes
+    if spec.timeout is not None:
+        experiment["timeout"] = spec.timeout
+    if spec.description:
+        experiment["description"] = spec.description
+    parameters: dict[str, Any] = {}
+    for f in spec.factors:
+        if f.kind == "levels":
+            parameters[f.name] = list(f.levels)
+        elif f.kind == "range":
+            parameters[f.name] = {"low": f.low, "high": f.high}
+        else:
+            parameters[f.name] = {"value": f.value}
+    design: dict[str, Any] = {"kind": spec.design}
+    if spec.design != "factorial":
+        design["samples"] = spec.samples
+    if spec.design == "morris":
+        design["levels"] = spec.morris_levels
+    document: dict[str, Any] = {"experiment": experiment, "parameters": parameters, "design": design}
+    if spec.conditions:
+        document["conditions"] = [
+            {"name": c.name, **({"scenario": c.scenario} if c.scenario else {}), **c.parameters}
+            for c in spec.conditions
+        ]
+    return tomli_w.dumps(document)

@@ -1,7 +1,11 @@
 """A sweep end to end: plan (design, seeds, run ids), then run, record, resume.
 
-Every design point is validated against `Params` before any run starts; the plan is written
-before the first run; each finished run is written at once. `resume` runs what is not done.
+Everything is checked before any work: the design's size (`runs.bounds`), every design point
+against `Params`, the folder, the executor. The plan is written before the first run, and
+each finished run at once. `resume` runs what is not done: queued runs, runs cut short, runs
+whose files were found damaged; it first rebuilds what is missing or damaged among spec.toml,
+the plan and metadata.json (`runs.recover`). SIGINT and SIGTERM stop a sweep cleanly at any
+moment, planning included (`runs.signals`).
 """
 
 from __future__ import annotations
@@ -9,89 +13,72 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import hashlib
+import logging
 import os
 import signal
 import sys
-import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import tomli_w
 from tqdm import tqdm
 
 from model import ConfigError, load_scenario
 from model.calibration import load_calibration
-from model.model import check_registries
+from model.checks import check_registries
+from runs.bounds import check_feasible
 from runs.design import design_points
 from runs.errors import Interrupted, StorageError, SweepError
 from runs.execute import RunResult, RunTask, open_executor, parameters_json, run_tasks
+from runs.folder import check_new_folder, check_writable, clear_leftovers
 from runs.lock import FolderLock
-from runs.provenance import environment, now
-from runs.seeds import run_seeds, sampler_seed
-from runs.spec import ExperimentSpec
-from runs.store import SweepStore, check_new_folder, check_writable, describe
+from runs.provenance import now
+from runs.recover import metadata_for, recovered_spec, repair
+from runs.signals import Signals
+from runs.spec import CONDITION, ExperimentSpec, spec_toml
+from runs.store import SweepStore
 
-__all__ = ["describe", "plan", "resume", "spec_toml", "sweep"]
+__all__ = ["pending", "plan", "resume", "run_or_resume", "spec_toml", "sweep"]
+
+log = logging.getLogger(__name__)
 
 
-def spec_toml(spec: ExperimentSpec) -> str:
-    """The effective experiment file (what ran, overrides included); parses back to `spec`."""
-    experiment = {
-        "name": spec.name,
-        "scenario": spec.scenario,
-        "steps": spec.steps,
-        "replications": spec.replications,
-        "seed": spec.seed,
-        "seed_policy": spec.seed_policy,
-        "observe_every": spec.observe_every,
-        "outputs": list(spec.outputs),
-        "model": spec.model,
-    }
-    if spec.timeout is not None:
-        experiment["timeout"] = spec.timeout
-    if spec.description:
-        experiment["description"] = spec.description
-    parameters: dict[str, Any] = {}
-    for f in spec.factors:
-        if f.kind == "levels":
-            parameters[f.name] = list(f.levels)
-        elif f.kind == "range":
-            parameters[f.name] = {"low": f.low, "high": f.high}
-        else:
-            parameters[f.name] = {"value": f.value}
-    design = {"kind": spec.design}
-    if spec.design != "factorial":
-        design["samples"] = spec.samples
-    if spec.design == "morris":
-        design["levels"] = spec.morris_levels
-    return tomli_w.dumps({"experiment": experiment, "parameters": parameters, "design": design})
+def _setting(spec: ExperimentSpec, point: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The scenario and parameters of one design point (a named condition's own values last)."""
+    condition = spec.condition(point[CONDITION]) if CONDITION in point else None
+    parameters = {**spec.fixed, **{k: v for k, v in point.items() if k != CONDITION}}
+    if condition is None:
+        return spec.scenario, parameters
+    return condition.scenario or spec.scenario, {**parameters, **condition.parameters}
 
 
 def plan(spec: ExperimentSpec) -> tuple[pd.DataFrame, pd.DataFrame, list[RunTask]]:
     """Design points, the run plan and the tasks, with every point validated first."""
+    from runs.seeds import run_seeds
+
     design = design_points(spec)
-    base = load_scenario(spec.scenario)
     names = load_calibration().names
     varying = [f.name for f in spec.varying]
+    bases: dict[str, Any] = {}
     points = []
     for row in design.itertuples(index=False):
         point = {name: _plain(getattr(row, name)) for name in varying}
+        scenario, parameters = _setting(spec, point)
+        base = bases.setdefault(scenario, load_scenario(scenario))
         try:
-            check_registries(base.with_overrides(**spec.fixed, **point), names)
+            check_registries(base.with_overrides(**parameters), names)
         except ConfigError as exc:
             raise ConfigError(f"design point {row.sample_id} ({point}): {exc}") from None
-        points.append(point)
+        points.append((point, scenario, parameters))
     seeds = run_seeds(spec.seed, len(design), spec.replications, spec.seed_policy)
     rows, tasks = [], []
-    for sample_id, point in enumerate(points):
-        parameters = {**spec.fixed, **point}
+    for sample_id, (point, scenario, parameters) in enumerate(points):
         for replicate in range(spec.replications):
             run_id = hashlib.sha256(f"{spec.hash}:{sample_id}:{replicate}".encode()).hexdigest()[:16]
             seed = int(seeds[sample_id, replicate])
+            where = {"scenario": scenario} if spec.conditions else {}  # earlier plans stay as they were
             rows.append(
                 {
                     "run_id": run_id,
@@ -99,6 +86,7 @@ def plan(spec: ExperimentSpec) -> tuple[pd.DataFrame, pd.DataFrame, list[RunTask
                     "replicate": replicate,
                     "seed": seed,
                     **point,
+                    **where,
                     "parameters": parameters_json(parameters),
                 }
             )
@@ -108,13 +96,14 @@ def plan(spec: ExperimentSpec) -> tuple[pd.DataFrame, pd.DataFrame, list[RunTask
                     sample_id,
                     replicate,
                     seed,
-                    spec.scenario,
+                    scenario,
                     parameters,
                     spec.steps,
                     spec.observe_every,
                     spec.outputs,
                     spec.model,
                     spec.timeout,
+                    spec.outcomes,
                 )
             )
     return design, pd.DataFrame(rows), tasks
@@ -129,43 +118,50 @@ def sweep(
     scheduler: str | None = None,
     progress: bool = True,
     command: str = "",
+    force: bool = False,
 ) -> dict[str, int]:
     """Plan the sweep into `out` (a new or empty folder), then run it.
 
-    Everything is checked before any work: the folder, every design point, the executor (a
+    Everything is checked before any work: the design's size (`force` goes past the bound on
+    runs, not past what memory can plan), the folder, every design point, the executor (a
     Dask scheduler must answer). The plan is written before the first run starts.
     """
     out = Path(out)
     check_new_folder(out)
-    if SweepStore(out).exists():
-        raise SweepError(f"{out} already holds a sweep; use `python -m runs resume {out}`")
-    with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(open_executor(executor, workers, scheduler))  # workers start now
+    check_feasible(spec, force=force)
+    with Signals() as signals, contextlib.ExitStack() as stack:
+        pool = _open(stack, signals, (executor, workers, scheduler))  # workers start now
         design, runs_plan, tasks = plan(spec)  # every design point validated before any folder
-        out.mkdir(parents=True, exist_ok=True)
-        lock = stack.enter_context(FolderLock(out))
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            lock = stack.enter_context(FolderLock(out))
+        except (OSError, StorageError) as exc:
+            raise StorageError(f"cannot create the sweep in {out}: {_reason(exc)}", planning=True) from exc
         store = SweepStore(out)
         if store.exists():  # another driver planned it meanwhile
             raise SweepError(f"{out} already holds a sweep; use `python -m runs resume {out}`")
-        metadata = {
-            "experiment": spec.name,
-            "spec_hash": spec.hash,
-            "spec": spec.canonical(),
-            "created": now(),
-            "seeds": {
-                "root": spec.seed,
-                "policy": spec.seed_policy,
-                "sampler_seed": sampler_seed(spec.seed),
-                "scheme": "numpy SeedSequence(root, spawn_key=(0,)) children; seeds in plan.parquet",
-            },
-            "environment": environment(),
-            "executions": [],
-        }
+        metadata = metadata_for(spec) | ({"forced": True} if force else {})
         try:
-            store.create(spec_toml(spec), design, runs_plan, metadata)
-        except OSError as exc:
-            raise StorageError(f"cannot write the plan into {out}: {exc.strerror or exc}") from exc
-        return _execute(store, lock, spec, tasks, pool, (executor, workers, scheduler), progress, command)
+            with signals.deferred():  # a plan is written whole, or left to be reused
+                clear_leftovers(out)
+                store.create(spec_toml(spec), design, runs_plan, metadata)
+        except (OSError, StorageError) as exc:
+            raise StorageError(f"cannot write the plan into {out}: {_reason(exc)}", planning=True) from exc
+        return _execute(
+            store, lock, spec, tasks, pool, (executor, workers, scheduler), progress, command, signals
+        )
+
+
+def pending(out: str | Path, *, retry_failed: bool = False) -> int | None:
+    """How many runs `resume` would run (None if it must first rebuild something to know)."""
+    store = SweepStore(out)
+    try:
+        census = store.census()
+        store.metadata()
+        ExperimentSpec.from_text(store.spec_text())
+    except (SweepError, ConfigError):
+        return None
+    return len(census.planned) - len(census.done) - (0 if retry_failed else len(census.failed))
 
 
 def resume(
@@ -179,58 +175,75 @@ def resume(
     progress: bool = True,
     command: str = "",
 ) -> dict[str, int]:
-    """Run every planned run that is not done (failed ones only with `retry_failed`)."""
+    """Run every planned run that is not done (failed ones only with `retry_failed`).
+
+    Damaged run files are moved to DIR/corrupt/ and their runs run again; a missing or damaged
+    spec.toml, plan or metadata.json is rebuilt first; a folder whose planning was cut short is
+    planned again.
+    """
+    out = Path(out)
     store = SweepStore(out)
-    if not store.exists():
-        raise SweepError(f"{out} holds no sweep to resume (no plan.parquet)")
+    if not store.begun():
+        raise SweepError(
+            f"{out} holds no sweep to resume (no plan.parquet or spec.toml); "
+            f"start one with `python -m runs sweep FILE --out {out}`"
+        )
     check_writable(out, f"resume {out}")
-    spec = ExperimentSpec.from_text(store.spec_text(), source=str(Path(out) / "spec.toml"))
-    if spec.hash != store.metadata()["spec_hash"]:
-        raise SweepError(f"{out}/spec.toml does not match the sweep's recorded spec hash")
-    spec = spec.with_overrides(timeout=timeout)
-    with contextlib.ExitStack() as stack:
+    with Signals() as signals, contextlib.ExitStack() as stack:
         lock = stack.enter_context(FolderLock(out))  # before reading what is done
-        _, _, tasks = plan(spec)
-        skip = store.done_ids() | (set() if retry_failed else store.failed_ids())
+        spec = recovered_spec(store).with_overrides(timeout=timeout)
+        design, runs_plan, tasks = plan(spec)
+        with signals.deferred():
+            repair(store, spec, design, runs_plan)
+            census = store.census()
+            if census.corrupt:
+                log.warning(
+                    "%s: %d runs with damaged files (moved to %s) run again",
+                    out, len(census.corrupt), out / "corrupt",
+                )  # fmt: skip
+                store.quarantine(census.corrupt)
+        skip = census.done | (set() if retry_failed else census.failed)
         todo = [t for t in tasks if t.run_id not in skip]
-        pool = stack.enter_context(open_executor(executor, workers, scheduler)) if todo else None
-        return _execute(store, lock, spec, todo, pool, (executor, workers, scheduler), progress, command)
+        if not todo:
+            return store.status()
+        how = (executor, workers, scheduler)
+        pool = _open(stack, signals, how)
+        return _execute(store, lock, spec, todo, pool, how, progress, command, signals)
 
 
-class _Signals:
-    """SIGINT and SIGTERM raise `Interrupted` in the driver, but never while a run is being written."""
+def run_or_resume(spec: ExperimentSpec, folder: str | Path, **how: Any) -> dict[str, int]:
+    """Sweep `spec` into `folder`, or finish the sweep of the same spec already there."""
+    store = SweepStore(folder)
+    if not store.begun():
+        return sweep(spec, folder, **how)
+    recorded = recovered_spec(store)
+    if recorded.hash != spec.hash:
+        raise SweepError(
+            f"{folder} holds a sweep of another design (another --scale, --replications, --samples "
+            "or --steps?); give another folder, or the options it was made with"
+        )
+    how.pop("force", None)
+    return resume(folder, **how)
 
-    def __init__(self) -> None:
-        self.writing = False
-        self.pending: int | None = None
-        self.previous: dict[int, Any] = {}
 
-    def __enter__(self) -> _Signals:
-        if threading.current_thread() is threading.main_thread():
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                self.previous[signum] = signal.signal(signum, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for signum, handler in self.previous.items():
-            signal.signal(signum, handler)
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        if self.writing:
-            self.pending = signum
-        else:
-            raise Interrupted(signum)
-
-    @contextlib.contextmanager
-    def deferred(self) -> Iterator[None]:
-        """A block a signal does not cut short (it is raised after)."""
-        self.writing = True
+def _open(
+    stack: contextlib.ExitStack, signals: Signals, how: tuple[str, int | None, str | None]
+) -> cf.Executor:
+    """Open the executor; a signal meanwhile is raised after it (a cluster it cut short: the same)."""
+    with signals.polling(how[0] != "serial"):  # no signal inside a pool's machinery
         try:
-            yield
-        finally:
-            self.writing = False
-        if self.pending is not None:
-            raise Interrupted(self.pending)
+            pool = stack.enter_context(open_executor(*how))
+        except Exception:
+            signals.check()  # a worker killed by the signal while starting: the signal is the reason
+            raise
+    signals.check()
+    return pool
+
+
+def _reason(exc: BaseException) -> str:
+    """The OS's words for a failed write, without the path already named."""
+    cause = exc.__cause__ if isinstance(exc, StorageError) and exc.__cause__ else exc
+    return str(cause.strerror) if isinstance(cause, OSError) and cause.strerror else str(exc)
 
 
 def _execute(
@@ -242,13 +255,13 @@ def _execute(
     how: tuple[str, int | None, str | None],
     progress: bool,
     command: str,
+    signals: Signals,
 ) -> dict[str, int]:
     """Run `tasks` on `pool`, recording the execution in metadata.json at its start and its end."""
     executor, workers, scheduler = how
     clock = time.perf_counter()
-    execution_id = uuid.uuid4().hex[:12]
     execution = {
-        "id": execution_id,
+        "id": uuid.uuid4().hex[:12],
         "command": command,
         "executor": executor,
         "workers": workers,
@@ -271,28 +284,33 @@ def _execute(
         dynamic_ncols=True,
         mininterval=0.1 if sys.stderr.isatty() else 5.0,  # keep non-terminal logs short
     )
-    signals = _Signals()
 
     def on_result(result: RunResult) -> None:
+        signals.check()  # a run that ends after a signal came is not recorded: resume runs it again
         with signals.deferred():  # a signal now is raised once the run is written and counted
-            store.record(result, execution_id)
+            store.record(result, execution["id"])
             counts[result.status] += 1
         bar.set_postfix(done=counts["done"], failed=counts["failed"], refresh=False)
         bar.update()
 
     status = "interrupted"
     try:
-        with signals:
-            if tasks and pool is not None:
-                n = workers or getattr(pool, "_max_workers", None) or 1
-                with contextlib.ExitStack() as reopened:
+        if tasks and pool is not None:
+            n = workers or getattr(pool, "_max_workers", None) or 1
+            # a serial run computes in this thread: a signal stops it at once; a pool is polled
+            with contextlib.ExitStack() as reopened, signals.polling(executor != "serial"):
+                try:
                     run_tasks(
                         tasks,
                         pool,
                         on_result,
                         in_flight=2 * n,
                         reopen=lambda: reopened.enter_context(open_executor(executor, workers, scheduler)),
+                        tick=signals.check,
                     )
+                except Exception:
+                    signals.check()  # an executor broken by the signal (its workers killed): the signal
+                    raise
         status = "finished"
     except StorageError:
         status = "storage error"
@@ -304,8 +322,10 @@ def _execute(
         bar.close()
         wall = round(time.perf_counter() - clock, 3)
         execution.update(counts, status=status, finished=now(), wall_time_s=wall)
-        with contextlib.suppress(OSError):  # a full disk: the run records are what counts
+        try:
             _update_execution(store, execution)
+        except (OSError, SweepError) as exc:  # a full disk: the run records are what counts
+            log.warning("%s; the end of this execution is not recorded there (its runs are)", exc)
     return store.status()
 
 
@@ -318,14 +338,11 @@ def _update_execution(store: SweepStore, execution: dict[str, Any]) -> None:
             break
     else:
         records.append(dict(execution))
-    try:
-        store.write_metadata(metadata)
-    except OSError as exc:
-        raise StorageError(f"cannot write {store.folder}/metadata.json: {exc.strerror or exc}") from exc
+    store.write_metadata(metadata)
 
 
 def _settle_killed_executions(store: SweepStore, lock_was_left: bool) -> None:
-    """Executions still marked running belong to drivers that died: count their runs from the records."""
+    """Executions still marked running ended without saying so: count their runs from the records."""
     metadata = store.metadata()
     stale = [e for e in metadata.get("executions", []) if e.get("status") == "running"]
     if not stale:
@@ -334,7 +351,9 @@ def _settle_killed_executions(store: SweepStore, lock_was_left: bool) -> None:
     for execution in stale:
         done = recorded.get(execution.get("id", ""), 0)
         execution.update(status="killed", recorded=done)
-        execution["note"] = "its driver died (kill -9, power loss); 'recorded' counts its runs"
+        execution["note"] = (
+            "its end was not recorded (its driver died, or the disk was full); 'recorded' counts its runs"
+        )
     with contextlib.suppress(OSError):
         store.write_metadata(metadata)
 

@@ -11,6 +11,7 @@ byte). Users with internet access do not need it.
 
 from __future__ import annotations
 
+import argparse
 import pathlib
 import re
 import shutil
@@ -72,8 +73,19 @@ def install(spec: str) -> None:
     print(f"installed {spec}")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Install every asset the page needs; one line and exit 1 when npm cannot fetch them."""
+    first, _, rest = __doc__.strip().partition("\n")
+    parser = argparse.ArgumentParser(
+        description=first, epilog=rest.strip(), formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="print the package@version specs the page needs, install nothing"
+    )
+    args = parser.parse_args(argv)
+    if args.list:
+        print("\n".join(required()))
+        return 0
     CACHE.mkdir(parents=True, exist_ok=True)
     if shutil.which("npm") is None:
         print(

@@ -21,7 +21,9 @@ import pandas as pd
 
 from model import PortabilityModel, load_scenario
 from model.words import regime_colour
+from runs.cli.arguments import Help
 from runs.report import STYLE, value_words
+from runs.report.layout import save_figure
 
 COLOURS = {name: regime_colour(name) for name in ("status_quo", "none", "mandatory")}
 STYLES = {"none": "--"}  # none and status_quo coincide at the defaults: keep both visible
@@ -46,18 +48,14 @@ def band(ax, frames: list[pd.Series], colour: str, label: str, style: str = "-")
     ax.fill_between(years, mean - half, mean + half, color=colour, alpha=0.25, lw=0)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="The README figure, from real runs.")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results/figures"),
-        help="folder to write into (default: results/figures)",
-    )
-    parser.add_argument("--seeds", type=int, default=6)
-    parser.add_argument("--scale", type=float, default=0.05)
-    parser.add_argument("--months", type=int, default=240)
-    args = parser.parse_args()
+def main(argv: list[str] | None = None) -> None:
+    first, _, rest = __doc__.strip().partition("\n")
+    parser = argparse.ArgumentParser(description=first, epilog=rest.strip(), formatter_class=Help)
+    parser.add_argument("--out", type=Path, default=Path("results/figures"), help="folder to write into")
+    parser.add_argument("--seeds", type=int, default=6, help="seeds (paired runs) per line")
+    parser.add_argument("--scale", type=float, default=0.05, help="population scale of every run")
+    parser.add_argument("--months", type=int, default=240, help="months a run")
+    args = parser.parse_args(argv)
     plt.rcParams.update(STYLE)
     seeds = range(args.seeds)
     fig, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.4), constrained_layout=True)
@@ -106,9 +104,7 @@ def main() -> None:
         f"{runs('status_quo', range(1), args.scale, 0)[0].holders.size:,} holders",
         fontsize=11,
     )
-    args.out.mkdir(parents=True, exist_ok=True)
-    for suffix in ("png", "pdf"):
-        fig.savefig(args.out / f"regimes.{suffix}", dpi=300)
+    save_figure(fig, args.out, "regimes")  # 300 dpi PNG and PDF, every text checked for overlap
     print(f"wrote {args.out / 'regimes.png'} and regimes.pdf")
 
 

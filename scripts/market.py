@@ -1,144 +1,72 @@
 """The IPv4 market against its calibration targets, and what it changes, paired by seed.
 
-Prints the Markdown tables of docs/VALIDATION.md §8 and writes the per-seed outcomes to
-`--out` (CSV). Every condition runs the same seeds (common random numbers); intervals are
-Student-t 95% over seeds. Volumes are shares of the IPv4 the registries administer (the
-mean over the run), counted from year 2 on (year 1 sells the stock of idle space the
-model starts with, and is reported on its own); RIPE NCC's transfers are scaled to the real
-population (÷ scale). The reverse flow is pooled over seeds (a ratio of sums), with the
-per-seed median and range.
+Prints the Markdown tables of docs/VALIDATION.md §8 from the sweeps of
+runs/experiments/validation/market_conditions.toml (four regimes; the market and entry
+switched off in turn) and market_long.toml (40 years, across the spread of holders'
+substitutes), with their seeds (root 42: replicate r has the same seed in every condition).
+The outcomes are defined in `runs.outcomes.Market`: volumes are shares of the IPv4 the
+registries administer (the mean over the run), counted from year 2 on (year 1 sells the stock
+of idle space the model starts with, and is reported on its own); RIPE NCC's transfers are
+scaled to the real population (÷ scale). Intervals are Student-t 95% over seeds. The reverse
+flow is pooled over seeds (a ratio of sums), with the per-seed median and range.
 
     .venv/bin/python scripts/market.py --seeds 20 --scale 0.05 --out results/market.csv
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from agents.market import buy_orders, receive_caps
-from model import PortabilityModel
-from model.calibration import ADDRESSES_PER_BLOCK
 from runs.analysis import t_interval_text
+from runs.validation import experiment, options, parser, results, run_script, write_table
 
 REGIMES = ("none", "status_quo", "status_quo_2026", "mandatory")
-BURN_IN = 12  # months: the first year sells the idle stock the model starts with
+RULES = ("bids", "bids_cut_by_needs", "bids_stopped_in_region", "counterpart_bids", "counterpart_capped")
 
 
-class Binding:
-    """How often each of the registries' transfer rules cuts what a buyer would take."""
-
-    def __init__(self) -> None:
-        self.bids = self.needs = self.counterpart_buyers = self.counterpart = self.in_region = 0
-
-    def count(self, model: PortabilityModel) -> None:
-        """This month's bids with and without the needs test, and the counterpart caps."""
-        s, terms = model.holders, model.market_terms()
-        no_test = terms._replace(needs_months=np.zeros_like(terms.needs_months))
-        free = no_test._replace(in_region=np.zeros_like(terms.in_region))
-        tested, untested, unruled = buy_orders(s, terms), buy_orders(s, no_test), buy_orders(s, free)
-        kept = dict(zip(tested.holders.tolist(), tested.blocks.tolist(), strict=True))
-        self.bids += unruled.holders.size
-        self.needs += sum(
-            1 for h, b in zip(untested.holders, untested.blocks, strict=True) if kept.get(h, 0) < b
-        )
-        self.in_region += unruled.holders.size - untested.holders.size
-        caps = receive_caps(s, tested, terms)
-        ruled = terms.counterpart_share[s.registry[tested.holders]] > 0
-        self.counterpart_buyers += int(ruled.sum())
-        self.counterpart += int((caps[ruled].min(axis=1) < tested.blocks[ruled]).sum())
-
-
-def run(seed: int, steps: int, binding: Binding | None = None, **overrides: object) -> dict[str, float]:
-    """One run's market outcomes."""
-    model = PortabilityModel(seed=seed, **overrides)
-    legacy_sold = 0
-    for _ in range(steps):
-        before = model.holders.ipv4.copy()
-        model.step()
-        if binding is not None:
-            binding.count(model)
-        s = model.holders
-        sold = np.maximum(0, before - s.ipv4[: before.size])
-        legacy_sold += int(sold[s.legacy[: before.size]].sum())
-    frame = model.model_frame()
-    names = [r.name for r in model.registries]
-    sold = pd.DataFrame(model.flow_sales, index=names, columns=names)
-    moved = pd.DataFrame(model.flow_ipv4, index=names, columns=names)
-    between = 1 - np.eye(len(names), dtype=np.int64)
-    after = frame[frame.step > BURN_IN]
-    years = (steps - BURN_IN) / 12
-    mean_held = float(model.total_ipv4 - frame.pool_allocated.sum() / 2)  # /24s at mid-run (about)
-    registries = model.registry_frame()
-    own = {}
-    for name in ("ARIN", "APNIC", "RIPE NCC"):
-        r = registries[(registries.registry == name) & (registries.step > BURN_IN)]
-        held = r.ipv4.mean()
-        # sales by the registry's members, in and out of it, over the registry's own space
-        own[name] = (
-            float(sold.loc[name].sum() + sold[name].sum() - sold.loc[name, name]) / (steps / 12) / held
-        )
-    ripe = sold.loc["RIPE NCC"].sum() + sold["RIPE NCC"].sum() - sold.loc["RIPE NCC", "RIPE NCC"]
-    price = frame.ipv4_price.to_numpy()
-    last = frame.iloc[-60:]
-    total_sold = float(sold.values.sum())
-    return {
-        "transferred": float(after.ipv4_transferred.sum() / years / mean_held),
-        "transferred_year1": float(frame.ipv4_transferred.iloc[1 : BURN_IN + 1].sum() / mean_held),
-        "inter_rir": float(after.ipv4_inter_rir.sum() / years / mean_held),
-        "inter_rir_sales": float((sold.values * between).sum() / (steps / 12) / mean_held),
-        "inter_rir_moves": float((moved.values * between).sum() / (steps / 12) / mean_held),
-        "inter_share": float((sold.values * between).sum() / max(total_sold, 1.0)),
-        "legacy_share": float(legacy_sold / max(total_sold, 1.0)),
-        "out_of_arin": float(sold.loc["ARIN", ["APNIC", "RIPE NCC"]].sum()),
-        "into_arin": float(sold.loc[["APNIC", "RIPE NCC"], "ARIN"].sum()),
-        "arin_own": own["ARIN"],
-        "apnic_own": own["APNIC"],
-        "ripe_own": own["RIPE NCC"],
-        "ripe_addresses": float(ripe * ADDRESSES_PER_BLOCK / (steps / 12) / overrides["scale"]),
-        **{f"price_{y}": float(price[min(12 * y, steps)]) for y in (5, 10, 20, 30, 40) if 12 * y <= steps},
-        "price_max": float(price.max()),
-        "price_min": float(price.min()),
-        "quality": float(last.quality_experienced.mean()),
-        "holders_end": float(model.holders.size),
-    }
+def outcomes(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per finished run: condition, regime, market, entry, replicate, seed, outcomes."""
+    done = runs[runs.status == "done"]
+    settings = done.parameters.map(json.loads)
+    finals = {c: c.removeprefix("final_") for c in done.columns if c.startswith("final_")}
+    named = ["condition"] if "condition" in done else []
+    frame = done[[*named, "replicate", "seed", *finals]].rename(columns=finals)
+    frame.insert(len(named), "regime", settings.map(lambda p: p.get("regime", "status_quo")).to_numpy())
+    frame.insert(len(named) + 1, "market", settings.map(lambda p: p.get("market", "on")).to_numpy())
+    frame.insert(len(named) + 2, "entry", settings.map(lambda p: p.get("entry_rate") != 0.0).to_numpy())
+    return frame
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=20)
-    parser.add_argument("--scale", type=float, default=0.05)
-    parser.add_argument("--steps", type=int, default=240)
-    parser.add_argument("--long", type=int, default=480, help="months of the long status-quo runs (price)")
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
+    """Run (or finish) both sweeps and print the tables."""
+    p = parser(__doc__)
+    options(p)
+    p.add_argument("--steps", type=int, default=240, help="months of the runs of the first tables")
+    p.add_argument("--long", type=int, default=480, help="months of the long status-quo runs (price)")
+    p.add_argument("--out", type=Path, default=None, help="CSV of every run's outcomes (default: none)")
+    args = p.parse_args(argv)
     if args.long < 240 or args.steps < 60:
-        parser.error(f"--long must be at least 240 and --steps at least 60; got {args.long}, {args.steps}")
-    rows = []
-    binding = Binding()
-    for market in ("on", "off"):
-        for entry in (True, False):
-            regimes = REGIMES if (market, entry) == ("on", True) else ("status_quo", "mandatory")
-            for regime in regimes:
-                for seed in range(args.seeds):
-                    kw = {"regime": regime, "market": market, "scale": args.scale}
-                    if not entry:
-                        kw["entry_rate"] = 0.0
-                    counting = binding if (market, entry, regime) == ("on", True, "status_quo") else None
-                    outcome = run(seed, args.steps, counting, **kw)
-                    rows.append({"market": market, "entry": entry, "regime": regime, "seed": seed, **outcome})
-    long = [run(seed, args.long, regime="status_quo", scale=args.scale) for seed in range(args.seeds)]
-    table = pd.DataFrame(rows)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(args.out, index=False)
+        p.error(f"--long must be at least 240 and --steps at least 60; got {args.long}, {args.steps}")
+    how = {"scale": args.scale, "replications": args.seeds}
+    table = outcomes(
+        results(experiment("market_conditions").with_overrides(**how, steps=args.steps), args).runs
+    )
+    long_runs = results(experiment("market_long").with_overrides(**how, steps=args.long), args).runs
+    spreads = outcomes(long_runs).assign(
+        substitute_spread=long_runs[long_runs.status == "done"].substitute_spread
+    )
+    write_table(pd.concat([table.assign(table="conditions"), spreads.assign(table="long")]), args.out)
     on = table[(table.market == "on") & table.entry]
+    long = spreads[spreads.substitute_spread == 0.5]  # the default spread
+    status_quo = on[on.regime == "status_quo"]
 
     def cell(regime: str, column: str, digits: int = 3, factor: float = 1.0) -> str:
+        if column not in on:  # a price after more years than the runs last
+            return "-"
         values = on[on.regime == regime][column].dropna().to_numpy() * factor
         return t_interval_text(values, digits) if values.size > 1 else "-"
 
@@ -189,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nThe price over {args.long // 12} years (status_quo, {args.seeds} seeds):")
     print("observed USD 11.25 (2011),")
     print(">= 20 (2019), ~40 (Oct 2021), 50-60 (Apr 2022), ~40 (2025, the model's start).\n")
-    prices = pd.DataFrame(long)
+    prices = long
     print("| after | " + " | ".join(f"{y} years" for y in (5, 10, 20, 30, 40) if 12 * y <= args.long) + " |")
     print("|---" * (1 + sum(12 * y <= args.long for y in (5, 10, 20, 30, 40))) + "|")
     cells = [t_interval_text(prices[f"price_{y}"], 1) for y in (5, 10, 20, 30, 40) if 12 * y <= args.long]
@@ -202,27 +130,27 @@ def main(argv: list[str] | None = None) -> int:
     print("| substitute_spread | after 20 years | after 40 years | yearly growth, years 30-40 |")
     print("|---|---|---|---|")
     for spread in (0.0, 0.25, 0.5):
-        kw = {"regime": "status_quo", "scale": args.scale, "substitute_spread": spread}
-        got = pd.DataFrame([run(s, args.long, **kw) for s in range(8)])
+        got = spreads[spreads.substitute_spread == spread]
         late = got.get("price_40", got.price_20 * np.nan)
         growth = np.log(late / got.get("price_30", late)) / 10 * 100
         cells = (t_interval_text(got.price_20, 1), t_interval_text(late, 1), t_interval_text(growth, 2))
         print(f"| {spread:g} | {cells[0]} | {cells[1]} | {cells[2]} % |")
-    print("(8 seeds each)")
+    print(f"({args.seeds} seeds each; the 0.5 row is the table above's runs)")
 
     print(f"\nHow often the registries' rules bind (status_quo, {args.seeds} seeds, all months):\n")
-    print(f"- bids cut (or stopped) by the buyer's needs test: {binding.needs} of {binding.bids}")
-    print(f"- bids stopped by LACNIC's in-region rule: {binding.in_region} of {binding.bids}")
+    rules = status_quo[list(RULES)].sum().astype(int)
+    print(f"- bids cut (or stopped) by the buyer's needs test: {rules.bids_cut_by_needs} of {rules.bids}")
+    print(f"- bids stopped by LACNIC's in-region rule: {rules.bids_stopped_in_region} of {rules.bids}")
     print(
-        f"- RIPE NCC buyers capped by the counterpart rule: {binding.counterpart} of "
-        f"{binding.counterpart_buyers} RIPE NCC bids"
+        f"- RIPE NCC buyers capped by the counterpart rule: {rules.counterpart_capped} of "
+        f"{rules.counterpart_bids} RIPE NCC bids"
     )
 
     print("\nPaired differences (same seeds): quality experienced, last 5 years.\n")
     columns = ("market on, entry on", "market off, entry on", "market on, no entry", "market off, no entry")
     print("| comparison | " + " | ".join(columns) + " |")
     print("|---|---|---|---|---|")
-    wide = table.pivot_table(index=["market", "entry", "seed"], columns="regime", values="quality")
+    wide = table.pivot_table(index=["market", "entry", "replicate"], columns="regime", values="quality_last5")
     for a, b in (("status_quo", "none"), ("mandatory", "status_quo")):
         cells = []
         for market, entry in (("on", True), ("off", True), ("on", False), ("off", False)):
@@ -237,4 +165,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(main)

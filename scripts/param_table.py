@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 from model.params import param_info
 
 
@@ -15,7 +17,8 @@ def cell(value: object) -> str:
     return str(value) if value not in ((), {}) else ("[]" if value == () else "{}")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    argparse.ArgumentParser(description=__doc__.strip()).parse_args(argv)  # --help, and no other option
     print("| parameter | default | allowed | unit | meaning | source |")
     print("|---|---|---|---|---|---|")
     for row in param_info():

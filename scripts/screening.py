@@ -1,8 +1,10 @@
 """Morris or Sobol indices of a finished sweep, from its stored runs (one outcome per run).
 
-Outcome of a run: the mean of its last 60 months of a model-frame column. Reads the sweep's
-plan and time series straight from the folder, in sample order, so the indices are those of
-the design the sweep ran (`runs/design.py` draws it with SALib).
+Outcome of a run: the mean of its last 60 months of a model-frame column (`runs.outcomes.
+last_months`). Reads the sweep's plan and time series through its store (every file checked
+against its checksum), in sample order, so the indices are those of the design the sweep ran
+(`runs/design.py` draws it with SALib). A sweep with runs not done (queued, failed, corrupt)
+cannot be screened: the error says how many and which, and how to finish it.
 
     .venv/bin/python scripts/screening.py results/morris --outcome quality_experienced
     .venv/bin/python scripts/screening.py results/sobol --outcome quality_experienced
@@ -10,37 +12,64 @@ the design the sweep ran (`runs/design.py` draws it with SALib).
 
 from __future__ import annotations
 
-import argparse
 import tomllib
 from pathlib import Path
 
 import pandas as pd
 from SALib.analyze import morris, sobol
 
+from runs.errors import SweepError
+from runs.outcomes import LAST, last_months
+from runs.store import SweepStore
+from runs.validation import parser, run_script
 
-def outcomes(folder: Path, column: str, months: int = 60) -> pd.DataFrame:
-    """One row per run: its design sample and the outcome."""
-    plan = pd.read_parquet(folder / "plan.parquet")
+
+def check_complete(store: SweepStore) -> None:
+    """Refuse a sweep whose design is not complete: say what is missing, and how to finish it."""
+    if not store.exists():
+        raise SweepError(f"{store.folder} holds no sweep (no plan.parquet)")
+    census = store.census()
+    missing = [r for r in census.planned if r not in census.done]
+    if not missing:
+        return
+    parts = [f"{len(census.planned) - len(census.done) - len(census.failed)} queued"]
+    if census.corrupt:
+        parts.append(f"{len(census.corrupt)} of them with damaged files")
+    parts.append(f"{len(census.failed)} failed")
+    how = f"`python -m runs resume {store.folder}`" + (" --retry-failed" if census.failed else "")
+    raise SweepError(
+        f"{store.folder}: {len(missing)} of {len(census.planned)} runs are not done ({', '.join(parts)}; "
+        f"first: {missing[0]}); indices need every run of the design: finish it with {how}"
+    )
+
+
+def outcomes(folder: Path, column: str, months: int = LAST) -> pd.DataFrame:
+    """One row per design point: its sample id and the outcome, the mean over its runs."""
+    store = SweepStore(folder)
+    check_complete(store)
+    plan = store.plan()
     values = []
     for run_id in plan.run_id:
-        frame = pd.read_parquet(
-            folder / "timeseries" / f"{run_id}.parquet",
-            columns=["step", "value"],
-            filters=[("metric", "==", column)],
-        ).sort_values("step")
-        values.append(frame.value.iloc[-months:].mean())
+        frame = store.read_run(run_id)[1]["timeseries"].to_pandas()
+        frame = frame[frame.metric == column]
+        if frame.empty:
+            raise SweepError(f"--outcome {column!r} is not a metric of {folder}'s time series")
+        values.append(last_months(frame, "value", months))
     plan = plan.assign(outcome=values)
     return plan.groupby("sample_id", sort=True).outcome.mean().reset_index()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--outcome", default="quality_experienced")
-    parser.add_argument("--top", type=int, default=15)
-    args = parser.parse_args()
-    spec = tomllib.loads((args.folder / "spec.toml").read_text(encoding="utf-8"))
-    design = pd.read_parquet(args.folder / "design.parquet").sort_values("sample_id")
+def main(argv: list[str] | None = None) -> int:
+    """Screen the sweep in FOLDER and print the table."""
+    p = parser(__doc__)
+    p.add_argument("folder", type=Path, help="a finished sweep of a morris or sobol design")
+    p.add_argument("--outcome", default="quality_experienced", help="a model-frame column")
+    p.add_argument("--top", type=int, default=15, help="how many parameters to list (Morris)")
+    args = p.parse_args(argv)
+    store = SweepStore(args.folder)
+    y = outcomes(args.folder, args.outcome).outcome.to_numpy()
+    spec = tomllib.loads(store.spec_text())
+    design = store.design().sort_values("sample_id")
     ranges = {k: v for k, v in spec["parameters"].items() if isinstance(v, dict) and "low" in v}
     names = list(ranges)
     problem = {
@@ -48,7 +77,6 @@ def main() -> int:
         "names": names,
         "bounds": [[ranges[n]["low"], ranges[n]["high"]] for n in names],
     }
-    y = outcomes(args.folder, args.outcome).outcome.to_numpy()
     x = design[names].to_numpy()
     kind = spec["design"]["kind"]
     if kind == "morris":
@@ -82,4 +110,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_script(main)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import time
 
 from model import Params, PortabilityModel
@@ -40,4 +42,42 @@ def slow(params: Params, seed: int) -> PortabilityModel:
         step()
 
     model.step = slow_step  # type: ignore[method-assign]
+    return model
+
+
+def interrupt_as_system_error(params: Params, seed: int) -> PortabilityModel:
+    """A model whose second month is cut by SIGINT and the interrupt comes back as a `SystemError`.
+
+    That is what compiled code does with an exception raised by a signal handler while it
+    runs (issue 21: the interrupt surfaced as `SystemError` in the market's `_orders` kernel).
+    """
+    model = PortabilityModel(params, seed=seed)
+    step = model.step
+
+    def step_interrupted() -> None:
+        step()
+        if model.steps == 2:
+            try:
+                signal.raise_signal(signal.SIGINT)
+            except BaseException as exc:
+                raise SystemError(
+                    "<built-in function _orders> returned a result with an exception set"
+                ) from exc
+
+    model.step = step_interrupted  # type: ignore[method-assign]
+    return model
+
+
+def swallows_the_interrupt(params: Params, seed: int) -> PortabilityModel:
+    """A model whose code swallows the interrupt raised in its second month and runs on to the end."""
+    model = PortabilityModel(params, seed=seed)
+    step = model.step
+
+    def step_swallowing() -> None:
+        step()
+        if model.steps == 2:
+            with contextlib.suppress(BaseException):  # what careless compiled code does
+                signal.raise_signal(signal.SIGINT)
+
+    model.step = step_swallowing  # type: ignore[method-assign]
     return model

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_reset_rebuilds_the_run_at_month_0(page: Page, app_url: str):
-    open_app(page, app_url)
+    open_app(page, f"{app_url}?seeds=0")
     steps(page, 2)
     page.get_by_role("button", name="Reset", exact=True).click()
     month_is(page, 0)
@@ -29,7 +29,7 @@ def test_reset_rebuilds_the_run_at_month_0(page: Page, app_url: str):
 
 
 def test_share_charts_are_stacked_by_value_and_drawn_to_the_month(page: Page, app_url: str):
-    open_app(page, app_url)
+    open_app(page, f"{app_url}?seeds=0")
     steps(page, 6)
     tab(page, "Resources")
     drawn = charts_drawn(page, month=6)
@@ -40,7 +40,7 @@ def test_share_charts_are_stacked_by_value_and_drawn_to_the_month(page: Page, ap
 
 
 def test_a_revisited_tab_draws_its_charts(page: Page, app_url: str):
-    open_app(page, app_url)
+    open_app(page, f"{app_url}?seeds=0")
     steps(page, 3)
     for _ in range(10):
         for name in ("Accountability", "Registries", "Resources"):
@@ -54,7 +54,7 @@ def _steps_logged(url: str) -> int:
 
 
 def test_play_stops_at_the_horizon(page: Page, app_url: str):
-    open_app(page, app_url)
+    open_app(page, f"{app_url}?seeds=0")
     horizon = page.get_by_label("Play until month")
     horizon.fill("8")
     horizon.press("Enter")
@@ -69,7 +69,7 @@ def test_play_stops_at_the_horizon(page: Page, app_url: str):
 
 def test_play_stops_when_the_page_is_closed(browser, app_url: str):
     page = browser.new_page()
-    open_app(page, app_url)
+    open_app(page, f"{app_url}?seeds=0")
     horizon = page.get_by_label("Play until month")
     horizon.fill("1000")
     horizon.press("Enter")
@@ -84,7 +84,7 @@ def test_play_stops_when_the_page_is_closed(browser, app_url: str):
 
 
 def test_tooltips_are_confined_and_formatted(page: Page, app_url: str):
-    open_app(page, app_url)
+    open_app(page, f"{app_url}?seeds=0")
     steps(page, 2)
     options = page.evaluate(
         """async () => {

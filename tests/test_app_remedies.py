@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from model import PortabilityModel
-from tests.test_app_inprocess import built, open_tab, options, render, select, step  # noqa: F401
+from tests.test_app_inprocess import built  # noqa: F401 - a fixture
 from viz import charts
+from viz.charts.marks import stage_spells
 from viz.controls import Setup, compare_options
-from viz.remedies import remedies_charts, stage_segments
+from viz.harness import charts as options
+from viz.harness import open_tab, render, select, step
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:solara.*")
 
@@ -22,19 +24,26 @@ def handed_off_run(months: int = 40) -> charts.RunData:
 
 def test_the_charts_draw_petition_support_its_threshold_and_the_stages_as_bands():
     run = handed_off_run()
-    petition, members, strictness, disputed = remedies_charts([run])
+    petition, members, strictness, disputed = charts.remedies_charts([run])
     assert petition["title"]["text"] == "Petition support against the threshold"
     series = {s["name"]: s for s in petition["series"]}
     support = run.wide("petition_support").AFRINIC.round(4).tolist()
     assert series["AFRINIC"]["data"] == support and len(support) == 41 and max(support) >= 0.25
     assert set(series["AFRINIC threshold"]["data"]) == {0.25}
-    bands = series["bands: ICP-2 process"]["markArea"]["data"]
+    bands = series["ICP-2 process"]["markArea"]["data"]
     names = [b[0]["name"] for b in bands]
-    assert names == ["AFRINIC petitioned", "AFRINIC remediation", "AFRINIC decision", "AFRINIC handed off"]
-    spells = stage_segments(run)
-    assert [s[1] for s in spells] == ["petitioned", "remediation", "decision", "handed_off"]
-    assert spells[-1][3] == 40 and spells[0][2] == int(run.events[run.events.kind == "petition"].step.iloc[0])
-    assert members["series"][-1]["name"] == "bands: ICP-2 process"
+    assert names == [
+        "AFRINIC petition",
+        "AFRINIC audit, remediation",
+        "AFRINIC derecognition vote",
+        "AFRINIC handed over",
+    ]
+    spells = stage_spells(run)
+    assert [s.state for s in spells] == ["petitioned", "remediation", "decision", "handed_off"]
+    assert spells[-1].end == 40 and spells[0].start == int(
+        run.events[run.events.kind == "petition"].step.iloc[0]
+    )
+    assert any(s.get("name") == "ICP-2 process" for s in members["series"])
     assert strictness["yAxis"]["max"] == 1
     assert disputed["title"]["subtext"].startswith("no disputed space in this run")
 
@@ -44,10 +53,11 @@ def test_venue_shopping_draws_the_shielded_share():
     for _ in range(30):
         model.step()
     run = charts.RunData.of("shop", "shop", model)
-    disputed = remedies_charts([run])[3]
+    disputed = charts.remedies_charts([run])[3]
     shielded = next(s for s in disputed["series"] if s["name"] == "shielded")
     share = 100 * run.frame.disputed_ipv4_shielded.iloc[-1]
     assert share > 0 and shielded["data"][-1] == pytest.approx(share, abs=0.01)
+    assert "real-world equivalent" in disputed["title"]["subtext"]
 
 
 def test_compare_by_remedy_keeps_the_scenario_and_sets_the_remedy():
@@ -82,20 +92,19 @@ def test_compare_by_remedy_names_both_runs_and_lists_registries_once():
     other = PortabilityModel.from_scenario("status_quo", seed=1)
     for _ in range(3):
         other.step()
-    runs = [handed_off_run(3), charts.RunData.of("b", "other", other)]
-    petition = remedies_charts(runs)[0]
+    runs = [handed_off_run(3), charts.RunData.of("b", "other", other, index=1)]
+    petition = charts.remedies_charts(runs)[0]
     assert petition["legend"]["data"] == [f"{r} · handoff" for r in runs[0].names]
+    assert all(petition["legend"]["_names"][f"{r} · handoff"] == r for r in runs[0].names)
 
 
 def test_registry_matrices_name_every_registry_and_keep_titles_short():
-    from model import PortabilityModel
-
     model = PortabilityModel(seed=1, scale=0.01, regime="mandatory")
     for _ in range(3):
         model.step()
     runs = [
         charts.RunData.of("Mandatory portability", "Mandatory portability", model),
-        charts.RunData.of("No portability (lock-in)", "No portability (lock-in)", model),
+        charts.RunData.of("No portability (lock-in)", "No portability (lock-in)", model, index=1),
     ]
     matrices = [c for c in charts.flows_charts(runs) if any(s["type"] == "heatmap" for s in c["series"])]
     assert len(matrices) == 2

@@ -66,13 +66,16 @@ def test_set_overrides_any_parameter(capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["run", "nope"], "error: unknown scenario 'nope'; valid: "),
+        (["run", "nope"], "error: unknown scenario 'nope' (valid: "),
         (["run", "status_quo", "--set", "porting_dela=3"], "did you mean 'porting_delay'?"),
-        (["run", "status_quo", "--scale", "7"], "error: scale must be a number in [0.0005, 2.0]; got 7.0"),
+        (
+            ["run", "status_quo", "--scale", "7"],
+            "error: argument --scale: scale must be a number in [0.0005, 2.0]",
+        ),
         (["run", "status_quo", "--set", "nokey"], "error: --set takes KEY=VALUE; got 'nokey'"),
         (["run", "status_quo", "--out", "x.json"], "error: --out must end in .csv or .parquet"),
-        (["run", "status_quo", "--steps", "-1"], "--steps: must be an integer >= 1; got '-1'"),
-        (["run", "status_quo", "--steps", "0"], "--steps: must be an integer >= 1; got '0'"),
+        (["run", "status_quo", "--steps", "-1"], "--steps: must be an integer in [1, 1,200] (100 years"),
+        (["run", "status_quo", "--steps", "0"], "--steps: must be an integer in [1, 1,200] (100 years"),
         (["run", "status_quo", "--seed", "abc"], "--seed: must be an integer >= 0; got 'abc'"),
         (["run", "status_quo", "--set", "seed=3"], "the seed is not a parameter; use --seed 3"),
         (["run", "status_quo", "--set", "events=maybe"], "error: --set events: must be a TOML list"),
@@ -121,7 +124,7 @@ def test_the_real_command_line_exits_2_without_a_traceback():
         timeout=120,
     )
     assert bad.returncode == 2
-    assert bad.stderr.strip() == "error: scale must be a number in [0.0005, 2.0]; got -3"
+    assert bad.stderr.strip() == "error: --set scale=-3: scale must be a number in [0.0005, 2.0]; got -3"
     good = subprocess.run(
         [sys.executable, "-m", "runs", "run", "no_portability", "--steps", "3", "--scale", "0.002"],
         capture_output=True,

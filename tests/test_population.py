@@ -7,7 +7,8 @@ import pytest
 
 from model.calibration import load_calibration
 from model.params import Params
-from model.population import build_population, cap_holdings, peering_edges
+from model.population import build_population, peering_edges
+from model.sampling import cap_holdings
 
 
 def gini(x: np.ndarray) -> float:

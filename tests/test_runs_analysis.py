@@ -122,7 +122,7 @@ def test_bootstrap_intervals_of_counts_never_go_below_zero():
 def sobol_table(n: int) -> pd.DataFrame:
     x = sobol_sample.sample(PROBLEM, n, calc_second_order=False, seed=3)
     y = Ishigami.evaluate(x)
-    from runs.analysis import _first_half
+    from runs.sensitivity import _first_half
 
     full = sobol_indices(PROBLEM, y, seed=3)
     half = sobol_indices(PROBLEM, _first_half(PROBLEM, y), seed=3)

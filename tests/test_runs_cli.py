@@ -67,7 +67,7 @@ def test_sweep_status_analyze_report_resume(tmp_path, capsys):
         (["sweep", "x.toml", "--out", "o", "--executor", "mpi"], "invalid choice: 'mpi'"),
         (["sweep", "x.toml", "--out", "o", "--workers", "0"], "--workers: must be an integer >= 1; got '0'"),
         (["sweep", "x.toml", "--out", "o", "--workers", "-2"], "--workers: must be an integer >= 1; got '-2"),
-        (["sweep", "x.toml", "--out", "o", "--steps", "0"], "--steps: must be an integer >= 1; got '0'"),
+        (["sweep", "x.toml", "--out", "o", "--steps", "0"], "--steps: must be an integer in [1, 1,200]"),
         (["sweep", "x.toml", "--out", "README.md"], "error: --out README.md is a file; give a new or empty"),
         (["sweep", "x.toml", "--out", "runs"], "error: --out runs is not empty and holds no sweep; give"),
         (["paper", "--samples", "0"], "--samples: must be an integer >= 1; got '0'"),
@@ -207,7 +207,7 @@ def readme_commands(prefix: str) -> list[str]:
 
 
 def test_the_readme_batch_commands_use_the_venv_and_parse():
-    from runs.cli import _parser
+    from runs.cli.arguments import build_parser as _parser
 
     commands = readme_commands(".venv/bin/python -m runs ")
     assert len(commands) >= 10

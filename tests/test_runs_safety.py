@@ -1,13 +1,13 @@
-"""A sweep never loses work: signals, orphan workers, the folder lock, storage errors, timeouts.
+"""A sweep never loses work: signals, orphan workers, the folder lock, timeouts.
 
 The signal tests drive a real process tree (`python -m runs sweep` with two workers) and are
-kept small: a handful of short runs slowed by `tests.faults.slow`.
+kept small: a handful of short runs slowed by `tests.faults.slow`. A full disk, read-only
+folders and signals at random points are in `test_runs_faults.py`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import signal
@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from runs import store as store_module
 from runs.cli import main
-from runs.errors import StorageError, SweepError
+from runs.errors import SweepError
 from runs.lock import FolderLock
 from runs.spec import ExperimentSpec
 from runs.store import load_results
@@ -194,47 +193,6 @@ def test_the_timeout_option_overrides_the_file(tmp_path, capsys):
     assert main(argv) == 1  # failed runs: exit 1
     assert "0 queued, 2 done, 2 failed" in capsys.readouterr().out
     assert "timeout = 1.0" in (tmp_path / "o" / "spec.toml").read_text()
-
-
-def failing_writes(monkeypatch, after: int, code: int) -> None:
-    """Make the store's Parquet writes fail after `after` successes, as a full or read-only disk does."""
-    real = store_module.pq.write_table
-    calls = {"n": 0}
-
-    def write_table(table, where, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] > after:
-            Path(where).write_bytes(b"PAR1")  # half a file, as a disk that fills up mid-write
-            raise OSError(code, os.strerror(code))
-        return real(table, where, *args, **kwargs)
-
-    monkeypatch.setattr(store_module.pq, "write_table", write_table)
-
-
-@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS])
-def test_a_storage_error_stops_the_sweep_and_never_fails_a_finished_run(tmp_path, monkeypatch, code):
-    out = tmp_path / "out"
-    failing_writes(monkeypatch, after=2 + 3 * 2, code=code)  # design and plan, then two whole runs
-    with pytest.raises(StorageError, match=rf"cannot write the results of run \w+ into {out}: "):
-        sweep(spec(), out, executor="serial", progress=False)
-    assert not list(out.rglob("*.tmp")) and not list(out.rglob(".*.tmp"))
-    assert not list((out / "errors").glob("*.parquet"))  # no finished run recorded as failed
-    assert len(list((out / "runs").glob("*.parquet"))) == 2
-    assert json.loads((out / "metadata.json").read_text())["executions"][-1]["status"] == "storage error"
-    monkeypatch.undo()
-    assert resume(out, executor="serial", progress=False) == {"queued": 0, "done": 4, "failed": 0}
-
-
-def test_the_cli_reports_a_storage_error_in_one_line(tmp_path, monkeypatch, capsys):
-    spec_file = write_spec(tmp_path)
-    failing_writes(monkeypatch, after=2, code=errno.ENOSPC)
-    out = tmp_path / "out"
-    assert main(["sweep", str(spec_file), "--out", str(out), "--executor", "serial"]) == 1
-    err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("error: cannot write the results of run ")
-    assert "No space left on device" in err[-1]
-    assert err[-1].endswith(f"finished runs are kept; fix it, then `python -m runs resume {out}`")
-    assert not any("Traceback" in line for line in err)
 
 
 def test_the_time_limit_holds_in_a_worker_thread_too(tmp_path):

@@ -40,7 +40,7 @@ def edit(old: str, new: str) -> str:
 
 BAD = [
     (edit("steps = 6", "step = 6"), r"unknown key experiment\.'step'; did you mean 'steps'\?"),
-    (edit("steps = 6", "steps = 0"), r"experiment\.steps must be an integer >= 1; got 0"),
+    (edit("steps = 6", "steps = 0"), r"experiment\.steps must be an integer in \[1, 1,200\] .*; got 0"),
     (edit("steps = 6", 'steps = "six"'), r"experiment\.steps must be int; got 'six'"),
     (
         edit("replications = 2", "replications = 0"),
@@ -50,7 +50,7 @@ BAD = [
     (edit('scenario = "status_quo"', 'scenario = "nope"'), r"experiment\.scenario: unknown scenario 'nope'"),
     (
         edit("[design]", "[desing]"),
-        r"unknown table \[desing\]; did you mean \[design\]\? \(allowed: \[design\], \[experiment\], ",
+        r"unknown table \[desing\]; did you mean \[design\]\? \(allowed: \[conditions\], \[design\], ",
     ),
     (
         edit('kind = "factorial"', 'kind = "grid"'),

@@ -15,8 +15,10 @@ from viz.labels import tab_class
 
 __all__ = [
     "TIMEOUT",
+    "chart_texts",
     "charts_drawn",
     "choose",
+    "clashes",
     "month_at_least",
     "month_is",
     "month_shown",
@@ -45,6 +47,7 @@ async (within) => {
     const option = chart.getOption();
     const x = model.getComponent('xAxis', 0);
     const xdata = (option.xAxis && option.xAxis[0] && option.xAxis[0].data) || [];
+    const labels = x && x.axis.type === 'category' ? x.axis.getViewLabels().map((l) => l.formattedLabel) : [];
     const title = (option.title && option.title[0] && option.title[0].text) || '';
     const y = model.getComponent('yAxis', 0);
     const value = (d) => (Array.isArray(d) ? d[d.length - 1]
@@ -63,7 +66,47 @@ async (within) => {
       series, x_type: x ? x.axis.type : null, x_extent: x ? x.axis.scale.getExtent() : null,
       y_extent: y && y.axis.type === 'value' ? y.axis.scale.getExtent() : null,
       over_time: xdata.length > 0 && xdata[0] === 0,  // a category axis of months 0..n
-      month: el.dataset.month === undefined ? null : Number(el.dataset.month),
+      month: el.dataset.month === undefined ? null : Number(el.dataset.month), x_labels: labels,
+    });
+  }
+  return out;
+}
+"""
+
+# Every text ECharts has drawn in each visible chart, as boxes in the chart's own pixels (the
+# text's bounding box after its rotation), with the plot's rectangle and the chart's place on
+# the page: enough to check that nothing overlaps or leaves the chart.
+_TEXTS_JS = """
+async (within) => {
+  const cdn = window.solara ? window.solara.cdn : '/_solara/cdn';
+  const echarts = await new Promise((ok) => requirejs([`${cdn}/echarts@5.4.0/dist/echarts.js`], ok));
+  const out = [];
+  for (const el of document.querySelectorAll(`${within} .solara-echarts`)) {
+    if (!el.offsetParent) continue;
+    const chart = echarts.getInstanceByDom(el);
+    if (!chart) continue;
+    const texts = [];
+    chart.getZr().storage.getDisplayList(true).forEach((d) => {
+      const text = d.style && d.style.text;
+      if (d.invisible || d.ignore || typeof text !== 'string' || !text.trim()) return;
+      const r = d.getBoundingRect().clone();
+      if (d.transform) r.applyTransform(d.transform);
+      texts.push({text: d.style.text, x: r.x, y: r.y, w: r.width, h: r.height});
+    });
+    const grid = chart.getModel().getComponent('grid', 0);
+    const rect = grid && grid.coordinateSystem ? grid.coordinateSystem.getRect() : null;
+    const option = chart.getOption();
+    const marks = [];
+    (option.series || []).forEach((s) => ((s.markArea && s.markArea.data) || []).forEach((pair) => {
+      const label = pair[0].label;
+      if (label && label.show) marks.push(label.formatter);
+    }));
+    const box = el.getBoundingClientRect();
+    out.push({
+      title: (option.title && option.title[0] && option.title[0].text) || '',
+      width: chart.getWidth(), height: chart.getHeight(), texts, marks,
+      plot: rect ? {x: rect.x, y: rect.y, w: rect.width, h: rect.height} : null,
+      page: {x: box.left, y: box.top, w: box.width, h: box.height},
     });
   }
   return out;
@@ -165,6 +208,37 @@ def charts_drawn(
 
     _wait(page, ready, f"charts drawn (month {month}, count {count}); last seen {state}")
     return state
+
+
+def chart_texts(page: Page, within: str = "") -> list[dict[str, Any]]:
+    """The texts drawn in each visible chart (inside `within`), with their boxes (see `_TEXTS_JS`)."""
+    return page.evaluate(_TEXTS_JS, within)
+
+
+def clashes(chart: dict[str, Any], slack: float = 1.0) -> list[str]:
+    """What is wrong with a drawn chart's texts: two that overlap, or one outside the chart."""
+    out = []
+    texts = chart["texts"]
+    for t in texts:
+        if (
+            t["x"] < -slack
+            or t["y"] < -slack
+            or t["x"] + t["w"] > chart["width"] + slack
+            or (t["y"] + t["h"] > chart["height"] + slack)
+        ):
+            out.append(
+                f"{t['text']!r} leaves the chart ({t['x']:.0f},{t['y']:.0f} {t['w']:.0f}x{t['h']:.0f})"
+            )
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            if (
+                a["x"] + slack < b["x"] + b["w"]
+                and b["x"] + slack < a["x"] + a["w"]
+                and a["y"] + slack < b["y"] + b["h"]
+                and b["y"] + slack < a["y"] + a["h"]
+            ):
+                out.append(f"{a['text']!r} overlaps {b['text']!r}")
+    return out
 
 
 def overflowing(page: Page) -> list[str]:

@@ -1,0 +1,32 @@
+"""A run's own outcomes: what a figure or a VALIDATION table needs that the stored frames do not hold.
+
+An experiment names them, ``outcomes = "runs.outcomes:Failure"``: the worker builds the
+observer with the model, calls its `month(model)` after every month and its `finals(model)`
+at the end; the finals are stored in the run's record beside the model's own final values
+(`final_<name>` in `load_results(...).runs`). So each outcome is defined once, here, and the
+reports and the scripts read the same numbers from the same runs, with the sweep's seeds.
+
+    Summary    how any run ends: quality, the worst registry, accountability over its last 5 years
+    Channels   the same, and which channel of accountability the registries' effort is owed to
+    Failure    a registry's governance failure: IPv4 at risk, restoration, members left, voice
+    Recovery   after the failure: recovery time, the first members still there, who left first
+    Shopping   venue shopping: disputed space shielded and reclaimed, at the strict registry too
+    Market     the IPv4 market against its calibration targets
+"""
+
+from runs.outcomes.failure import WINDOW, Failure, Recovery
+from runs.outcomes.market import Market
+from runs.outcomes.shopping import Shopping
+from runs.outcomes.summary import LAST, Channels, Summary, last_months
+
+__all__ = [
+    "LAST",
+    "WINDOW",
+    "Channels",
+    "Failure",
+    "Market",
+    "Recovery",
+    "Shopping",
+    "Summary",
+    "last_months",
+]

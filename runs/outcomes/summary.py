@@ -1,0 +1,78 @@
+"""Outcomes of any run over its last five years, and the mechanism's channels (VALIDATION §2-§6).
+
+`Summary` (regimes, porting delay, scale):
+
+- `quality_last5`, `worst_last5`, `accountability_last5`: quality experienced, the worst
+  registry's quality and accountability, each the mean of the last 60 months;
+- `moved_per_year`: IPv4 moved by registration moves, % of all IPv4 a year;
+- `largest_share_change`: the largest change of a registry's IPv4 share, start to end.
+
+`Channels` adds, for the mechanism taken apart (`scripts/channels.py`):
+
+- `effort_last5` and its parts `effort_threat_last5`, `effort_exit_last5`,
+  `effort_voice_last5`: the registries' effort, mean over registries and the last 60 months;
+- `moves_per_year`; `requests_quality_per_year`, `requests_taste_per_year`,
+  `requests_fees_per_year`: move requests a year by the largest part of the believed gain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["LAST", "Channels", "Summary", "last_months"]
+
+LAST = 60  # months: "the last five years" of a run
+
+
+def last_months(frame: pd.DataFrame, column: str, months: int = LAST) -> float:
+    """The mean of `column` over the last `months` months of a model or registry frame."""
+    steps = frame.step.max()
+    return float(frame[frame.step > steps - months][column].mean())
+
+
+class Summary:
+    """How a run ends: quality, the worst registry, accountability, moves, shares (see above)."""
+
+    def __init__(self, model: Any) -> None:
+        """Nothing to note at the start."""
+
+    def month(self, model: Any) -> None:
+        """Nothing to observe month by month."""
+
+    def finals(self, model: Any) -> dict[str, float]:
+        """The outcomes, at the run's end."""
+        frame, registries = model.model_frame(), model.registry_frame()
+        years = frame.step.max() / 12
+        shares = registries.pivot_table(index="step", columns="registry", values="ipv4_share")
+        return {
+            "quality_last5": last_months(frame, "quality_experienced"),
+            "worst_last5": last_months(frame, "worst_quality"),
+            "accountability_last5": last_months(frame, "accountability"),
+            "moved_per_year": float(100 * frame.moved_ipv4.sum() / model.total_ipv4 / years),
+            "largest_share_change": float((shares.iloc[-1] - shares.iloc[0]).abs().max()),
+        }
+
+
+class Channels(Summary):
+    """A run's ending, and which channel its registries' effort is owed to (see above)."""
+
+    def finals(self, model: Any) -> dict[str, float]:
+        """The outcomes, at the run's end."""
+        frame, registries = model.model_frame(), model.registry_frame()
+        years = frame.step.max() / 12
+        efforts = {
+            f"{column}_last5": last_months(registries, column)
+            for column in ("effort", "effort_threat", "effort_exit", "effort_voice")
+        }
+        requests = {
+            f"{column}_per_year": float(frame[column].iloc[-1] / years)
+            for column in ("requests_quality", "requests_taste", "requests_fees")
+        }
+        return {
+            **super().finals(model),
+            **efforts,
+            "moves_per_year": float(frame.moves.sum() / years),
+            **requests,
+        }

@@ -1,0 +1,92 @@
+"""The charts in tabs: only the open tab builds its charts, so a step plus redraw stays fast.
+
+Each chart comes with its download buttons (PNG, SVG, CSV), whose accessible names say
+"Download <chart> as ...". The option is assigned to the chart widget in an effect, not passed
+as a prop (Reacton would walk its thousands of points on every render).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipyvuetify
+import solara
+import solara.lab
+
+from viz import charts
+from viz.charts.runs import Runs
+from viz.exports import Provenance, chart_file
+from viz.labels import tab_class
+from viz.widgets import Chart, Downloads
+
+__all__ = ["CHART_TABS", "TABS", "EChart", "Grid", "chart_height", "tab_slug"]
+
+#: tab -> the charts it draws (the other tabs are views of their own: viz.views.tabs)
+CHART_TABS: dict[str, Callable[[Runs], list[dict]]] = {
+    "Registries": charts.quality_charts,
+    "Members & money": charts.money_charts,
+    "Resources": charts.shares_charts,
+    "Accountability": charts.accountability_charts,
+    "Remedies": charts.remedies_charts,  # issue 10: the ICP-2 process, enforcement, venue shopping
+    "Flows": charts.flows_charts,
+    "Market": charts.market_charts,
+    "Holders": charts.holders_charts,
+}
+TABS = [*CHART_TABS, "Peering", "Uncertainty", "More", "Events", "Export"]
+KINDS = ("png", "svg", "csv")
+
+
+def tab_slug(name: str) -> str:
+    """A tab's name in the page's address ("Members & money" -> "members-money")."""
+    return tab_class(name).removeprefix("tab-")
+
+
+def chart_height(runs: Runs) -> int:
+    """Charts are taller in a comparison: twice the lines, and the bands in halves."""
+    return 340 if len(runs) == 1 else 400
+
+
+@solara.component
+def Grid(options: list[dict], provenance: Provenance, height: int = 340) -> None:
+    """Charts two to a row, each with its download buttons."""
+    for row in range(0, len(options), 2):
+        with solara.Columns([1] * len(options[row : row + 2])):
+            for option in options[row : row + 2]:
+                EChart(option, provenance, height=height)
+
+
+@solara.component
+def EChart(option: dict, provenance: Provenance, height: int) -> None:
+    """An ECharts figure and its downloads; the option goes straight to the widget (see module doc)."""
+    heading = option.get("title", {}).get("text", "chart")
+    items = [{"key": k, "text": k.upper(), "label": f"Download {heading} as {k.upper()}"} for k in KINDS]
+    tools = Downloads.element(items=items, class_="chart-tools")
+    element = Chart.element(attributes={"style": f"height: {height}px; width: 100%;"})
+    # a widget, not solara.Column (a component): the effect below must find both widgets
+    ipyvuetify.Html.element(tag="div", class_="chart-box", children=[tools, element])
+
+    def push() -> None:
+        solara.get_widget(element).option = option
+        solara.get_widget(tools).on_request = lambda key, href: chart_file(option, key, provenance, href)
+
+    solara.use_effect(push, [option, provenance])
+
+
+@solara.component
+def ChartTab(make: Callable[[Runs], list[dict]], runs: Runs, provenance: Provenance) -> None:
+    """A tab's charts, built only when the tab is open; the browser draws them."""
+    Grid(make(runs), provenance, height=chart_height(runs))
+
+
+@solara.component
+def Tabs(tab: solara.Reactive[str], views: dict[str, Callable[[], None]]) -> None:
+    """The dashboard's tabs (only the open one renders); the open tab is in the page's address."""
+    slugs = [tab_slug(name) for name in TABS]
+    index = slugs.index(tab.value) if tab.value in slugs else 0
+    with (
+        solara.Column(classes=["dashboard-tabs"]),
+        solara.lab.Tabs(value=index, on_value=lambda i: tab.set(slugs[i]), lazy=True),
+    ):
+        for name in TABS:
+            with solara.lab.Tab(name), solara.Column(classes=[tab_class(name)]):
+                views[name]()
