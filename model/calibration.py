@@ -64,17 +64,11 @@ class Calibration:
     """The registries and the market facts the model is calibrated to."""
 
     registries: tuple[RegistrySpec, ...]
-    price_per_address: float
 
     @property
     def names(self) -> tuple[str, ...]:
         """Registry names, in model order."""
         return tuple(spec.name for spec in self.registries)
-
-    @property
-    def block_value(self) -> float:
-        """Market value of one /24 block, USD."""
-        return self.price_per_address * ADDRESSES_PER_BLOCK
 
 
 def load_calibration(path: str | Path | None = None) -> Calibration:
@@ -100,7 +94,8 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
     names = [spec.name for spec in specs]
     if len(set(names)) != len(names):
         raise ConfigError(f"registry names must be unique; got {names}")
-    price = data.get("price_per_address")
-    if not isinstance(price, int | float) or price <= 0:
-        raise ConfigError(f"price_per_address must be a positive number; got {price!r}")
-    return Calibration(registries=tuple(specs), price_per_address=float(price))
+    if "price_per_address" in data:
+        raise ConfigError(
+            "price_per_address is a parameter now (initial_price); remove it from the registries file"
+        )
+    return Calibration(registries=tuple(specs))

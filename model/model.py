@@ -106,7 +106,7 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         with collector_paused():
             self._build_holders()
             self._build_registries()
-        self.price = self.p.initial_price or self.calibration.price_per_address  # USD per address
+        self.price = self.p.initial_price  # the market's posted price, USD per address
         n_registries = len(names)
         self.flow_sales = np.zeros((n_registries, n_registries), dtype=np.int64)  # /24s sold so far
         self.flow_members = np.zeros((n_registries, n_registries), dtype=np.int64)  # moves so far

@@ -120,7 +120,7 @@ def execute_run(task: RunTask) -> RunResult:
             registries = model.registry_frame()
             registries = registries[registries.step.isin(frame.step)].reset_index(drop=True)
             registries.insert(0, "run_id", task.run_id)
-        final = {k: float(v) for k, v in frame.iloc[-1].items() if k != "step"}
+        final = {k: float(v) for k, v in frame.iloc[-1].items() if k not in ("step", "date")}
         if observer is not None:
             own = {k: float(v) for k, v in observer.finals(model).items()}
             if clash := sorted(set(own) & set(final)):
@@ -165,8 +165,8 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
 
 
 def _long(run_id: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The model frame in long form: run_id, step, metric, value (metric-major, as `melt`)."""
-    metrics = [c for c in frame.columns if c != "step"]
+    """The model frame in long form: run_id, step, metric, value (metric-major, as `melt`; no date)."""
+    metrics = [c for c in frame.columns if c not in ("step", "date")]  # the date follows from the step
     steps = frame["step"].to_numpy()
     return pd.DataFrame(
         {

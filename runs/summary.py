@@ -19,7 +19,7 @@ def summary_tables(model: PortabilityModel) -> list[tuple[str, pd.DataFrame]]:
             "end": frame.iloc[-1],
             "mean, last 12 months": last_year.mean(numeric_only=True),
         }
-    ).drop(index="step")
+    ).drop(index=["step", "date"], errors="ignore")
     headline.loc["moves", "total"] = frame.moves.sum()
     headline.loc["moved_ipv4", "total"] = frame.moved_ipv4.sum()
     registries = model.registry_frame()

@@ -205,10 +205,11 @@ def main() -> int:
     args = parser.parse_args()
     if args.seeds < 2:
         parser.error(f"--seeds must be at least 2 (an interval needs two); got {args.seeds}")
-    start = load_scenario(args.scenario).start
-    if start != "2018-10":
+    replay = load_scenario(args.scenario)
+    if replay.start != "2018-10" or replay.timeline != "history" or replay.population != "real":
         parser.error(
-            f"--scenario must start in 2018-10, as the record does; {args.scenario!r} starts in {start}"
+            "--scenario must start in 2018-10 from the real holders and replay the history timeline, "
+            f"as `history` and its branches do; {args.scenario!r} does not"
         )
     args.months = args.months or 86  # October 2018 to December 2025
     if args.months > scenario_info(args.scenario).months:

@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> None:
             allowed = ", ".join(row["choices"])
         elif "low" in row:
             allowed = f"[{row['low']:g}, {row['high']:g}]" + (" integer" if row.get("integer") else "")
+        elif row.get("month"):
+            allowed = "YYYY-MM"
         else:
             allowed = "see below"
         unit = row.get("unit") or ""

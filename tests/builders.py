@@ -45,6 +45,7 @@ def holders(n: int = 2, registries: int = 3, **columns: Any) -> HolderState:
         "wtp": np.zeros(n),
         "reserve": np.full(n, np.inf),
         "received_at": np.full(n, -(10**9), dtype=np.int64),
+        "presence": np.arange(registries) == np.zeros(n, dtype=np.int64)[:, None],  # at home only
     }
     for key, value in columns.items():
         base[key] = np.asarray(value, dtype=base[key].dtype)
@@ -94,6 +95,13 @@ def month(
         "aspiration": 0.0,
         "voice_propensity": 0.0,
         "voice_base": 0.5,
+        # no transfer rule binds a registration move unless a test sets one
+        "conditions": False,
+        "presence_required": np.zeros(registries, dtype=bool),
+        "needs_months": np.zeros(registries),
+        "counterpart_share": np.zeros(registries),
+        "counterpart_months": np.zeros(registries),
+        "hold_months": np.zeros(registries, dtype=np.int64),
     }
     base.update({k: (np.asarray(v) if isinstance(v, list) else v) for k, v in terms.items()})
     return Month(**base)

@@ -32,7 +32,7 @@ def test_run_prints_a_summary_and_writes_frames(tmp_path, capsys):
         == 0
     )
     text = capsys.readouterr().out
-    assert "registry_failure_portable: 435 holders, 20 months, regime mandatory, seed 3" in text
+    assert "registry_failure_portable: 550 holders, 20 months, regime mandatory, seed 3" in text
     assert "quality_experienced" in text and "AFRINIC" in text and "governance_start" in text
     frame = pd.read_csv(out)
     assert frame.step.tolist() == list(range(21))

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from agents.holder import decide, exit_cost_table, learn_and_decide, update_beliefs
+from agents.migration import admitted
 from agents.state import NO_MOVE, Action, Draw
 from model.regimes import ELIGIBLE_ONLY, FORBIDDEN
 from tests.builders import holders, month
@@ -235,3 +236,51 @@ def test_kernel_updates_beliefs_exactly_as_the_spec():
     learn_and_decide(b, m, exit_cost_table(m))
     for name in ("belief_quality", "belief_neutrality", "belief_var"):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name
+
+
+# --- today's transfer rules on registration moves (`agents.migration.admitted`) ----------------
+def conditions(**terms):
+    """Under a regime with conditions: registry 1 requires a presence, registry 2 a 24-month
+    needs test, registry 0 (the origin) a 12-month holding period; otherwise as `month`."""
+    base = {
+        "conditions": True,
+        "presence_required": np.array([False, True, False]),
+        "needs_months": np.array([0.0, 0.0, 24.0]),
+        "hold_months": np.array([12, 0, 0]),
+    }
+    return month(review=[True, True], **(base | terms))
+
+
+def test_a_registry_requiring_presence_admits_only_holders_present_in_its_region():
+    s = holders(2, presence=[[True, True, False], [True, False, False]])
+    m = conditions()
+    assert admitted(s, 0, 0, 1, m) and not admitted(s, 1, 0, 1, m)
+    assert admitted(s, 1, 0, 1, m._replace(conditions=False))  # mandatory portability lifts it
+
+
+def test_a_needs_based_destination_admits_a_holder_that_needs_its_whole_holding():
+    # need 3 /24s growing 10% a year: 3 x exp(0.2) = 3.66 in 24 months, against holdings of 3 and 4
+    s = holders(2, ipv4=[3, 4], need=[3.0, 3.0], growth=[0.1, 0.1])
+    assert admitted(s, 0, 0, 2, conditions()) and not admitted(s, 1, 0, 2, conditions())
+
+
+def test_the_counterpart_rule_binds_where_only_the_origin_is_needs_based():
+    # moving 2 -> 0: the origin (2) tests needs, the destination (0) asks for half used in 60 months
+    s = holders(2, registry=[2, 2], ipv4=[10, 10], need=[5.0, 4.0], growth=[0.0, 0.0])
+    m = conditions(counterpart_share=np.array([0.5, 0.0, 0.0]), counterpart_months=np.array([60.0, 0.0, 0.0]))
+    assert admitted(s, 0, 2, 0, m) and not admitted(s, 1, 2, 0, m)
+
+
+def test_the_origins_holding_period_bars_a_recent_recipient():
+    s = holders(2, received_at=[95, 80])  # step 100, ARIN-like 12-month hold at the origin
+    m = conditions()
+    assert not admitted(s, 0, 0, 1, m._replace(presence_required=np.zeros(3, dtype=bool)))
+    assert admitted(s, 1, 0, 1, m._replace(presence_required=np.zeros(3, dtype=bool)))
+
+
+@ENGINES
+def test_decide_skips_destinations_that_would_not_admit_the_holder(run):
+    # registry 2 is best, but holder 0 has idle space (fails its needs test) and no presence at 1
+    s = better_at(2, n=2, ipv4=[8, 4], need=[4.0, 4.0], presence=[[True, False, False], [True, True, False]])
+    actions, destinations, _ = run(s, conditions())
+    assert destinations == [NO_MOVE, 2] and actions == [Action.STAY, Action.MOVE]

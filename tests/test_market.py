@@ -62,6 +62,7 @@ def terms(n: int, registry: list[int] | None = None, **overrides) -> MarketTerms
         "space_horizon": 0.0,
         "small_block_premium": 0.0,
         "deaggregation_cost": 0.0,
+        "inter_rir_cost": 0.0,
         "holdings": HoldingTerms(4.0, 0.5, (flat,) * 3, False),
     }
     base.update(overrides)
@@ -374,7 +375,8 @@ def test_entrants_join_each_january_and_draw_on_the_pools():
     assert frame.entrants[frame.entrants > 0].index.tolist() == [12, 24]
     assert frame.pool_allocated.sum() > 0
     allocated = frame.pool_allocated.sum()
-    start = sum(round(spec.pool_blocks * 0.01) for spec in model.calibration.registries)
+    registries = model.registry_frame()
+    start = registries[registries.step == 0].pool.sum()
     granted = model.holders.ipv4[frame.holders.iloc[0] :] > 0
     assert granted.any()
     assert start - sum(r.pool for r in model.registries) == allocated

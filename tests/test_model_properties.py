@@ -31,7 +31,7 @@ def check_invariants(model: PortabilityModel, holdings: tuple[int, int, int], fi
     assert all(r.pool >= 0 for r in model.registries)
     assert np.isfinite(model.price) and model.price > 0
     # sales only along pairs the regime and the registries' policies allow
-    assert not model.flow_sales[model.sales == FORBIDDEN].any()
+    assert not model.flow_sales[model.regime.sales == FORBIDDEN].any()
     assert np.isclose(sum(r.tally.ipv4_share for r in model.registries), 1.0)
     if holdings[1] > 0:
         assert np.isclose(sum(r.tally.asn_share for r in model.registries), 1.0)
@@ -42,7 +42,7 @@ def check_invariants(model: PortabilityModel, holdings: tuple[int, int, int], fi
         assert r.status in STATUSES
         assert 0.0 <= r.effort_from("threat") + r.effort_from("exit") + r.effort_from("voice") <= 1.0
     # moves only along pairs the regime allows (for IPv4, the resource every holder has)
-    allowed = model.moves["ipv4"] != FORBIDDEN
+    allowed = model.regime.moves["ipv4"] != FORBIDDEN
     assert not model.flow_members[~allowed].any()
     assert (model.flow_members.sum(axis=1) >= 0).all()
     pending = s.pending_destination != NO_MOVE

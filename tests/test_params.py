@@ -30,17 +30,25 @@ def test_values_of_the_wrong_type_are_refused(field, bad):
         Params(**{field.name: bad})
 
 
-def test_text_from_a_ui_is_converted_or_refused_by_name():
-    assert Params().with_overrides(scale="0.01").scale == 0.01
+def test_text_from_a_ui_is_parsed_by_name_and_keywords_take_numbers():
+    from model.params import parse_value
+
+    assert parse_value("scale", " 0.01") == 0.01 and parse_value("hold_period", "6") == 6
+    assert Params.from_mapping({"scale": "0.01", "hold_period": "6"}).hold_period == 6
     assert Params().with_overrides(hold_period=6.0).hold_period == 6
     with pytest.raises(ConfigError, match=r"^scale must be a number in \[0.0005, 2.0\]; got 'lots'$"):
-        Params().with_overrides(scale="lots")
+        parse_value("scale", "lots")
+    # a keyword takes a number: text there is likelier a mistake (a string from a page) than meant
+    with pytest.raises(ConfigError, match=r"^scale must be a number .* got '0.005' \(text: pass a number"):
+        Params().with_overrides(scale="0.005")
     with pytest.raises(ConfigError, match=r"hold_period must be an integer .* got 6.5"):
         Params(hold_period=6.5)
 
 
 def test_regime_must_be_known():
-    with pytest.raises(ConfigError, match=r"^regime must be one of \('none', 'status_quo', .*; got 'open'$"):
+    with pytest.raises(
+        ConfigError, match=r"^regime must be one of \('none', 'status_quo_2018', .*; got 'open'$"
+    ):
         Params(regime="open")
 
 

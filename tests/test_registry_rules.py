@@ -38,9 +38,8 @@ SPEC = RegistrySpec(
 def registry(**params) -> RegistryAgent:
     """Revenue 12,000 a year from 10 members: a monthly cost of 1,000 (700 fixed, 30 per member)."""
     p = Params(**params)
-    return RegistryAgent(
-        Model(rng=0), 0, registry_start(SPEC, p), registry_rules(p), revenue=12_000.0, members=10
-    )
+    start = registry_start(SPEC, p, (0, 0), SPEC.fee_schedule)
+    return RegistryAgent(Model(rng=0), 0, start, registry_rules(p), revenue=12_000.0, members=10)
 
 
 def begin(r: RegistryAgent, event: GovernanceEvent) -> None:
@@ -258,7 +257,7 @@ def test_credible_threat_is_zero_under_lock_in_and_a_slope_under_portability():
 
 def test_calendar_starts_and_ends_scheduled_events():
     event = GovernanceEvent(registry="B", start=2, duration=3)
-    calendar = GovernanceCalendar(["A", "B"], Params(events=(event,)), np.random.default_rng(0))
+    calendar = GovernanceCalendar(["A", "B"], Params(events=(event,)), (event,), np.random.default_rng(0))
     assert calendar.advance(1) == ([], [])
     assert calendar.advance(2) == ([], [(1, event)])
     assert calendar.advance(3) == ([], [])
@@ -266,10 +265,10 @@ def test_calendar_starts_and_ends_scheduled_events():
 
 
 def test_calendar_draws_random_events_from_the_hazard():
-    calendar = GovernanceCalendar(["A", "B"], Params(event_hazard=0.1), np.random.default_rng(0))
+    calendar = GovernanceCalendar(["A", "B"], Params(event_hazard=0.1), (), np.random.default_rng(0))
     started = [e for step in range(1, 200) for _, e in calendar.advance(step)[1]]
     assert started and all(e.status == "degraded" for e in started)
-    never = GovernanceCalendar(["A", "B"], Params(event_hazard=0.0), np.random.default_rng(0))
+    never = GovernanceCalendar(["A", "B"], Params(event_hazard=0.0), (), np.random.default_rng(0))
     assert all(never.advance(step) == ([], []) for step in range(1, 50))
 
 

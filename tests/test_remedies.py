@@ -35,7 +35,8 @@ from agents.oversight import (
 )
 from agents.state import RegistryStatus
 from model import ConfigError, PortabilityModel, load_scenario
-from model.terms import safeguard
+from model.terms import regime_terms
+from model.transfer_policy import load_transfer_policies
 from runs.cli import main
 from tests.strategies import params
 from tests.test_model_properties import check_invariants
@@ -343,17 +344,19 @@ def test_strictness_erodes_with_the_threat_of_exit_and_not_under_lock_in():
     assert [erode_strictness(0.8, 0.8, 0.5, 0.0, 0.5)] * 3 == [0.8] * 3
 
 
+def safeguards(p):
+    names = ("ARIN", "APNIC", "RIPE NCC", "LACNIC", "AFRINIC")
+    regime = regime_terms(p, p.regime, names, load_transfer_policies(names))
+    return regime.dual_approval, regime.dispute_freeze, regime.porting_delay
+
+
 def test_the_safeguarded_regime_switches_both_safeguards_and_a_run_can_set_each():
     p = load_scenario("venue_shopping_safeguards")
-    assert (
-        safeguard(p, "dual_approval")
-        and safeguard(p, "dispute_freeze")
-        and p.regime_setting("porting_delay") == 12
-    )
+    assert safeguards(p) == (True, True, 12.0)
     plain = load_scenario("venue_shopping")
-    assert not safeguard(plain, "dual_approval") and not safeguard(plain, "dispute_freeze")
-    assert safeguard(replace(plain, dispute_freeze="on"), "dispute_freeze")
-    assert not safeguard(replace(p, dual_approval="off"), "dual_approval")
+    assert safeguards(plain)[:2] == (False, False)
+    assert safeguards(replace(plain, dispute_freeze="on"))[:2] == (False, True)
+    assert safeguards(replace(p, dual_approval="off"))[:2] == (False, True)
     with pytest.raises(ConfigError, match=r"remedy must be one of \('none', 'icp2_draft'\); got 'ebero'"):
         PortabilityModel(seed=1, remedy="ebero")
     with pytest.raises(

@@ -10,6 +10,7 @@ from model import ConfigError, PortabilityModel, describe_scenario, list_scenari
 
 MODEL_COLUMNS = [
     "step",
+    "date",
     "quality_experienced",
     "neutrality_experienced",
     "worst_quality",
@@ -37,6 +38,7 @@ MODEL_COLUMNS = [
 ]
 REGISTRY_COLUMNS = [
     "step",
+    "date",
     "registry",
     "quality",
     "neutrality",
@@ -54,6 +56,8 @@ REGISTRY_COLUMNS = [
     "effort",
     "sales_in",
     "sales_out",
+    "sales_within",
+    "sales_out_legacy",
     "pool",
     "effort_threat",
     "effort_exit",

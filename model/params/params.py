@@ -49,6 +49,7 @@ class Params(RemedyParams, MarketParams, RegistryParams, HolderParams, RegimePar
         metadata={
             "doc": "dated changes of regime, remedy, a registry's pool or fees (list of tables)",
             "label": "Changes",
+            "source": "each change carries its own source (model/data/timeline.toml, the scenarios)",
         },
     )
     registry_overrides: Mapping[str, Mapping[str, float]] = field(

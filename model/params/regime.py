@@ -47,14 +47,15 @@ class RegimeParams:
         label="Timeline",
         source="model/data/timeline.toml, each entry with its source",
     )
-    initial_price: float | None = number(
-        None,
+    initial_price: float = number(
+        40.0,
         1.0,
         1000.0,
-        "the IPv4 market's posted price in the first month (None: the calibration's, USD 40 in 2025)",
+        "the IPv4 market's posted price in the first month",
         unit="USD per address",
         label="Price in the first month",
-        source="model/data/registries.toml; the history scenario sets USD 20 for October 2018",
+        source="USD 40 for a run of today: IPv4 brokers' 2025 price reports [weak] (about 40 in Oct 2021, "
+        "50-60 in Apr 2022: domain notes §A2); the history scenario sets USD 20 for October 2018",
     )
     regime: str = choice(
         "status_quo",
