@@ -26,6 +26,12 @@ IPv4 disputed with Cloud Innovation, 5.4% of its space; the 4.1M insider case; M
 
 Reclamation ends the dispute and is counted; the blocks stay in the holder's row, so
 holdings stay conserved and fees unchanged (the model does not re-issue space).
+
+Not every claim is just: a share `disputed_in_right` of the disputed holders are in the
+right (the claim against them is abusive), and a registry singling out a member group
+(targeted capture, `GovernanceEvent.targets`) presses a claim against every member of the
+group, at full strictness, while it targets them (`pressed`): reclaiming space from a
+holder in the right is unfair treatment, and its escape is relief, not shopping.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ __all__ = [
     "erode_strictness",
     "escape_requests",
     "mark_disputed",
+    "mark_group",
     "open_cases",
     "reclaim",
     "settle_escapes",
@@ -82,10 +89,11 @@ class Disputes:
     due: np.ndarray  # month the reclamation is due (meaningful while OPEN)
     case_registry: np.ndarray  # registry that opened the case
     vetoed: np.ndarray  # bool: the memberships' vote refused the holder's move (final for the case)
+    in_right: np.ndarray  # bool: the claim against the holder is abusive
 
     @classmethod
-    def of(cls, holders: np.ndarray, ipv4: np.ndarray) -> Disputes:
-        """Disputes over these holders' space, no case open."""
+    def of(cls, holders: np.ndarray, ipv4: np.ndarray, in_right: np.ndarray | None = None) -> Disputes:
+        """Disputes over these holders' space, no case open (all in the wrong unless `in_right`)."""
         n = holders.size
         return cls(
             holders=holders,
@@ -94,6 +102,7 @@ class Disputes:
             due=np.zeros(n, dtype=np.int64),
             case_registry=np.full(n, -1, dtype=np.int64),
             vetoed=np.zeros(n, dtype=bool),
+            in_right=np.zeros(n, dtype=bool) if in_right is None else np.asarray(in_right, dtype=bool),
         )
 
     def share(self, case: Case) -> float:
@@ -113,14 +122,20 @@ def mark_disputed(
     """
     if share <= 0.0:
         return np.zeros(0, dtype=np.int64)
-    chosen = []
-    for r in range(n_registries):
-        mine = order[registry[order] == r]
-        if mine.size == 0:
-            continue
-        before = np.cumsum(ipv4[mine]) - ipv4[mine]  # IPv4 taken before each holder
-        chosen.append(mine[before < share * ipv4[mine].sum()])
-    return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
+    chosen = [mark_group(registry, ipv4, share, order, r) for r in range(n_registries)]
+    return np.sort(np.concatenate(chosen))
+
+
+def mark_group(registry: np.ndarray, ipv4: np.ndarray, share: float, order: np.ndarray, r: int) -> np.ndarray:
+    """Members of registry r taken in `order` until their IPv4 reaches `share` of r's (ids, in order).
+
+    The member that crosses the share is included, so a positive share marks at least one.
+    """
+    mine = order[registry[order] == r]
+    if mine.size == 0 or share <= 0.0:
+        return np.zeros(0, dtype=np.int64)
+    before = np.cumsum(ipv4[mine]) - ipv4[mine]  # IPv4 taken before each holder
+    return mine[before < share * ipv4[mine].sum()]
 
 
 def open_cases(
@@ -130,10 +145,16 @@ def open_cases(
     rules: EnforcementRules,
     step: int,
     u: np.ndarray,
+    pressed: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Open cases where u < strictness x enforcement_rate; returns the indices (into `d`) opened."""
+    """Open cases where u < strictness x enforcement_rate; returns the indices (into `d`) opened.
+
+    `pressed`: (len(d),) bool, claims a registry singling out their holders presses at full
+    strictness.
+    """
     here = registry[d.holders]
-    opened = np.flatnonzero((d.case == Case.NONE) & (u < strictness[here] * rules.enforcement_rate))
+    strict = strictness[here] if pressed is None else np.where(pressed, 1.0, strictness[here])
+    opened = np.flatnonzero((d.case == Case.NONE) & (u < strict * rules.enforcement_rate))
     d.case[opened] = Case.OPEN
     d.due[opened] = step + rules.reclamation_lag
     d.case_registry[opened] = here[opened]
@@ -252,9 +273,16 @@ class Enforcement:
         self.rules = rules
         self.refused = 0  # escape requests refused by the two memberships' vote, so far
 
-    def cases(self, registry: np.ndarray, strictness: np.ndarray, step: int, u: np.ndarray) -> np.ndarray:
+    def cases(
+        self,
+        registry: np.ndarray,
+        strictness: np.ndarray,
+        step: int,
+        u: np.ndarray,
+        pressed: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Cases open (`open_cases`), then those due are reclaimed; returns the reclaimed (indices)."""
-        open_cases(self.disputes, registry, strictness, self.rules, step, u)
+        open_cases(self.disputes, registry, strictness, self.rules, step, u, pressed)
         return reclaim(self.disputes, registry, step, self.rules.dispute_freeze)
 
     def escapes(
@@ -297,3 +325,9 @@ class Enforcement:
     def reclaimed(self) -> float:
         """Share of the disputed IPv4 that was reclaimed."""
         return self.disputes.share(Case.RECLAIMED)
+
+    def reclaimed_unfairly(self) -> float:
+        """Share of the disputed IPv4 reclaimed from holders in the right."""
+        d = self.disputes
+        total = d.ipv4.sum()
+        return float(d.ipv4[(d.case == Case.RECLAIMED) & d.in_right].sum() / total) if total > 0 else 0.0

@@ -113,13 +113,17 @@ def _learn(s: HolderState, h: int, r: int, seen_q: float, seen_n: float, noise_v
 
 
 def utility(s: HolderState, h: int, r: int, m: Month) -> float:
-    """What registry r is worth to holder h by its beliefs, USD a year (`yearly_utility`)."""
+    """What registry r is worth to holder h by its beliefs, USD a year (`yearly_utility`).
+
+    A targeted member knows what a registry singling out its group withholds from it
+    (`Month.harm`): it is the member's own treatment, not a belief about the registry.
+    """
     return yearly_utility(
         s.value[h],
         s.w_quality[h],
         s.belief_quality[h, r],
         s.w_neutrality[h],
-        s.belief_neutrality[h, r],
+        s.belief_neutrality[h, r] - m.harm[r] * s.targeted[h],
         s.appeal[h, r],
         s.fee_usd[h, r] * m.fee_multiplier[r],
     )
@@ -175,7 +179,7 @@ def decide(s: HolderState, h: int, m: Month, costs: np.ndarray) -> tuple[int, in
     if weight > 0.0:
         seen = (
             s.w_quality[h] * s.belief_quality[h, current]
-            + s.w_neutrality[h] * s.belief_neutrality[h, current]
+            + s.w_neutrality[h] * (s.belief_neutrality[h, current] - m.harm[current] * s.targeted[h])
         ) / weight
         shortfall = m.aspiration - seen
         chance = m.voice_propensity * (m.voice_base + s.loyalty[h]) * shortfall

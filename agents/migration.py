@@ -21,7 +21,19 @@ import numpy as np
 
 from agents.state import NO_MOVE, Action, Decisions, Draw, HolderState, Month
 
-__all__ = ["Settlement", "admitted", "request_moves", "settle_moves", "who_reviews"]
+__all__ = [
+    "REASONS",
+    "Settlement",
+    "admitted",
+    "classify_reasons",
+    "exit_reasons",
+    "request_moves",
+    "settle_moves",
+    "who_reviews",
+]
+
+#: why a member moves: the largest part of its believed yearly gain (codes of `exit_reasons`)
+REASONS = ("quality", "taste", "fees")
 
 
 @dataclass
@@ -35,6 +47,7 @@ class Settlement:
     refused: int
     processed: np.ndarray  # (R,) requests each registry processed (they used its capacity)
     queue: np.ndarray  # (R,) requests due but still waiting for the releasing registry
+    reasons: np.ndarray  # why each mover left (`REASONS` codes, as it saw its gain when released)
 
 
 def who_reviews(
@@ -77,6 +90,37 @@ def admitted(s: HolderState, h: int, origin: int, destination: int, m: Month) ->
     return True
 
 
+def exit_reasons(s: HolderState, m: Month, holders: np.ndarray, destinations: np.ndarray) -> np.ndarray:
+    """Why these holders move to these destinations: the largest part of their believed yearly gain.
+
+    The gain splits into quality and neutrality (beliefs), taste and friction (fixed appeal)
+    and fees; the code is that part's index in `REASONS`.
+    """
+    h = holders
+    here, there = s.registry[h], destinations
+    beliefs = s.value[h] * (
+        s.w_quality[h] * (s.belief_quality[h, there] - s.belief_quality[h, here])
+        + s.w_neutrality[h] * (s.belief_neutrality[h, there] - s.belief_neutrality[h, here])
+    )
+    taste = s.value[h] * (s.appeal[h, there] - s.appeal[h, here])
+    fees = s.fee_usd[h, here] * m.fee_multiplier[here] - s.fee_usd[h, there] * m.fee_multiplier[there]
+    if h.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.argmax(np.stack([beliefs, taste, fees]), axis=0)
+
+
+def classify_reasons(reasons: np.ndarray, accuracy: float, u: np.ndarray) -> np.ndarray:
+    """The reasons a releasing registry records: right with chance `accuracy`, else one of the others.
+
+    Registries learn why members leave from transfer requests and exit surveys, imperfectly;
+    `u`: a uniform per mover.
+    """
+    wrong = u >= accuracy
+    # where it errs, the rest of the draw picks which of the two other reasons it records
+    other = 1 + ((u - accuracy) >= 0.5 * (1.0 - accuracy)).astype(np.int64)
+    return np.where(wrong, (reasons + other) % len(REASONS), reasons)
+
+
 def request_moves(s: HolderState, decisions: Decisions, month: Month) -> int:
     """Queue every MOVE decision; due after the regime's delay (rounded to whole months)."""
     movers = np.flatnonzero(decisions.action == Action.MOVE)
@@ -86,7 +130,12 @@ def request_moves(s: HolderState, decisions: Decisions, month: Month) -> int:
 
 
 def settle_moves(s: HolderState, month: Month, slots: np.ndarray, obstruction: float) -> Settlement:
-    """Process due requests, oldest first, up to each releasing registry's `slots`: move, obstruct, refuse."""
+    """Process due requests, oldest first, up to each releasing registry's `slots`: move, obstruct, refuse.
+
+    A release completes with the regime's approval odds, less what a partial registry
+    obstructs (`obstruction` x (1 - neutrality)) and, for a targeted member, what a registry
+    singling out its group denies (`Month.denial`); an obstructed or denied request lapses.
+    """
     n_registries = slots.size
     due = np.flatnonzero((s.pending_destination != NO_MOVE) & (s.pending_due <= month.step))
     origin_of_due = s.registry[due]
@@ -101,9 +150,12 @@ def settle_moves(s: HolderState, month: Month, slots: np.ndarray, obstruction: f
     destinations = s.pending_destination[taken]
     u = month.draws[Draw.SETTLEMENT, taken]
     completes = month.approval_odds * (1.0 - obstruction * (1.0 - month.neutrality[origins]))
+    # a registry singling out a group refuses its members' releases: denied, they must ask again
+    completes *= 1.0 - month.denial[origins] * s.targeted[taken]
     moved = (u < completes) & month.accepting[destinations]
     blocked = ~moved & (u < month.approval_odds) & month.accepting[destinations]
     movers = taken[moved]
+    reasons = exit_reasons(s, month, movers, destinations[moved])
     s.registry[movers] = destinations[moved]
     s.imported[movers] = True
     s.moved_at[movers] = month.step
@@ -118,4 +170,5 @@ def settle_moves(s: HolderState, month: Month, slots: np.ndarray, obstruction: f
         refused=int(taken.size - movers.size - np.count_nonzero(blocked)),
         processed=np.bincount(origins, minlength=n_registries),
         queue=waiting,
+        reasons=reasons,
     )

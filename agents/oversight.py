@@ -97,11 +97,15 @@ def petition_threshold(members: np.ndarray, share: float, count: float) -> np.nd
 
 
 def meets_obligations(registry: RegistryAgent, standard: float) -> bool:
-    """An audit's finding: operating, with quality and neutrality at least `standard`."""
+    """An audit's finding: operating, with quality and neutrality at least `standard`.
+
+    Neutrality as its worst-treated members get it: an audit finds a registry singling out
+    a member group (targeted capture) however well it serves the rest.
+    """
     return (
         registry.status == RegistryStatus.OPERATING
         and registry.quality >= standard
-        and registry.neutrality >= standard
+        and registry.neutrality - registry.harm >= standard
     )
 
 

@@ -36,6 +36,7 @@ from agents.enforcement import erode_strictness
 from agents.registry_state import Books, Governance, RegistryRules, RegistryStart, Stake, Traits
 from agents.state import RegistryStatus
 from agents.tally import RegistryTally
+from agents.threat import learn_exit_response
 
 if TYPE_CHECKING:
     from mesa import Model
@@ -76,7 +77,9 @@ class RegistryAgent(Agent):
             monthly_cost=monthly_cost,
             reserves_usd=start.reserves_months * monthly_cost,
         )
-        self.stake = Stake(effort=rules.base_effort, target_effort=rules.base_effort)
+        self.stake = Stake(
+            effort=rules.base_effort, target_effort=rules.base_effort, trust_var=rules.threat_prior_sd**2
+        )
         self.governance = Governance()
         self.pool = start.pool
         self.pool_max_blocks = start.pool_max_blocks
@@ -117,8 +120,8 @@ class RegistryAgent(Agent):
 
     @property
     def exit_threat(self) -> float:
-        """Share of its yearly revenue at stake for a `threat_margin` shortfall, as last estimated."""
-        return self.tally.threat
+        """Share of its yearly revenue it believes at stake for a `threat_margin` shortfall."""
+        return self.stake.believed
 
     @property
     def voice(self) -> int:
@@ -173,18 +176,44 @@ class RegistryAgent(Agent):
 
     # --- governance events and the oversight process ---------------------------------------
     def begin_event(
-        self, quality_drop: float, neutrality_drop: float, status: str, capture_rate: float
+        self,
+        quality_drop: float,
+        neutrality_drop: float,
+        status: str,
+        capture_rate: float,
+        targeting: tuple[float, float] = (0.0, 0.0),
     ) -> None:
-        """Quality and neutrality drop; management is paralysed until `end_event`."""
+        """Quality and neutrality drop; management is paralysed until `end_event`.
+
+        `targeting`: (harm, denial) when a captured management singles out a member group
+        while serving the rest (targeted capture): it withholds `harm` of neutrality from the
+        group's members and refuses their releases with chance `denial`.
+        """
         self.traits.quality = max(0.0, self.traits.quality - quality_drop)
         self.traits.neutrality = max(0.0, self.traits.neutrality - neutrality_drop)
         self.governance.status = RegistryStatus(status)
         self.governance.capture_rate = capture_rate
+        self.governance.harm, self.governance.denial = targeting
 
     def end_event(self) -> None:
         """Governance is restored; quality must now be rebuilt by effort."""
         self.governance.status = RegistryStatus.OPERATING
         self.governance.capture_rate = 0.0
+        self.governance.harm = self.governance.denial = 0.0
+
+    @property
+    def harm(self) -> float:
+        """Neutrality it withholds from a targeted group now (none while an operator runs it)."""
+        return 0.0 if self.governance.operator is not None else self.governance.harm
+
+    @property
+    def denial(self) -> float:
+        """Chance it refuses a targeted member's release now (none while an operator runs it)."""
+        return 0.0 if self.governance.operator is not None else self.governance.denial
+
+    def hold_quality(self, quality: float) -> None:
+        """A counterfactual hold: its service is `quality` this month, whatever its effort did."""
+        self.traits.quality = min(1.0, max(0.0, quality))
 
     def note_petition(self, support: float, threshold: float, stage: str) -> None:
         """The oversight body's count: petition support, the threshold it needs, the process's stage."""
@@ -200,8 +229,7 @@ class RegistryAgent(Agent):
     def take_back(self) -> None:
         """The records return to a rebuilt registry, under new management."""
         self.governance.operator = None
-        self.governance.status = RegistryStatus.OPERATING
-        self.governance.capture_rate = 0.0
+        self.end_event()
 
     # --- members leaving and joining -------------------------------------------------------
     def release_slots(self, fallback: float) -> int:
@@ -261,8 +289,9 @@ class RegistryAgent(Agent):
 
     # --- the month ---------------------------------------------------------------------------
     def record(self, tally: RegistryTally) -> None:
-        """Take this month's tally (members, holdings, flows, sales, voice, the threat estimate)."""
+        """Take this month's tally (members, holdings, flows, sales, voice, its model's threat)."""
         self.tally = tally
+        self.stake.believed = min(1.0, self.stake.trust * tally.threat)  # before this month's lesson
 
     def step(self, tally: RegistryTally) -> list[tuple[str, str]]:
         """Record, ease enforcement, settle, weigh the stake, choose effort, work; returns events."""
@@ -272,7 +301,7 @@ class RegistryAgent(Agent):
             erode_strictness(
                 traits.strictness,
                 traits.base_strictness,
-                tally.threat,
+                self.stake.believed,
                 rules.strictness_erosion,
                 rules.effort_adjustment,
             )
@@ -318,6 +347,8 @@ class RegistryAgent(Agent):
         if income_at_schedule > 0.0:
             shortfall = rules.reserve_target * books.monthly_cost - books.reserves_usd
             needed = (books.monthly_cost + shortfall / 12.0) / income_at_schedule
+            # members leaving for its fees: it answers by a fee choice, drawing on its reserves
+            needed *= max(0.0, 1.0 - rules.fee_response * self.stake.fee_signal)
             books.fee_multiplier += rules.fee_adjustment * (needed - books.fee_multiplier)
             books.fee_multiplier = min(
                 rules.max_fee_multiplier, max(rules.min_fee_multiplier, books.fee_multiplier)
@@ -343,13 +374,38 @@ class RegistryAgent(Agent):
         """
         rules, stake = self.rules, self.stake
         memory = 1.0 / rules.signal_memory
-        stake.exit_signal += memory * (12.0 * tally.revenue_lost - stake.exit_signal)
+        stake.exit_signal += memory * (12.0 * tally.quality_lost - stake.exit_signal)
+        stake.fee_signal += memory * (12.0 * tally.fee_lost - stake.fee_signal)
         stake.voice_signal += memory * (12.0 * tally.voice_share - stake.voice_signal)
+        self.learn(tally)
         revenue = tally.yearly_fees * self.books.fee_multiplier
         per_share = self.traits.responsiveness * revenue / rules.threat_margin
-        stake.threat = per_share * rules.threat_weight * tally.threat
+        stake.threat = per_share * rules.threat_weight * stake.believed
         stake.exit = per_share * rules.exit_weight * stake.exit_signal
         stake.voice = per_share * rules.voice_weight * stake.voice_signal
+
+    def learn(self, tally: RegistryTally) -> None:
+        """What it believes at stake: its model's threat, times the trust experience taught it.
+
+        Every registry's departures, and what its model expected of them, are public
+        (`tally.sector`); its own books are more precise than its rivals' figures
+        (`agents.threat.learn_exit_response`).
+        """
+        rules, stake, sector = self.rules, self.stake, tally.sector
+        if sector is not None:
+            stake.trust, stake.trust_var = learn_exit_response(
+                stake.trust,
+                stake.trust_var,
+                sector.expected,
+                12.0 * sector.lost,
+                sector.members,
+                self.index,
+                rules.exit_signal_noise,
+                rules.rival_noise_ratio,
+                rules.threat_learning_drift**2,
+            )
+        # a share of revenue: at most all of it, however far experience outruns its model
+        stake.believed = min(1.0, stake.trust * tally.threat)
 
     def choose_and_work(self) -> None:
         """Move effort toward the best level for the stake; effort builds quality and neutrality."""

@@ -41,6 +41,11 @@ class RegistryRules(NamedTuple):
     release_degraded: float
     release_failed: float
     strictness_erosion: float
+    threat_prior_sd: float
+    threat_learning_drift: float
+    exit_signal_noise: float
+    rival_noise_ratio: float
+    fee_response: float
 
 
 class RegistryStart(NamedTuple):
@@ -96,8 +101,12 @@ class Stake:
     threat: float = 0.0
     exit: float = 0.0
     voice: float = 0.0
-    exit_signal: float = 0.0  # revenue lost to exit, share a year (remembered)
+    exit_signal: float = 0.0  # revenue lost to members leaving for quality, share a year (remembered)
+    fee_signal: float = 0.0  # ... for its fees (answered by a fee choice, not by effort)
     voice_signal: float = 0.0  # voices per member a year (remembered)
+    believed: float = 0.0  # share of revenue it believes at stake for a margin's shortfall
+    trust: float = 1.0  # how strongly it believes members answer, relative to its model of them
+    trust_var: float = 0.0  # its uncertainty about that (set from the rules at the start)
 
     @property
     def total(self) -> float:
@@ -111,6 +120,8 @@ class Governance:
 
     status: RegistryStatus = RegistryStatus.OPERATING  # by governance events
     capture_rate: float = 0.0
+    harm: float = 0.0  # neutrality withheld from a targeted member group (targeted capture)
+    denial: float = 0.0  # chance it refuses a targeted member's release
     operator: tuple[float, float] | None = None  # a continuity operator's (quality, neutrality)
     petition_support: float = 0.0  # share of members who signed a petition against it
     petition_threshold: float = 1.0  # share of members the petition needs

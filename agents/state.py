@@ -58,6 +58,7 @@ class Draw(IntEnum):
     PEER_QUALITY = 5
     PEER_NEUTRALITY = 6
     SETTLEMENT = 7
+    REASON = 8  # how the releasing registry records why a mover left
 
 
 class RegistryStatus(StrEnum):
@@ -105,6 +106,8 @@ class HolderState:
     received_at: np.ndarray | None = None  # int: month it last received space (a sale or its pool)
     imported_blocks: np.ndarray | None = None  # int: /24s it bought from other registries' members
     presence: np.ndarray | None = None  # (n, R) bool: a presence in each registry's region (home always)
+    # a member group a captured registry may single out (`Month.harm`); nobody by default
+    targeted: np.ndarray | None = None  # bool
     # what the holder pays and enjoys at its current registry (kept up to date by `refresh`)
     paid_usd: np.ndarray = field(init=False)
     appeal_here: np.ndarray = field(init=False)
@@ -122,6 +125,7 @@ class HolderState:
             "received_at": lambda: np.full(n, -(10**9), dtype=np.int64),
             "imported_blocks": lambda: np.zeros(n, dtype=np.int64),
             "presence": lambda: np.arange(self.appeal.shape[1]) == self.home[:, None],
+            "targeted": lambda: np.zeros(n, dtype=bool),
         }
         for name, make in defaults.items():
             if getattr(self, name) is None:
@@ -228,6 +232,7 @@ class HolderColumns(NamedTuple):
     received_at: np.ndarray
     growth: np.ndarray
     presence: np.ndarray
+    targeted: np.ndarray
 
 
 class Month(NamedTuple):
@@ -271,6 +276,9 @@ class Month(NamedTuple):
     counterpart_share: np.ndarray  # (R,) where only the origin is needs-based: share of the holding ...
     counterpart_months: np.ndarray  # (R,) ... to be used within this many months
     hold_months: np.ndarray  # (R,) the origin's holding period after a receipt
+    # targeted capture: what a registry singling out a member group does to its targeted members
+    harm: np.ndarray  # (R,) neutrality (index points) it withholds from them (0: it treats all alike)
+    denial: np.ndarray  # (R,) chance it refuses a targeted member's release when processed
 
 
 @dataclass

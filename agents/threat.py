@@ -14,6 +14,13 @@ much that chance rises, fee-weighted, when the registry falls `margin` behind
 same per-member functions compiled, keeping the month's values of `tip_rise` in a memo
 (members with the same holding, kind and registry share a z): a hit returns the very number
 a miss computes.
+
+That estimate is the registry's model of its members, from public facts: it reads every
+registry's standing through the public benchmark (`public_view`), not its true traits. What
+a registry believes at stake is its model's estimate times how far it has learnt to trust
+it (`learn_exit_response`): its model also says how many members should be leaving as
+things stand, and its own and its rivals' experience of members leaving, and not leaving,
+tells it how far to believe that model.
 """
 
 from __future__ import annotations
@@ -32,9 +39,12 @@ __all__ = [
     "MemberPriors",
     "credible_threat",
     "credible_threat_all",
+    "learn_exit_response",
     "member_z",
+    "public_view",
     "standing_gained",
     "tip_rise",
+    "tipped",
 ]
 
 SQRT2 = math.sqrt(2.0)
@@ -94,7 +104,11 @@ def member_z(
         one_off = costs[s.kind[h], here, r]
         if not m.accepting[r] or one_off == math.inf or not admitted(s, h, here, r, m):
             continue
-        yearly = value * gained[s.home[h], here, r] - (s.fee_usd[h, r] * m.fee_multiplier[r] - fee_here)
+        # a targeted member gains the neutrality withheld from it here (or loses it there)
+        singled_out = priors.w_neutrality * (m.harm[here] - m.harm[r]) * s.targeted[h]
+        yearly = value * (gained[s.home[h], here, r] + singled_out) - (
+            s.fee_usd[h, r] * m.fee_multiplier[r] - fee_here
+        )
         worth = m.approval_odds * m.present_value * yearly - (s.size_factor[h] * one_off + waiting)
         if worth > best:
             best = worth
@@ -103,25 +117,39 @@ def member_z(
     return best / scale
 
 
+def tipped(z: float) -> float:
+    """P(Z < z), Z standard normal: the chance a member's private gain tips it into leaving."""
+    return 0.5 * math.erfc(-z / SQRT2)
+
+
 def tip_rise(z: float, shift: float) -> float:
     """P(z <= Z < z + shift), Z standard normal: how much falling `shift` s.d. behind tips a member."""
     return 0.5 * math.erfc(-(z + shift) / SQRT2) - 0.5 * math.erfc(-z / SQRT2)
 
 
-def credible_threat(s: HolderState, m: Month, costs: np.ndarray, priors: MemberPriors) -> np.ndarray:
-    """Per registry, the share of its yearly fees at stake if it fell `margin` behind its rivals."""
+def credible_threat(
+    s: HolderState, m: Month, costs: np.ndarray, priors: MemberPriors
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per registry: the share of its fees at stake for a `margin` shortfall, and the share leaving.
+
+    The first is the share of its yearly fees at stake if it fell `margin` behind its
+    rivals; the second the share its model expects to leave in a year as things stand (what
+    it can check against its books).
+    """
     n_registries = len(m.quality)
     gained = standing_gained(m, priors)
     shift = priors.w_quality * priors.margin / priors.uncertainty
     fees = np.zeros(n_registries)
     at_stake = np.zeros(n_registries)
+    leaving = np.zeros(n_registries)
     for h in range(s.registry.shape[0]):
         here = s.registry[h]
         fees[here] += s.paid_usd[h]
         z = member_z(s, h, m, costs, priors, gained)
         if z > -math.inf:
             at_stake[here] += s.paid_usd[h] * tip_rise(z, shift)
-    return _shares(at_stake, fees)
+            leaving[here] += s.paid_usd[h] * tipped(z)
+    return _shares(at_stake, fees), _shares(leaving, fees)
 
 
 def _shares(at_stake: np.ndarray, fees: np.ndarray) -> np.ndarray:
@@ -134,6 +162,7 @@ def _shares(at_stake: np.ndarray, fees: np.ndarray) -> np.ndarray:
 
 _member_z = compiled(member_z)
 _tip_rise = compiled(tip_rise)
+_tipped = compiled(tipped)
 # the two month-level helpers allocate their tables: compiled as they are, once a month
 _shares_compiled = njit(cache=True)(_shares)
 _standing_gained = njit(cache=True)(standing_gained)
@@ -143,19 +172,19 @@ GOLDEN = 0x9E3779B97F4A7C15  # Fibonacci hashing's multiplier (2^64 / golden rat
 
 
 @njit(cache=True, inline="always")
-def _remembered_rise(z, shift, memo_z, memo_rise):  # pragma: no cover - compiled
-    # `tip_rise` (two erfc calls: most of the threat's cost) through a direct-mapped memo of
-    # power-of-two size keyed on z itself: a hit returns the number a miss computes. NaN and
-    # huge z are computed and never kept.
+def _remembered_rise(z, shift, memo_z, memo_rise, memo_tipped):  # pragma: no cover - compiled
+    # `tip_rise` and `tipped` (erfc calls: most of the threat's cost) through a direct-mapped
+    # memo of power-of-two size keyed on z itself: a hit returns the numbers a miss computes.
+    # NaN and huge z are computed and never kept.
     if not abs(z) < 1e6:
-        return _tip_rise(z, shift)
+        return _tip_rise(z, shift), _tipped(z)
     mixed = np.uint64(np.int64(z * 1048576.0)) * np.uint64(GOLDEN)
     slot = (mixed >> np.uint64(32)) & np.uint64(memo_z.shape[0] - 1)
     if memo_z[slot] == z:
-        return memo_rise[slot]
-    rise = _tip_rise(z, shift)
-    memo_z[slot], memo_rise[slot] = z, rise
-    return rise
+        return memo_rise[slot], memo_tipped[slot]
+    rise, level = _tip_rise(z, shift), _tipped(z)
+    memo_z[slot], memo_rise[slot], memo_tipped[slot] = z, rise, level
+    return rise, level
 
 
 @njit(cache=True, error_model="numpy")
@@ -163,18 +192,71 @@ def _threat(s, m, costs, priors):  # pragma: no cover - compiled
     n_registries = m.quality.shape[0]
     gained = _standing_gained(m, priors)
     shift = priors.w_quality * priors.margin / priors.uncertainty
-    memo_z, memo_rise = np.full(MEMO_SIZE, np.nan), np.empty(MEMO_SIZE)
+    memo_z, memo_rise, memo_tipped = np.full(MEMO_SIZE, np.nan), np.empty(MEMO_SIZE), np.empty(MEMO_SIZE)
     fees = np.zeros(n_registries)
     at_stake = np.zeros(n_registries)
+    leaving = np.zeros(n_registries)
     for h in range(s.registry.shape[0]):
         here = s.registry[h]
         fees[here] += s.paid_usd[h]
         z = _member_z(s, h, m, costs, priors, gained)
         if z > -np.inf:
-            at_stake[here] += s.paid_usd[h] * _remembered_rise(z, shift, memo_z, memo_rise)
-    return _shares_compiled(at_stake, fees)
+            rise, level = _remembered_rise(z, shift, memo_z, memo_rise, memo_tipped)
+            at_stake[here] += s.paid_usd[h] * rise
+            leaving[here] += s.paid_usd[h] * level
+    return _shares_compiled(at_stake, fees), _shares_compiled(leaving, fees)
 
 
-def credible_threat_all(s: HolderState, m: Month, costs: np.ndarray, priors: MemberPriors) -> np.ndarray:
+def credible_threat_all(
+    s: HolderState, m: Month, costs: np.ndarray, priors: MemberPriors
+) -> tuple[np.ndarray, np.ndarray]:
     """`credible_threat`, compiled: the same per-member functions in one pass over the members."""
     return _threat(s.columns(), m, costs, priors)
+
+
+# --- what a registry sees of its standing, and how it learns what exit costs it -------------
+def public_view(view: np.ndarray, benchmark: np.ndarray, memory: float) -> np.ndarray:
+    """The public standing registries see: the benchmark (R, 2: quality, neutrality) remembered.
+
+    Each month moves `1 / memory` of the way to this month's benchmark: rivals are seen
+    through the public benchmark, with its noise and a lag, never through their true traits.
+    """
+    return view + (benchmark - view) / memory
+
+
+def learn_exit_response(
+    mean: float,
+    var: float,
+    expected: np.ndarray,
+    observed: np.ndarray,
+    members: np.ndarray,
+    own: int,
+    noise: float,
+    rival_ratio: float,
+    drift_var: float,
+) -> tuple[float, float]:
+    """How far a registry trusts its model of its members, learnt from who leaves and who stays.
+
+    The registry believes members leave `mean` times as readily as its model of them says
+    (a belief with variance `var`; 1 at the start: it trusts its model). Each month the
+    belief ages (`drift_var`); then every registry's month is an observation, its own and,
+    as public figures, its rivals': `observed` (the yearly share of revenue that left this
+    month) against `expected` (the share its model expects to leave in a year as things
+    stand): observed = mean x expected + noise. A month's departures are few and lumpy: the
+    noise's variance is that of a Poisson count of members, 12 x mean x expected / members,
+    plus `noise`^2; a rival's figures are `rival_ratio` times as noisy. So a registry learns
+    from members not leaving as much as from members leaving: if fewer leave than its model
+    expects, it trusts the model's threat less.
+    """
+    var += drift_var
+    for j in range(expected.shape[0]):
+        x = expected[j]
+        if x <= 0.0 or members[j] <= 0:
+            continue
+        v = 12.0 * max(mean, 0.05) * x / members[j] + noise * noise
+        if j != own:
+            v *= rival_ratio * rival_ratio
+        gain = var * x / (x * x * var + v)
+        mean += gain * (observed[j] - mean * x)
+        var *= 1.0 - gain * x
+    return max(0.0, mean), var

@@ -127,7 +127,7 @@ def _sample(mine: pd.DataFrame, r: int, registries: list[str], scale: float) -> 
 def _whole(blocks: np.ndarray) -> np.ndarray:
     """Whole /24s with the same total: floors, then one more to the largest remainders (Hamilton)."""
     whole = np.floor(blocks).astype(np.int64)
-    short = int(round(blocks.sum())) - int(whole.sum())
+    short = round(blocks.sum()) - int(whole.sum())
     if short > 0:
         whole[np.argsort(-(blocks - whole), kind="stable")[:short]] += 1
     return whole

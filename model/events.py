@@ -97,6 +97,10 @@ class GovernanceCalendar:
             self.active[r] = (event, step + event.duration)
         return ending, starting
 
+    def held(self) -> list[tuple[int, float]]:
+        """(registry, shortfall) of the events now holding a registry behind its best rival."""
+        return [(r, e.shortfall) for r, (e, _) in self.active.items() if e.shortfall is not None]
+
     def fire(self, step: int, registries: Sequence[RegistryAgent], log: EventLog) -> None:
         """This month's events take effect on the registries (`advance`), and are logged."""
         ending, starting = self.advance(step)
@@ -104,15 +108,17 @@ class GovernanceCalendar:
             registries[r].end_event()
             log.add(step, registries[r].name, EventKind.GOVERNANCE_END, "governance restored")
         for r, event in starting:
+            targeting = (self.params.targeted_harm, self.params.targeted_denial) if event.targets else (0, 0)
             registries[r].begin_event(
-                event.quality_drop, event.neutrality_drop, event.status, event.capture_rate
+                event.quality_drop, event.neutrality_drop, event.status, event.capture_rate, targeting
             )
-            log.add(
-                step,
-                event.registry,
-                EventKind.GOVERNANCE_START,
-                f"{event.status} for {event.duration} months",
-            )
+            if event.shortfall is not None:
+                what = f"held {event.shortfall:g} behind its best allowed rival"
+            elif event.targets is not None:
+                what = f"singling out its {event.targets} members"
+            else:
+                what = event.status
+            log.add(step, event.registry, EventKind.GOVERNANCE_START, f"{what} for {event.duration} months")
 
     def _random_event(self, r: int, step: int, duration: int) -> GovernanceEvent:
         p = self.params

@@ -12,6 +12,7 @@ from agents.market import MarketTerms, idle_blocks
 from agents.registry import RegistryAgent
 from agents.state import HolderState
 from model.calendar import date_of
+from model.incidence import Incidence
 from model.params import Params
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class Frames:
     holders: HolderState
     p: Params
     market_terms: Callable[[], MarketTerms]
+    incidence: Incidence
 
     def model_frame(self) -> pd.DataFrame:
         """One row per step from step 0, with its `date`: the model-level outputs (docs/ODD.md §7)."""
@@ -52,6 +54,15 @@ class Frames:
         frame.insert(0, "step", steps)
         frame.insert(1, "date", self.dates(steps))
         return frame
+
+    def incidence_frame(self) -> pd.DataFrame:
+        """Who gains and who pays: one row per month, registry and holder size class (`model.incidence`).
+
+        `members`, `fee_usd` (mean yearly fee paid, USD) and `welfare_usd` (mean yearly utility
+        by the truth, USD), with the month's `date`.
+        """
+        steps = np.arange(len(self.incidence.months))
+        return self.incidence.frame(self.dates(steps))
 
     def dates(self, steps: np.ndarray) -> np.ndarray:
         """The first day of each step's month, ISO text ("2018-10-01" for step 0 of a run from 2018-10)."""

@@ -16,25 +16,27 @@ from agents.enforcement import Disputes, Enforcement, mark_disputed
 from agents.holder import NetworkAgent, exit_cost_table, learn_and_decide
 from agents.holdings import median_fee, rehold
 from agents.market import MarketMonth, MarketTerms, clear_month, pool_requests
-from agents.migration import request_moves, settle_moves, who_reviews
+from agents.migration import REASONS, classify_reasons, exit_reasons, request_moves, settle_moves, who_reviews
 from agents.oversight import OversightAgent
 from agents.registry import RegistryAgent
-from agents.state import Action, Decisions, Draw, HolderState, Month
+from agents.state import FORBIDDEN, Action, Decisions, Draw, HolderState, Month
 from agents.tally import tally_registries
-from agents.threat import credible_threat_all
+from agents.threat import credible_threat_all, public_view
 from model.calibration import Calibration, load_calibration
 from model.checks import check_months, check_registries, check_seed
 from model.entry import ENTRY_MONTH, cohort_sizes, entrant_state
 from model.errors import ConfigError
 from model.events import EventKind, EventLog, GovernanceCalendar, MonthDraws, SurgeWatch
 from model.frames import Frames
+from model.incidence import Incidence
 from model.params import DatedChange, Params
 from model.policies import Policies
 from model.population import build_population, holder_state, peering_edges
-from model.reporters import MODEL_REPORTERS, REGISTRY_REPORTERS, move_reasons
+from model.reporters import MODEL_REPORTERS, REGISTRY_REPORTERS, holder_utility
 from model.scenarios import DEFAULT_MONTHS, load_scenario, scenario_info
 from model.space import PeeringSpace, add_entrants, collector_paused
 from model.streams import random_streams
+from model.targeting import targets
 from model.terms import (
     Regime,
     enforcement_rules,
@@ -123,6 +125,7 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         self.settled = None
         self.month = self._new_month(0, review=np.zeros(self.holders.size, dtype=bool))
         self.exit_costs = exit_cost_table(self.month)  # the regime's cost table (new when it changes)
+        self.public = np.stack([self.month.quality, self.month.neutrality], axis=1)  # registries' public view
         self._costs_stale = False
         self._build_remedies()
         self.datacollector = DataCollector(
@@ -131,7 +134,8 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         )
         for registry, tally in zip(self.registries, self._tallies(), strict=True):
             registry.record(tally)
-        self.datacollector.collect(self)
+        self.incidence = Incidence([r.name for r in self.registries])
+        self._collect()
 
     @classmethod
     def from_scenario(
@@ -197,7 +201,13 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         )
         order = self.streams["remedies"].permutation(s.size)
         disputed = mark_disputed(s.registry, s.ipv4, p.disputed_share, order, len(self.registries))
-        self.enforcement = Enforcement(Disputes.of(disputed, s.ipv4), enforcement_rules(p, self.regime))
+        names = [r.name for r in self.registries]
+        rng = self.streams["targeting"]
+        groups = targets(s.registry, s.ipv4, disputed, self.schedule.events, names, p, rng)
+        s.targeted[:] = groups.targeted
+        self.enforcement = Enforcement(
+            Disputes.of(groups.disputed, s.ipv4, groups.in_right), enforcement_rules(p, self.regime)
+        )
 
     # --- one month: the ODD §3 schedule, one call per submodel ------------------------------
     def step(self) -> None:
@@ -210,7 +220,15 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         self._trade()
         self._registries_step()
         self._oversee()
+        self._collect()
+
+    def _collect(self) -> None:
+        """The month's rows: the frames (`model.reporters`) and who gains and pays (`model.incidence`)."""
+        s = self.holders
+        self.utility = holder_utility(self)
         self.datacollector.collect(self)
+        multiplier = np.array([r.books.fee_multiplier for r in self.registries])
+        self.incidence.collect(s.registry, s.ipv4, s.paid_usd * multiplier[s.registry], self.utility)
 
     def _enter(self) -> None:
         """Each January a cohort of new holders joins its home registries (`model.entry`)."""
@@ -274,6 +292,8 @@ class PortabilityModel(Frames, PeeringSpace, Model):
             neutrality=np.array([r.neutrality for r in self.registries]),
             fee_multiplier=np.array([r.books.fee_multiplier for r in self.registries]),
             accepting=np.array([r.accepting for r in self.registries]),
+            harm=np.array([r.harm for r in self.registries]),
+            denial=np.array([r.denial for r in self.registries]),
             review=review,
             draws=draws,
             benchmark_draws=benchmark,
@@ -295,7 +315,10 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         self.oversight.petitions.sign(voicers, s.registry, step)
         strictness = np.array([r.strictness for r in self.registries])
         d = self.enforcement.disputes
-        for i in self.enforcement.cases(s.registry, strictness, step, u_case):
+        d = self.enforcement.disputes
+        harm = np.array([r.harm for r in self.registries])
+        pressed = s.targeted[d.holders] & (harm[s.registry[d.holders]] > 0.0)
+        for i in self.enforcement.cases(s.registry, strictness, step, u_case, pressed):
             name = self.registries[int(d.case_registry[i])].name
             detail = f"holder {int(d.holders[i])}: {int(d.ipv4[i])} /24s"
             self.events.add(step, name, EventKind.RECLAMATION, detail)
@@ -306,9 +329,10 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         s, month = self.holders, self.month
         n_registries = len(self.registries)
         self._fees_before = np.bincount(s.registry, weights=s.paid_usd, minlength=n_registries)
-        requested = self.decisions.action == Action.MOVE
-        for reason, count in move_reasons(s, month, self.decisions.destination, requested).items():
-            self.reasons[reason] += count
+        requests = np.flatnonzero(self.decisions.action == Action.MOVE)
+        why = exit_reasons(s, month, requests, self.decisions.destination[requests])
+        for code, count in enumerate(np.bincount(why, minlength=len(REASONS))):
+            self.reasons[REASONS[code]] += int(count)
         self.tally["requests"] = request_moves(s, self.decisions, month)
         slots = np.array(
             [r.release_slots(self.regime.release_fallback) for r in self.registries], dtype=np.int64
@@ -412,10 +436,21 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         self.market["pool_allocated"] += int(grants.sum())
 
     def _tallies(self) -> list:
-        """What each registry is told this month (`agents.registry.tally_registries`)."""
-        s = self.holders
-        threat = credible_threat_all(s, self.month, self.exit_costs, self.priors)
-        month = getattr(self, "market_month", None)
+        """What each registry is told this month (`agents.tally.tally_registries`).
+
+        Its model's threat, and the departures its model expects, read the public view of
+        standing (`agents.threat.public_view`) as it stood before this month: seen with a lag.
+        """
+        s, m = self.holders, self.month
+        public = m._replace(quality=self.public[:, 0].copy(), neutrality=self.public[:, 1].copy())
+        threat, expected = credible_threat_all(s, public, self.exit_costs, self.priors)
+        recorded = None
+        if self.settled is not None:
+            u = m.draws[Draw.REASON, self.settled.holders]
+            recorded = classify_reasons(self.settled.reasons, self.p.exit_reason_accuracy, u)
+        benchmark = np.stack([m.benchmark_quality, m.benchmark_neutrality], axis=1)
+        self.public = public_view(self.public, benchmark, self.p.signal_memory)
+        market = getattr(self, "market_month", None)
         return tally_registries(
             s,
             self.decisions.action,
@@ -423,15 +458,28 @@ class PortabilityModel(Frames, PeeringSpace, Model):
             self.total_ipv4,
             settled=self.settled,
             fees_before=getattr(self, "_fees_before", None),
-            sold=None if month is None else month.sold,
-            sold_legacy=None if month is None else month.sold_legacy,
+            sold=None if market is None else market.sold,
+            sold_legacy=None if market is None else market.sold_legacy,
+            recorded=recorded,
+            expected=expected,
         )
 
     def _registries_step(self) -> None:
-        """Each registry takes its tally and steps (`RegistryAgent.step`), in registry order."""
+        """Each registry takes its tally and steps (`RegistryAgent.step`), in registry order.
+
+        A registry under a held shortfall (a counterfactual event) then ends the month that
+        far below the best of the rivals its members may move to.
+        """
         for registry, tally in zip(self.registries, self._tallies(), strict=True):
             for kind, detail in registry.step(tally):
                 self.events.add(self.steps, registry.name, kind, detail)
+        allowed = self.regime.moves["ipv4"] != FORBIDDEN
+        for r, shortfall in self.calendar.held():
+            rivals = [
+                other.quality for j, other in enumerate(self.registries) if allowed[r, j] and other.accepting
+            ]
+            if rivals:
+                self.registries[r].hold_quality(max(rivals) - shortfall)
 
     def _oversee(self) -> None:
         """Escapes among the month's moves; petition support and the ICP-2 process (`agents.oversight`)."""

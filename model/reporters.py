@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents.enforcement import Case
 from agents.holdings import ADDRESSES_PER_BLOCK
-from agents.state import NO_MOVE, HolderState, Month, RegistryStatus
+from agents.state import NO_MOVE, RegistryStatus
 from agents.welfare import utility_here_all
 
 if TYPE_CHECKING:
     from model.model import PortabilityModel
 
-__all__ = ["MODEL_REPORTERS", "OUTPUTS", "REGISTRY_REPORTERS", "move_reasons"]
+__all__ = ["MODEL_REPORTERS", "OUTPUTS", "REGISTRY_REPORTERS"]
 
 
 def _ipv4_weights(model: PortabilityModel) -> np.ndarray:
@@ -57,6 +58,7 @@ def holder_utility(model: PortabilityModel) -> np.ndarray:
         model.holders.columns(),
         np.array([r.quality for r in model.registries]),
         np.array([r.neutrality for r in model.registries]),
+        np.array([r.harm for r in model.registries]),
         np.array([r.books.fee_multiplier for r in model.registries]),
         model.p.waiting_service_gap,
     )
@@ -65,32 +67,37 @@ def holder_utility(model: PortabilityModel) -> np.ndarray:
 def welfare(model: PortabilityModel) -> float:
     """Holders' utility at their registries by the truth, USD per address a year (`yearly_utility`).
 
+    `model.utility`: `holder_utility` as the month ends (computed once for every table).
+
     Summed over holders (true quality and neutrality, fees paid, taste and friction, less the
     service lost while a move is pending) and divided by all addresses held, so that a
     number means the same at every scale.
     """
-    return float(holder_utility(model).sum() / (model.total_ipv4 * ADDRESSES_PER_BLOCK))
+    return float(model.utility.sum() / (model.total_ipv4 * ADDRESSES_PER_BLOCK))
 
 
-def move_reasons(s: HolderState, m: Month, destination: np.ndarray, movers: np.ndarray) -> dict[str, int]:
-    """Why the holders requesting a move this month do so: the largest part of their yearly gain.
+def targeted_harmed(model: PortabilityModel) -> int:
+    """Targeted members at a registry singling out their group now (targeted capture)."""
+    s = model.holders
+    harm = np.array([r.harm for r in model.registries])
+    return int(np.count_nonzero(s.targeted & (harm[s.registry] > 0.0)))
 
-    The believed yearly gain of the move splits into quality and neutrality (beliefs), taste
-    and friction (fixed appeal) and fees; each request is counted under its largest part.
+
+def targeted_unfair_ipv4(model: PortabilityModel) -> float:
+    """Share of the IPv4 of targeted holders in the right now under unfair treatment.
+
+    Unfair: held at a registry singling out their group, or reclaimed from them. 0 when no
+    group is targeted.
     """
-    h = np.flatnonzero(movers)
-    if h.size == 0:
-        return {"quality": 0, "taste": 0, "fees": 0}
-    here, there = s.registry[h], destination[h]
-    beliefs = s.value[h] * (
-        s.w_quality[h] * (s.belief_quality[h, there] - s.belief_quality[h, here])
-        + s.w_neutrality[h] * (s.belief_neutrality[h, there] - s.belief_neutrality[h, here])
-    )
-    taste = s.value[h] * (s.appeal[h, there] - s.appeal[h, here])
-    fees = s.fee_usd[h, here] * m.fee_multiplier[here] - s.fee_usd[h, there] * m.fee_multiplier[there]
-    largest = np.argmax(np.stack([beliefs, taste, fees]), axis=0)
-    counts = np.bincount(largest, minlength=3)
-    return {"quality": int(counts[0]), "taste": int(counts[1]), "fees": int(counts[2])}
+    d = model.enforcement.disputes
+    wronged = d.in_right & model.holders.targeted[d.holders]
+    total = d.ipv4[wronged].sum()
+    if total == 0:
+        return 0.0
+    harm = np.array([r.harm for r in model.registries])
+    harmed = harm[model.holders.registry[d.holders]] > 0.0
+    reclaimed = d.case == Case.RECLAIMED
+    return float(d.ipv4[wronged & (harmed | reclaimed)].sum() / total)
 
 
 def accountability(model: PortabilityModel) -> float:
@@ -124,6 +131,10 @@ MODEL_REPORTERS = {
     # enforcement and venue shopping (agents.enforcement)
     "disputed_ipv4_shielded": lambda m: m.enforcement.shielded(),
     "disputed_ipv4_reclaimed": lambda m: m.enforcement.reclaimed(),
+    "disputed_ipv4_reclaimed_unfairly": lambda m: m.enforcement.reclaimed_unfairly(),
+    # targeted capture (a registry singling out a member group)
+    "targeted_harmed": targeted_harmed,
+    "targeted_unfair_ipv4": targeted_unfair_ipv4,
 }
 
 #: model_frame columns in plain words: (label, unit), for figures, reports and the app
@@ -140,6 +151,8 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "ipv4_transferred": ("IPv4 sold", "/24 blocks a month"),
     "ipv4_inter_rir": ("IPv4 changing registry (sales and moves)", "/24 blocks a month"),
     "disputed_ipv4_shielded": ("Disputed IPv4 shielded by moving", "share, 0-1"),
+    "targeted_harmed": ("Targeted members singled out", "holders"),
+    "targeted_unfair_ipv4": ("Targeted IPv4 under unfair treatment", "share of the group's, 0-1"),
 }
 
 #: registry_frame columns, in order: the registry's name, then what it records (or a function of it)
@@ -157,6 +170,11 @@ REGISTRY_REPORTERS = {
     "outflow": attrgetter("tally.outflow"),
     "queue": attrgetter("tally.queue"),
     "exit_threat": "exit_threat",
+    "threat_model": attrgetter("tally.threat"),
+    "threat_trust": attrgetter("stake.trust"),
+    "revenue_lost": attrgetter("tally.revenue_lost"),
+    "quality_lost": attrgetter("tally.quality_lost"),
+    "fee_lost": attrgetter("tally.fee_lost"),
     "voice": "voice",
     "effort": "effort",
     "sales_in": attrgetter("tally.sales_in"),

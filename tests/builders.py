@@ -46,6 +46,7 @@ def holders(n: int = 2, registries: int = 3, **columns: Any) -> HolderState:
         "reserve": np.full(n, np.inf),
         "received_at": np.full(n, -(10**9), dtype=np.int64),
         "presence": np.arange(registries) == np.zeros(n, dtype=np.int64)[:, None],  # at home only
+        "targeted": np.zeros(n, dtype=bool),  # nobody singled out
     }
     for key, value in columns.items():
         base[key] = np.asarray(value, dtype=base[key].dtype)
@@ -102,6 +103,9 @@ def month(
         "counterpart_share": np.zeros(registries),
         "counterpart_months": np.zeros(registries),
         "hold_months": np.zeros(registries, dtype=np.int64),
+        # nobody singled out unless a test says so
+        "harm": np.zeros(registries),
+        "denial": np.zeros(registries),
     }
     base.update({k: (np.asarray(v) if isinstance(v, list) else v) for k, v in terms.items()})
     return Month(**base)

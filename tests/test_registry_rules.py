@@ -112,7 +112,7 @@ def test_without_a_stake_effort_stays_complacent_and_quality_drifts_down():
 
 def test_the_stake_of_each_channel_in_usd_per_point_of_quality():
     r = registry(responsiveness=0.5, threat_margin=0.05, signal_memory=12.0, planning_horizon=5.0)
-    r.weigh_stake(tally(threat=0.1, revenue_lost=0.01, voice_share=0.02))
+    r.weigh_stake(tally(threat=0.1, revenue_lost=0.01, quality_lost=0.01, voice_share=0.02))
     per_share = 0.5 * 12_000.0 / 0.05  # a yearly amount, like the cost of effort
     # exits and voice are remembered as yearly rates: 12 x 0.01 and 12 x 0.02, a twelfth taken in
     assert r.stake.exit_signal == pytest.approx(0.01) and r.stake.voice_signal == pytest.approx(0.02)
@@ -126,7 +126,7 @@ def test_the_stake_of_each_channel_in_usd_per_point_of_quality():
 @pytest.mark.parametrize("off", ["threat_weight", "exit_weight", "voice_weight"])
 def test_a_channel_weight_of_zero_switches_the_channel_off(off):
     r = registry(**{off: 0.0})
-    r.weigh_stake(tally(threat=0.1, revenue_lost=0.01, voice_share=0.02))
+    r.weigh_stake(tally(threat=0.1, revenue_lost=0.01, quality_lost=0.01, voice_share=0.02))
     assert getattr(r.stake, off.removesuffix("_weight")) == 0.0
     assert sum(getattr(r.stake, c) > 0 for c in ("threat", "exit", "voice")) == 2
 
@@ -241,16 +241,17 @@ def test_credible_threat_is_zero_under_lock_in_and_a_slope_under_portability():
     )
     m = month(registries=2, switching_cost=50.0)
     m.moves_ipv4[:] = FORBIDDEN
-    assert credible_threat(s, m, exit_cost_table(m), priors).tolist() == [0.0, 0.0]
+    assert credible_threat(s, m, exit_cost_table(m), priors)[0].tolist() == [0.0, 0.0]
     m = month(registries=2, switching_cost=50.0)
-    threat = credible_threat(s, m, exit_cost_table(m), priors)
+    threat, leaving = credible_threat(s, m, exit_cost_table(m), priors)
+    assert leaving[0] == pytest.approx(ndtr(-1.0))  # what its model expects to leave as things stand
     # best move worth 1 x 1 x (0 - 0.1 x 0.5) x 1,000 - 50 = -100; scale 1 x 1 x 1,000 x 0.1 = 100
     # the chance of leaving rises from Phi(-1) to Phi(-1 + 0.05 / 0.1)
     assert threat[0] == pytest.approx(ndtr(-0.5) - ndtr(-1.0))
     assert threat[1] == 0.0  # no members
     # falling behind already (rival better by 0.05) raises the chance at the margin
     behind = month(registries=2, switching_cost=50.0, quality=[0.8, 0.85])
-    assert credible_threat(s, behind, exit_cost_table(behind), priors)[0] == pytest.approx(
+    assert credible_threat(s, behind, exit_cost_table(behind), priors)[0][0] == pytest.approx(
         ndtr(0.0) - ndtr(-0.5)
     )
 
@@ -355,8 +356,9 @@ def test_the_compiled_threat_estimate_is_the_readable_one():
             model.step()
         readable = credible_threat(model.holders, model.month, model.exit_costs, model.priors)
         compiled = credible_threat_all(model.holders, model.month, model.exit_costs, model.priors)
-        assert np.array_equal(compiled, readable)  # the same per-member functions, compiled
-        assert (readable > 0).any() == (regime != "none")
+        for a, b in zip(compiled, readable, strict=True):  # at stake, and leaving as things stand
+            assert np.array_equal(a, b)  # the same per-member functions, compiled
+        assert (readable[0] > 0).any() == (regime != "none")
 
 
 @pytest.mark.parametrize("slots", [1, 2, 64, 1 << 15])
@@ -367,12 +369,15 @@ def test_the_threat_memo_returns_what_a_fresh_computation_gives(slots):
     drawn = rng.normal(-3.0, 3.0, 300)
     # repeats (hits), neighbours that may share a slot, signed zeros, NaN and huge values
     zs = np.concatenate([drawn, drawn[::-1], drawn + 1e-12, [0.0, -0.0, np.nan, 1e7, -1e7, np.inf]])
-    memo = np.full(slots, np.nan), np.empty(slots)
+    memo = np.full(slots, np.nan), np.empty(slots), np.empty(slots)
     for z in zs:
-        fresh = _band(z, 0.5, np.full(1, np.nan), np.empty(1))
+        fresh = _band(z, 0.5, np.full(1, np.nan), np.empty(1), np.empty(1))
         kept = _band(z, 0.5, *memo)
-        assert kept == fresh or (np.isnan(kept) and np.isnan(fresh))
-    assert _band(-1.0, 0.5, *memo) == pytest.approx(ndtr(-0.5) - ndtr(-1.0), rel=1e-14)
+        for a, b in zip(kept, fresh, strict=True):  # the rise, and the level
+            assert a == b or (np.isnan(a) and np.isnan(b))
+    rise, level = _band(-1.0, 0.5, *memo)
+    assert rise == pytest.approx(ndtr(-0.5) - ndtr(-1.0), rel=1e-14)
+    assert level == pytest.approx(ndtr(-1.0), rel=1e-14)
 
 
 def test_the_credible_threat_raises_effort_before_anyone_leaves():

@@ -72,6 +72,7 @@ class StubRegistry:
         self.name = name
         self.members = members
         self.quality = self.neutrality = 0.4
+        self.harm = 0.0  # singles nobody out
         self.governance = RegistryStatus.FAILED
         self.capture_rate = 0.01
         self.closed = False

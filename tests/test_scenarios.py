@@ -35,6 +35,9 @@ MODEL_COLUMNS = [
     "holders",
     "disputed_ipv4_shielded",
     "disputed_ipv4_reclaimed",
+    "disputed_ipv4_reclaimed_unfairly",
+    "targeted_harmed",
+    "targeted_unfair_ipv4",
 ]
 REGISTRY_COLUMNS = [
     "step",
@@ -52,6 +55,11 @@ REGISTRY_COLUMNS = [
     "outflow",
     "queue",
     "exit_threat",
+    "threat_model",
+    "threat_trust",
+    "revenue_lost",
+    "quality_lost",
+    "fee_lost",
     "voice",
     "effort",
     "sales_in",
@@ -80,6 +88,7 @@ REQUIRED = {
     "registry_failure_portable_handoff",
     "venue_shopping",
     "venue_shopping_safeguards",
+    "targeted_capture",
 }
 
 

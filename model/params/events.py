@@ -8,7 +8,7 @@ from typing import Any
 
 from model.calendar import parse_month
 from model.errors import ConfigError
-from model.params.fields import EVENT_STATUSES, REMEDY_NAMES, check_number, unknown
+from model.params.fields import EVENT_STATUSES, REMEDY_NAMES, TARGET_GROUPS, check_number, unknown
 from model.regimes import REGIME_NAMES
 
 __all__ = ["DatedChange", "GovernanceEvent"]
@@ -22,6 +22,18 @@ class GovernanceEvent:
     status becomes `status`; for `duration` months its management is paralysed (effort
     has no effect while `failed`, half effect while `degraded`) and neutrality erodes by a
     further `capture_rate` a month. Then it is `operating` again and may recover.
+
+    With `shortfall` (index points) the event is a counterfactual instead: for `duration`
+    months the registry's quality is held that far below its best allowed rival's, whatever
+    its effort, and its status stays operating (what a registry's members would do if it
+    fell that far behind: the threat of exit as delivered).
+
+    With `targets` (a member group: its `disputed` holders, a `faction` or its `largest`
+    holders, `targeted_share` of its IPv4) the event is targeted capture: for `duration`
+    months a captured management singles the group out while serving the rest (status
+    operating unless given): it withholds `targeted_harm` of neutrality from the group's
+    members, refuses their releases with chance `targeted_denial`, and presses reclamation
+    against them at full strictness (the Cloud Innovation case, domain notes §C).
     """
 
     registry: str
@@ -29,8 +41,10 @@ class GovernanceEvent:
     duration: int
     quality_drop: float = 0.0
     neutrality_drop: float = 0.0
-    status: str = "failed"
+    status: str | None = None  # "failed" unless a shortfall is held ("operating")
     capture_rate: float = 0.0
+    shortfall: float | None = None
+    targets: str | None = None  # targeted capture: the group singled out (`TARGET_GROUPS`)
     source: str = ""  # where the event is documented (for dated, historical events)
 
     def __post_init__(self) -> None:
@@ -48,6 +62,27 @@ class GovernanceEvent:
                 raise ConfigError(f"{where}: {name} must be an integer >= {low}; got {value!r}")
         for name in ("quality_drop", "neutrality_drop", "capture_rate"):
             check_number(f"{where}: {name}", getattr(self, name), 0.0, 1.0)
+        if self.targets is not None:
+            if self.targets not in TARGET_GROUPS:
+                raise ConfigError(f"{where}: targets must be one of {TARGET_GROUPS}; got {self.targets!r}")
+            if self.shortfall is not None:
+                raise ConfigError(f"{where}: give either targets or shortfall, not both")
+            if self.status is None:
+                object.__setattr__(self, "status", "operating")
+        if self.shortfall is not None:
+            check_number(f"{where}: shortfall", self.shortfall, 0.0, 1.0)
+            if self.status not in (None, "operating"):
+                raise ConfigError(
+                    f"{where}: a held shortfall keeps the status operating; got status {self.status!r}"
+                )
+            object.__setattr__(self, "status", "operating")
+        elif self.status is None:
+            object.__setattr__(self, "status", "failed")
+        elif self.status == "operating" and self.targets is None:
+            raise ConfigError(
+                f"{where}: status 'operating' is for a held shortfall or targeted capture; "
+                "give `shortfall` or `targets` too"
+            )
         if self.status not in EVENT_STATUSES:
             raise ConfigError(f"{where}: status must be one of {EVENT_STATUSES}; got {self.status!r}")
 

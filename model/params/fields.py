@@ -13,6 +13,7 @@ __all__ = [
     "EVENT_STATUSES",
     "REGISTRY_OVERRIDE_KEYS",
     "REMEDY_NAMES",
+    "TARGET_GROUPS",
     "check_number",
     "choice",
     "month",
@@ -20,7 +21,9 @@ __all__ = [
     "unknown",
 ]
 
-EVENT_STATUSES = ("degraded", "failed")
+EVENT_STATUSES = ("degraded", "failed", "operating")  # operating: a held shortfall or targeted capture
+#: the member groups a captured registry may single out (`GovernanceEvent.targets`)
+TARGET_GROUPS = ("disputed", "faction", "largest")
 #: The oversight remedies: none, or the ICP-2 draft v2's process.
 REMEDY_NAMES = ("none", "icp2_draft")
 

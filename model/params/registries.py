@@ -131,6 +131,62 @@ class RegistryParams:
         label="Memory of exits and voice",
         source="[assumption] a budget year",
     )
+    threat_prior_sd: float = number(
+        1.0,
+        0.0,
+        5.0,
+        "how unsure a registry is at first of its own estimate of the threat: s.d. of the factor by "
+        "which members answer a shortfall more or less than its model of them says (0: it never learns)",
+        label="Registry's doubt about its threat estimate",
+        source="[assumption] no registry has measured it: its estimate may be off by its own size",
+    )
+    threat_learning_drift: float = number(
+        0.02,
+        0.0,
+        1.0,
+        "monthly s.d. of the change a registry expects in how members answer a shortfall (keeps it learning)",
+        label="Drift of the threat belief",
+        unit="per month",
+        source="[assumption] as holders expect registries' traits to drift (belief_drift)",
+    )
+    exit_signal_noise: float = number(
+        0.02,
+        0.0001,
+        1.0,
+        "s.d. of a month's yearly share of revenue lost to members leaving for quality, as the registry's "
+        "own books show it (chance departures, the reasons recorded)",
+        label="Noise of a month's exits",
+        unit="share of revenue a year",
+        source="[assumption] a member or two of a few hundred leaving by chance in a month",
+    )
+    rival_noise_ratio: float = number(
+        3.0,
+        1.0,
+        100.0,
+        "noise of a rival's public experience (membership statistics, transfer logs) relative to the "
+        "registry's own books",
+        label="Rivals' experience noise (ratio)",
+        source="[assumption] RIRs publish members and transfers, not why members left",
+    )
+    exit_reason_accuracy: float = number(
+        0.8,
+        0.0,
+        1.0,
+        "chance a registry records the true reason a member left (quality, taste, fees), from its "
+        "transfer requests and exit surveys; otherwise it records one of the other two",
+        label="Exit reasons recorded right",
+        source="[assumption]",
+    )
+    fee_response: float = number(
+        0.5,
+        0.0,
+        5.0,
+        "how far a registry cuts its fees below cost recovery per unit of yearly revenue it loses to "
+        "members leaving for its fees (0: fees follow costs only)",
+        label="Fee response to fee-driven exits",
+        source="[assumption] a registry answers fee-driven exit by a fee choice within its budget, "
+        "drawing on reserves (ARIN and RIPE NCC revise fee schedules yearly: domain notes §A1)",
+    )
     # --- registries: books -----------------------------------------------------------------
     effort_cost: float = number(
         0.2,

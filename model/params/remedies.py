@@ -202,6 +202,50 @@ class RemedyParams:
         label="Value of disputed space",
         source="IPv4 price about USD 50 an address in 2022 (as quality_value; ODD §6)",
     )
+    disputed_in_right: float = number(
+        0.5,
+        0.0,
+        1.0,
+        "share of disputed holders in the right: the claim against them is abusive, so reclaiming "
+        "their space, or singling them out, is unfair treatment (the rest are in the wrong)",
+        unit="share of disputed holders",
+        label="Disputed holders in the right",
+        source="[assumption] contested: Cloud Innovation won injunctions against AFRINIC's reclamation "
+        "(13-15 Jul 2021) after losing one (7 Jul 2021) (L'Express 29 Jul 2021; domain notes §C1)",
+    )
+    # --- targeted capture: a registry singling out a member group (GovernanceEvent.targets) --
+    targeted_share: float = number(
+        0.05,
+        0.0,
+        0.5,
+        "share of the registry's IPv4 held by the group a targeting event singles out, when the "
+        "group is a faction or its largest holders (a `disputed` group is its disputed holders)",
+        unit="share of IPv4",
+        label="Targeted group's share",
+        source="[assumption] of the size of AFRINIC's dispute with Cloud Innovation: 6.2M of 115.9M "
+        "IPv4 = 5.4% (theafricareport, 20 Oct 2021)",
+    )
+    targeted_harm: float = number(
+        0.3,
+        0.0,
+        1.0,
+        "neutrality a captured registry withholds from its targeted members (index points): what "
+        "being singled out is worth to them, as a loss of impartial treatment",
+        unit="index points",
+        label="Harm to the targeted",
+        source="[assumption] membership terminated and reinstated, resources deregistered, bank "
+        "accounts frozen in the AFRINIC-Cloud Innovation case (domain notes §C1)",
+    )
+    targeted_denial: float = number(
+        0.5,
+        0.0,
+        1.0,
+        "chance a captured registry refuses a targeted member's release request when it processes "
+        "it (the member must ask again at its next review)",
+        unit="probability",
+        label="Releases denied to the targeted",
+        source="[assumption]; no inter-RIR exit existed from AFRINIC during the dispute (domain notes §C1)",
+    )
     dual_approval: str = choice(
         "regime",
         ("regime", "on", "off"),

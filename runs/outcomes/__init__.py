@@ -8,25 +8,30 @@ reports and the scripts read the same numbers from the same runs, with the sweep
 
     Summary    how any run ends: quality, the worst registry, accountability over its last 5 years
     Channels   the same, and which channel of accountability the registries' effort is owed to
+    Decomposition  the channels over years 6-10 and 16-20 of one run (two horizons)
     Failure    a registry's governance failure: IPv4 at risk, restoration, members left, voice
     Recovery   after the failure: recovery time, the first members still there, who left first
     Shopping   venue shopping: disputed space shielded and reclaimed, at the strict registry too
     Market     the IPv4 market against its calibration targets
+    Targeted   targeted capture: the group a registry singles out (harmed, unfair IPv4, relief)
 """
 
 from runs.outcomes.failure import WINDOW, Failure, Recovery
 from runs.outcomes.market import Market
 from runs.outcomes.shopping import Shopping
-from runs.outcomes.summary import LAST, Channels, Summary, last_months
+from runs.outcomes.summary import LAST, Channels, Decomposition, Summary, last_months
+from runs.outcomes.targeted import Targeted
 
 __all__ = [
     "LAST",
     "WINDOW",
     "Channels",
+    "Decomposition",
     "Failure",
     "Market",
     "Recovery",
     "Shopping",
     "Summary",
+    "Targeted",
     "last_months",
 ]

@@ -13,6 +13,13 @@
   `effort_voice_last5`: the registries' effort, mean over registries and the last 60 months;
 - `moves_per_year`; `requests_quality_per_year`, `requests_taste_per_year`,
   `requests_fees_per_year`: move requests a year by the largest part of the believed gain.
+
+`Decomposition` (`scripts/decomposition.py`: the channels switched off in turn, at several
+scales and two horizons) reads the same quantities over two windows of one 20-year run,
+years 6-10 (`_10y`) and years 16-20 (`_20y`): a run's first ten years are a ten-year run.
+`quality`, `effort`, `effort_threat`, `effort_exit`, `effort_voice`, `believed_threat`
+(the registries' `exit_threat`, mean over registries) and `fee` (the median member's
+yearly fee, USD, mean over registries).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["LAST", "Channels", "Summary", "last_months"]
+__all__ = ["LAST", "Channels", "Decomposition", "Summary", "last_months"]
 
 LAST = 60  # months: "the last five years" of a run
 
@@ -76,3 +83,31 @@ class Channels(Summary):
             "moves_per_year": float(frame.moves.sum() / years),
             **requests,
         }
+
+
+#: the windows of `Decomposition`: (suffix, last month) of a five-year window
+HORIZONS = (("10y", 120), ("20y", 240))
+
+
+class Decomposition:
+    """Quality, effort by channel, believed threat and fees over years 6-10 and 16-20 (see above)."""
+
+    def __init__(self, model: Any) -> None:
+        """Nothing to note at the start."""
+
+    def month(self, model: Any) -> None:
+        """Nothing to observe month by month."""
+
+    def finals(self, model: Any) -> dict[str, float]:
+        """The outcomes, at the run's end (a window the run did not reach is NaN)."""
+        frame, registries = model.model_frame(), model.registry_frame()
+        out: dict[str, float] = {}
+        for suffix, end in HORIZONS:
+            rows = frame[(frame.step > end - LAST) & (frame.step <= end)]
+            regs = registries[(registries.step > end - LAST) & (registries.step <= end)]
+            reached = frame.step.max() >= end
+            out[f"quality_{suffix}"] = float(rows.quality_experienced.mean()) if reached else float("nan")
+            for column in ("effort", "effort_threat", "effort_exit", "effort_voice", "fee"):
+                out[f"{column}_{suffix}"] = float(regs[column].mean()) if reached else float("nan")
+            out[f"believed_threat_{suffix}"] = float(regs.exit_threat.mean()) if reached else float("nan")
+        return out
