@@ -9,7 +9,8 @@ The same choice has a closed form (`effort_at_stake`, docs/ODD.md §7.12): with 
 improvement rate, b the complacency rate, K = 2 x yearly cost x effort cost / (1 - base)^2
 and x = b + (a - b) e, the first-order condition stake x a b / x^2 = K (e - base) is the
 cubic (x - x0) x^2 = r with x0 = b + (a - b) base and r = (a - b) stake a b / K, which has
-one root above x0 (Cardano's formula). It is the analytic benchmark the full model is set beside (docs/VALIDATION.md).
+one root above x0 (Cardano's formula). It is the analytic benchmark the full model is set
+beside (docs/VALIDATION.md).
 """
 
 from __future__ import annotations

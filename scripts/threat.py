@@ -42,7 +42,7 @@ from agents.state import FORBIDDEN
 from model import PortabilityModel
 from model.calendar import date_of
 from model.words import regime_colour, regime_title
-from runs.analysis import bootstrap_mean_interval, t_interval_text
+from runs.analysis import t_interval_text
 
 REGIMES = ("status_quo", "mandatory")
 
@@ -216,8 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=20, help="seeds per regime (default 20)")
     parser.add_argument("--scale", type=float, default=0.02, help="population scale (default 0.02)")
     parser.add_argument("--start", type=int, default=120, help="month the test starts (default 120)")
-    parser.add_argument("--span", type=int, default=24, help="months the registry is held behind (default 24)")
-    parser.add_argument("--root", type=int, default=42, help="root seed the seeds are drawn from (default 42)")
+    parser.add_argument("--span", type=int, default=24, help="months it is held behind (default 24)")
+    parser.add_argument("--root", type=int, default=42, help="root of the seeds (default 42)")
     parser.add_argument("--workers", type=int, default=2, help="processes (default 2)")
     parser.add_argument("--out", type=Path, default=Path("results/threat"), help="output folder")
     args = parser.parse_args(argv)
@@ -232,7 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     rows.to_csv(args.out / "threat.csv", index=False)
     switch.to_csv(args.out / "switch.csv", index=False)
     overall = {
-        regime: (g.believed.mean() / g.delivered_12.mean(), *_ratio_interval(g.believed.values, g.delivered_12.values))
+        regime: (
+            g.believed.mean() / g.delivered_12.mean(),
+            *_ratio_interval(g.believed.to_numpy(), g.delivered_12.to_numpy()),
+        )
         for regime, g in rows.groupby("regime")
     }
     lines = [
