@@ -13,11 +13,14 @@ reports and the scripts read the same numbers from the same runs, with the sweep
     Recovery   after the failure: recovery time, the first members still there, who left first
     Shopping   venue shopping: disputed space shielded and reclaimed, at the strict registry too
     Market     the IPv4 market against its calibration targets
+    Benchmark  the full model beside the closed-form effort and quality at the stake it weighed
+    Puzzles    voices, moves held back by the hold period, moves into AFRINIC (VALIDATION's puzzles)
     Targeted   targeted capture: the group a registry singles out (harmed, unfair IPv4, relief)
 """
 
 from runs.outcomes.failure import WINDOW, Failure, Recovery
 from runs.outcomes.market import Market
+from runs.outcomes.mechanism import Benchmark, Puzzles
 from runs.outcomes.shopping import Shopping
 from runs.outcomes.summary import LAST, Channels, Decomposition, Summary, last_months
 from runs.outcomes.targeted import Targeted
@@ -25,10 +28,12 @@ from runs.outcomes.targeted import Targeted
 __all__ = [
     "LAST",
     "WINDOW",
+    "Benchmark",
     "Channels",
     "Decomposition",
     "Failure",
     "Market",
+    "Puzzles",
     "Recovery",
     "Shopping",
     "Summary",
