@@ -5,7 +5,7 @@ Quality moves each month by improvement x effort x (1 - quality) less complacenc
 Management weighs what is at stake (USD a year per point of quality) against the cost of
 effort above its complacent level and chooses the best effort (`choose_effort`).
 
-The same choice has a closed form (`effort_at_stake`, docs/ODD.md §7.12): with a the
+The same choice has a closed form (`effort_at_stake`, docs/ODD.md §7.6): with a the
 improvement rate, b the complacency rate, K = 2 x yearly cost x effort cost / (1 - base)^2
 and x = b + (a - b) e, the first-order condition stake x a b / x^2 = K (e - base) is the
 cubic (x - x0) x^2 = r with x0 = b + (a - b) base and r = (a - b) stake a b / K, which has
