@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from model.words import PALETTE, param_label
 from runs.report.labels import (
@@ -194,7 +195,14 @@ def _end_panel(
                 ha="right", fontsize=9, color=ALERT,
             )  # fmt: skip
     ax.set_ylim(len(order) - 0.5, -0.6)  # the first condition on top
+    _few_ticks(ax)
     ax.set(xlabel=metric_label(metric), title="Every run (dots); mean and 95% interval (diamond)")
+
+
+def _few_ticks(ax: plt.Axes) -> None:
+    """At most five x ticks, tiny or huge values as a power of ten: tick labels never collide."""
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 5), useMathText=True)
 
 
 def _err(centre: float, low: float, high: float) -> list[list[float]]:
@@ -213,6 +221,7 @@ def _paired_panel(ax: plt.Axes, rows: pd.DataFrame, labels: list[str]) -> None:
     ax.axvline(0, color="0.5", lw=0.8)
     ax.set_yticks(range(len(labels)), labels)
     ax.set_ylim(len(labels) - 0.5, -0.5)
+    _few_ticks(ax)
     n = int(rows.n.max()) if len(rows) else 0
     ax.set(xlabel="difference: level minus baseline", title=f"Paired by seed: {n} pairs, 95% interval")
 
