@@ -272,7 +272,8 @@ def _Live(
     `current` is the setup the models were built from (the reactive `setup` may be ahead of them
     for one render while a change rebuilds the run).
     """
-    month, playing, until = clock.month.value, clock.playing.value, clock.until(current)
+    clock.month.value  # noqa: B018 - read to redraw at each step; the model says which month it is
+    month, playing, until = model.steps, clock.playing.value, clock.until(current)
     times = solara.use_ref([])
 
     def tick(seen: int) -> None:

@@ -48,7 +48,7 @@ def page_text(rc) -> str:
 
 
 def headline_text(rc) -> str:
-    return " | ".join(t for t in html(rc, "headline-item"))
+    return " | ".join(t for t in html(rc, "headline-row"))
 
 
 def alerts(rc) -> list[str]:

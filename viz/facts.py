@@ -138,6 +138,9 @@ class Facts:
         """A measure of `viz.measures` at `month`: holder-months stuck, moved share, worst registry."""
         run = self._run(i)
         t = run.month if month is None else month
+        return run.memo(f"derived:{name}@{t}", lambda: self._derived(i, run, name, t))
+
+    def _derived(self, i: int, run: RunData, name: str, t: int) -> Num:
         if name == "stuck_holder_months":
             members = run.wide("members").to_numpy(dtype=float)[: t + 1]
             value, factor = (

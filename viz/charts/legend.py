@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from viz.charts.options import Option, subtitle, value_axis
 from viz.charts.runs import Runs
 
@@ -24,11 +26,13 @@ def style_note(runs: Runs) -> str:
 def _room_for_ticks(option: Option) -> None:
     """Move the value axis's name clear of its widest tick label (six digits and commas need room)."""
     top = 0.0
-    for series in option["series"]:
-        for d in series.get("data") or []:
-            v = d.get("value") if isinstance(d, dict) else d
-            if isinstance(v, int | float):
-                top = max(top, abs(v) * (1.5 if series.get("stack") else 1.0))
+    for series in option["series"]:  # the lines and the bands' high edges (a band's low is below them)
+        data = series.get("data")
+        if not data or str(series.get("id", "")).startswith(("band-low:", "band-mean:")):
+            continue
+        values = np.abs(np.array(data, dtype=float))
+        if values.size and np.isfinite(values).any():
+            top = max(top, float(np.nanmax(values)) * (2.0 if series.get("stack") else 1.0))
     ceiling = 10 ** math.ceil(math.log10(top)) if top > 1 else 1.0  # ECharts rounds its top tick up
     chars = len(f"{ceiling:,.0f}") + (2 if top < 10 else 0) + 1  # a sign; decimals below 10
     axis = value_axis(option)
