@@ -29,6 +29,7 @@ from runs.report.labels import (
     comparison,
     condition_colour,
     condition_label,
+    condition_style,
     metric_label,
     tick,
 )
@@ -87,11 +88,14 @@ def timeseries(summary: pd.DataFrame, factors: list[str], events: list, folder: 
         years = rows.step.max() > 36
         scale = 1 / 12 if years else 1.0
         _shade(ax, events, scale)
+        styles: dict[tuple, int] = {}
         for i, (_, cond) in enumerate(rows.groupby("sample_id")):
             colour = condition_colour(cond.iloc[0], factors, i)
+            style = condition_style(cond.iloc[0], factors, styles)
             low, high = _band(cond)
             x = cond.step * scale
-            ax.plot(x, cond["mean"], color=colour, lw=1.8, label=condition_label(cond.iloc[0], factors))
+            label = condition_label(cond.iloc[0], factors)
+            ax.plot(x, cond["mean"], color=colour, ls=style, lw=1.8, label=label)
             ax.fill_between(x, low, high, color=colour, alpha=0.2, lw=0)
         ax.set(
             xlabel="years" if years else "months",
