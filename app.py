@@ -48,6 +48,7 @@ INTERVALS = {"as fast as it draws": 0, "150 ms": 150, "500 ms": 500, "1 s": 1000
 BACKGROUND_SCALE = 0.2  # above this scale a build takes seconds: build in a thread, show progress
 TAB_SLUGS = [tab_slug(name) for name in TABS]
 CSS = """
+.headline-row { display: flex; flex-wrap: wrap; gap: 8px; }
 .headline-item { border: 1px solid #d0d7de; border-radius: 6px; padding: 4px 10px; min-width: 150px;
                  max-width: 300px; background: #f6f8fa; white-space: normal; overflow-wrap: anywhere; }
 .hl-name { font-size: 0.78em; color: #555; } .hl-value { font-size: 1.02em; font-weight: 600; }

@@ -47,14 +47,13 @@ def main() -> None:
     query = {
         "scenario": args.scenario,
         "month": args.months,
-        "until": max(args.months, 1),
         "seeds": args.seeds,
     }
     if args.compare != "off":
         query["compare"] = args.compare
     with serve_app() as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1150})
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
         page.goto(f"{url}?{urlencode(query, safe=':')}")
         month_is(page, args.months)
         if args.seeds:
@@ -71,6 +70,7 @@ def main() -> None:
             page.screenshot(path=str(args.every_tab / "page.png"), full_page=True)
         page.get_by_text("What this run shows").click()  # fold the texts: show the charts
         charts_drawn(page, month=args.months, within=tab(page, args.tab))
+        page.evaluate("() => window.scrollTo(0, 0)")
         args.out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.out))
         browser.close()

@@ -54,18 +54,22 @@ def UncertaintyView(runs: Runs, provenance: Provenance, pending: str) -> None:
         " each seed; thick: the mean; shaded: the range 90% of the seeds fall in."
     )
     Grid(sealed, provenance, height=chart_height(runs))
-    table = pd.DataFrame(rows).rename(
-        columns={
-            "run": "Run",
-            "seed": "Seed",
-            "quality": f"Quality holders experience, month {ensemble.months}",
-            "at_risk_peak": "IPv4 at degraded or failed registries, peak (%)",
-            "stuck": "Holder-months at such registries (real-world)",
-            "price": f"IPv4 price, month {ensemble.months} (USD)",
+    table = pd.DataFrame(rows)
+    table = pd.DataFrame(
+        {
+            "Run": table.run,
+            "Seed": table.seed,
+            "Quality experienced": table.quality.round(3),
+            "IPv4 at risk, peak (%)": table.at_risk_peak.round(2),
+            "Holder-months at risk": table.stuck.round().astype(int),
+            "IPv4 price (USD)": table.price.round(1),
         }
     )
-    solara.Markdown(f"**Each seed's outcome** (to month {ensemble.months})")
-    solara.DataFrame(table.round(3), items_per_page=len(table))
+    solara.Markdown(
+        f"**Each seed's outcome** at month {ensemble.months} (IPv4 at risk: at degraded or failed registries;"
+        " holder-months: real-world equivalents)"
+    )
+    solara.DataFrame(table, items_per_page=len(table))
 
 
 @solara.component
