@@ -153,3 +153,19 @@ def test_derived_measures_on_a_hand_built_run():
     )  # a closed registry without members is left out
     exit_ = realised_exit(np.full((14, 1), 100.0), np.ones((14, 1)))
     assert exit_[11, 0] == pytest.approx(0.12) and exit_[13, 0] == pytest.approx(0.12)
+
+
+def test_the_history_a_step_adds_to_is_the_models_registry_frame():
+    model = PortabilityModel.from_scenario("registry_failure_handoff", seed=3, scale=0.01)
+    for months in (1, 1, 1, 13, 1, 1, 30, 1):  # one step on: the newest month read; more: read again
+        for _ in range(months):
+            model.step()
+        run = RunData.of("a", "a", model)
+        mine, theirs = run.registries, model.registry_frame()
+        assert list(mine.columns) == list(theirs.columns)
+        for column in theirs.columns:
+            assert mine[column].astype(str).tolist() == theirs[column].astype(str).tolist(), (
+                model.steps,
+                column,
+            )
+        assert run.wide("status").AFRINIC.tolist() == theirs[theirs.registry == "AFRINIC"].status.tolist()

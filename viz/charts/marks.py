@@ -45,7 +45,7 @@ class Spell:
 
 def spells(run: RunData, column: str, rest: str) -> list[Spell]:
     """Each spell of a registry_frame category other than `rest`, in order of start."""
-    if column not in run.registries:
+    if not run.has(column):
         return []
     return run.memo(f"spells:{column}", lambda: _spells(run, column, rest))
 
