@@ -335,7 +335,7 @@ def sensitivity(table: pd.DataFrame, checks: pd.DataFrame, spec: ExperimentSpec,
                 verdict = "" if checks[checks.metric == metric].converged.all() else " - NOT CONVERGED"
             ax.set(
                 xlabel="Sobol index (share of output variance), 95% bootstrap interval",
-                title=f"{metric_label(metric, unit=False)}: Sobol indices, {spec.samples} samples{verdict}",
+                title=f"{metric_label(metric, unit=False)}\nSobol indices, {spec.samples} samples{verdict}",
             )  # fmt: skip
             ax.legend(frameon=False, loc="lower right")
         else:
