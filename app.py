@@ -48,6 +48,7 @@ INTERVALS = {"as fast as it draws": 0, "150 ms": 150, "500 ms": 500, "1 s": 1000
 BACKGROUND_SCALE = 0.2  # above this scale a build takes seconds: build in a thread, show progress
 TAB_SLUGS = [tab_slug(name) for name in TABS]
 CSS = """
+.headline-row { display: flex; flex-wrap: wrap; gap: 8px; }
 .headline-item { border: 1px solid #d0d7de; border-radius: 6px; padding: 4px 10px; min-width: 150px;
                  max-width: 300px; background: #f6f8fa; white-space: normal; overflow-wrap: anywhere; }
 .hl-name { font-size: 0.78em; color: #555; } .hl-value { font-size: 1.02em; font-weight: 600; }
@@ -272,7 +273,8 @@ def _Live(
     `current` is the setup the models were built from (the reactive `setup` may be ahead of them
     for one render while a change rebuilds the run).
     """
-    month, playing, until = clock.month.value, clock.playing.value, clock.until(current)
+    clock.month.value  # noqa: B018 - read to redraw at each step; the model says which month it is
+    month, playing, until = model.steps, clock.playing.value, clock.until(current)
     times = solara.use_ref([])
 
     def tick(seen: int) -> None:

@@ -17,6 +17,7 @@ from model.regimes import REGIME_NAMES, REGIME_SETTINGS
 from model.reporters import OUTPUTS
 
 __all__ = [
+    "COUNT_SCALE",
     "DERIVED",
     "EVENT_TITLES",
     "INK",
@@ -53,6 +54,8 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#0
 INK, MUTED, LIGHT = "#333333", "#666666", "#999999"
 #: A measure of the whole model in a comparison: the first run in ink, the second in vermillion.
 RUN_TINTS = (INK, PALETTE[4])
+#: A count between registries (a heatmap): from none to the most.
+COUNT_SCALE = ("#f7fbff", "#08519c")
 
 #: The remedies in words (they have no data file of their own).
 REMEDY_TITLES = {"none": "No remedy", "icp2_draft": "ICP-2 draft remedy"}
@@ -159,7 +162,7 @@ DERIVED = {
         "Moves between registries completed so far, as a share of the holders now.",
     ),
     "stuck_holder_months": (
-        "Time holders spent at degraded or failed registries",
+        "Holder-months at degraded or failed registries",
         "holder-months",
         "Each month, the members of every registry whose governance is degraded or has failed,"
         " added up over the run so far: a total over the failure, where the share above is a"

@@ -300,6 +300,7 @@ def open_executor(
                 dashboard_address=None,
                 host="127.0.0.1",
                 silence_logs=logging.CRITICAL,  # the sweep speaks in one line, not in Dask's logs
+                preload=["runs.dask_preload"],  # its workers leave Ctrl-C to the driver
             )
             client = Client(cluster)
         try:

@@ -90,6 +90,9 @@ def describe(out: str | Path) -> str:
     """What `python -m runs status` says: counts, corrupt runs by id, and whether a driver runs it."""
     store = SweepStore(out)
     if not store.exists():
+        holder, alive = FolderLock(out).holder()
+        if alive:
+            return f"{out}: being planned now ({holder})"
         if store.begun():
             return (
                 f"{out}: planning was cut short (no plan.parquet); `python -m runs resume {out}` "

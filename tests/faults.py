@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import signal
+import threading
 import time
+
+import numba
 
 from model import Params, PortabilityModel
 
@@ -80,4 +84,34 @@ def swallows_the_interrupt(params: Params, seed: int) -> PortabilityModel:
                 signal.raise_signal(signal.SIGINT)
 
     model.step = step_swallowing  # type: ignore[method-assign]
+    return model
+
+
+@numba.njit(cache=True, nogil=True)  # nogil: the test's sender thread runs while it does
+def _spin(n: int) -> float:  # pragma: no cover (compiled)
+    """A compiled loop long enough for a signal to come while it runs (it changes no model state)."""
+    total = 0.0
+    for i in range(n):
+        total += math.sqrt(i)
+    return total
+
+
+SPIN = 30_000_000  # about 0.05-0.1 s a call
+SPINNING = threading.Event()  # set while `_spin` runs (in the serial executor: this process)
+SPINS = [0]  # how many times `_spin` has started
+
+
+def spins_in_a_kernel(params: Params, seed: int) -> PortabilityModel:
+    """A model whose every month ends in a compiled kernel that runs for a while (`_spin`)."""
+    model = PortabilityModel(params, seed=seed)
+    step = model.step
+
+    def step_then_spin() -> None:
+        step()
+        SPINS[0] += 1
+        SPINNING.set()
+        _spin(SPIN)
+        SPINNING.clear()
+
+    model.step = step_then_spin  # type: ignore[method-assign]
     return model

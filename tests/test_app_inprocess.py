@@ -48,7 +48,7 @@ def page_text(rc) -> str:
 
 
 def headline_text(rc) -> str:
-    return " | ".join(t for t in html(rc, "headline-item"))
+    return " | ".join(t for t in html(rc, "headline-row"))
 
 
 def alerts(rc) -> list[str]:
@@ -131,6 +131,7 @@ def test_regime_select_and_regime_terms(built):
     select(rc, "Regime", "Mandatory portability")
     assert built[-1].p.regime == "mandatory"
     assert "every registry releases and accepts" in page_text(rc)  # the regime in words
+    next(w for w in rc.find(v.Btn).widgets if "the regime's terms" in str(w.children)).click()
     delay = rc.find(v.Slider).widgets[0]  # the regime's first term
     assert REGIME_TERMS[0] == "porting_delay" and delay.v_model == 1.0  # the mandatory regime's own delay
     delay.v_model = 6.0
@@ -316,6 +317,7 @@ def test_every_parameter_has_a_control_with_its_label():
     assert "market" in choice_fields() and not set(choice_fields()) & set(slider_fields())
     rc = render()
     show_all_parameters(rc)
+    next(w for w in rc.find(v.Btn).widgets if "the regime's terms" in str(w.children)).click()
     text = page_text(rc)
     for name in [*REGIME_TERMS, *slider_fields()]:
         assert f"{param_label(name)}: " in text, name  # label, unit and value on the slider's line

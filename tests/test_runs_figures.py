@@ -96,3 +96,24 @@ def test_the_discovery_figure_is_laid_out(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         discover(tmp_path / "o", outcome="accountability", threshold=float(finals.median()), min_density=0.6)
     assert layout_warnings(caplog) == []
+
+
+def test_a_regime_has_one_colour_in_every_figure_and_other_factors_a_line_style():
+    from model.words import regime_colour
+    from runs.report.labels import condition_colour, condition_style
+
+    factors = ["regime", "market"]
+    rows = [{"regime": r, "market": m} for r in ("status_quo", "mandatory") for m in ("on", "off")]
+    seen: dict[tuple, int] = {}
+    drawn = [
+        (condition_colour(row, factors, i), condition_style(row, factors, seen)) for i, row in enumerate(rows)
+    ]
+    assert [c for c, _ in drawn] == [regime_colour(r["regime"]) for r in rows]
+    assert [s for _, s in drawn] == [
+        "-",
+        "--",
+        "-",
+        "--",
+    ]  # the market by line style, the same in each regime
+    make_figures = (Path(__file__).resolve().parents[1] / "scripts" / "make_figures.py").read_text()
+    assert "COLOURS = {name: regime_colour(name)" in make_figures  # the README figure draws the same colours

@@ -48,6 +48,7 @@ async (within) => {
     const x = model.getComponent('xAxis', 0);
     const xdata = (option.xAxis && option.xAxis[0] && option.xAxis[0].data) || [];
     const labels = x && x.axis.type === 'category' ? x.axis.getViewLabels().map((l) => l.formattedLabel) : [];
+    const surface = el.querySelector('svg, canvas');
     const title = (option.title && option.title[0] && option.title[0].text) || '';
     const y = model.getComponent('yAxis', 0);
     const value = (d) => (Array.isArray(d) ? d[d.length - 1]
@@ -62,7 +63,7 @@ async (within) => {
     });
     out.push({
       drawn: true, title, width: chart.getWidth(), height: chart.getHeight(),
-      canvas: el.querySelector('canvas') ? el.querySelector('canvas').clientWidth : 0,
+      canvas: surface ? surface.getBoundingClientRect().width : 0,  // the drawing's own width
       series, x_type: x ? x.axis.type : null, x_extent: x ? x.axis.scale.getExtent() : null,
       y_extent: y && y.axis.type === 'value' ? y.axis.scale.getExtent() : null,
       over_time: xdata.length > 0 && xdata[0] === 0,  // a category axis of months 0..n
@@ -73,9 +74,9 @@ async (within) => {
 }
 """
 
-# Every text ECharts has drawn in each visible chart, as boxes in the chart's own pixels (the
-# text's bounding box after its rotation), with the plot's rectangle and the chart's place on
-# the page: enough to check that nothing overlaps or leaves the chart.
+# Every text ECharts has drawn in each visible chart (SVG text elements), as the boxes the
+# browser measured (after rotation), in the chart's own pixels; with the plot's rectangle and
+# the chart's place on the page: enough to check that nothing overlaps or leaves the chart.
 _TEXTS_JS = """
 async (within) => {
   const cdn = window.solara ? window.solara.cdn : '/_solara/cdn';
@@ -85,14 +86,13 @@ async (within) => {
     if (!el.offsetParent) continue;
     const chart = echarts.getInstanceByDom(el);
     if (!chart) continue;
+    const box = el.getBoundingClientRect();
     const texts = [];
-    chart.getZr().storage.getDisplayList(true).forEach((d) => {
-      const text = d.style && d.style.text;
-      if (d.invisible || d.ignore || typeof text !== 'string' || !text.trim()) return;
-      const r = d.getBoundingRect().clone();
-      if (d.transform) r.applyTransform(d.transform);
-      texts.push({text: d.style.text, x: r.x, y: r.y, w: r.width, h: r.height});
-    });
+    for (const t of el.querySelectorAll('svg text')) {  // drawn as SVG: the boxes the browser measured
+      const r = t.getBoundingClientRect();
+      if (!t.textContent.trim() || r.width === 0) continue;
+      texts.push({text: t.textContent, x: r.left - box.left, y: r.top - box.top, w: r.width, h: r.height});
+    }
     const grid = chart.getModel().getComponent('grid', 0);
     const rect = grid && grid.coordinateSystem ? grid.coordinateSystem.getRect() : null;
     const option = chart.getOption();
@@ -101,7 +101,6 @@ async (within) => {
       const label = pair[0].label;
       if (label && label.show) marks.push(label.formatter);
     }));
-    const box = el.getBoundingClientRect();
     out.push({
       title: (option.title && option.title[0] && option.title[0].text) || '',
       width: chart.getWidth(), height: chart.getHeight(), texts, marks,

@@ -9,9 +9,13 @@ the model's frames). A change of inputs cancels the seeds not yet started.
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures as cf
 import multiprocessing
+import os
+import signal
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +32,7 @@ __all__ = [
     "Band",
     "Ensemble",
     "ensemble_seeds",
+    "in_worker",
     "run_ensembles",
     "run_seed",
 ]
@@ -160,8 +165,61 @@ def _executor() -> cf.ProcessPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None or getattr(_pool, "_broken", False):
-            _pool = cf.ProcessPoolExecutor(max_workers=WORKERS, mp_context=_context())
+            _pool = cf.ProcessPoolExecutor(
+                max_workers=WORKERS, mp_context=_context(), initializer=_outlive_not, initargs=(os.getpid(),)
+            )
         return _pool
+
+
+@atexit.register
+def _close() -> None:
+    """Stop the worker with the server (before the interpreter tears down what the pool needs)."""
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _outlive_not(server: int) -> None:
+    """In the worker: Ctrl-C is the server's to handle; exit when the server is gone.
+
+    A pool's worker whose server was killed would otherwise wait for work forever (and keep
+    its fork server alive), however the server ended.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(server, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            time.sleep(1.0)
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
+
+
+def in_worker(
+    function: Callable[..., Any],
+    calls: Sequence[tuple],
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> list[Any] | None:
+    """`function(*call)` for each call, in the worker process, in order; None when cancelled.
+
+    The calling thread only waits (it holds no lock the server needs), so the page keeps stepping.
+    """
+    futures = [_executor().submit(function, *call) for call in calls]
+    try:
+        pending = set(futures)
+        while pending:
+            if cancel is not None and cancel.is_set():
+                return None
+            _done, pending = cf.wait(pending, timeout=0.2)
+            if progress is not None:
+                progress(1 - len(pending) / max(len(futures), 1))
+        return [f.result() for f in futures]
+    finally:
+        for future in futures:
+            future.cancel()  # those not started; a started seed ends in under a second at the default scale
 
 
 def run_ensembles(
@@ -172,18 +230,9 @@ def run_ensembles(
     cancel: threading.Event | None = None,
 ) -> list[Ensemble] | None:
     """Each setup over `seeds` to `months`, in the worker process; None when cancelled."""
-    futures = [_executor().submit(run_seed, params, seed, months) for params in setups for seed in seeds]
-    try:
-        pending = set(futures)
-        while pending:
-            if cancel is not None and cancel.is_set():
-                return None
-            _done, pending = cf.wait(pending, timeout=0.2)
-            if progress is not None:
-                progress(1 - len(pending) / len(futures))
-        results = [f.result() for f in futures]
-    finally:
-        for future in futures:
-            future.cancel()  # those not started; a started seed ends in under a second at the default scale
+    calls = [(params, seed, months) for params in setups for seed in seeds]
+    results = in_worker(run_seed, calls, progress, cancel)
+    if results is None:
+        return None
     n = len(seeds)
     return [Ensemble.of(seeds, months, results[i * n : (i + 1) * n]) for i in range(len(setups))]

@@ -18,12 +18,12 @@ import pandas as pd
 from model import Params
 from model.words import param_label, regime_title, remedy_title
 from viz.charts.options import Option
-from viz.figures import render
+from viz.figures import render, render_all
 from viz.labels import scenario
 from viz.provenance import model_version, reproduce_command, settings_hash, settings_toml, slug, today
 from viz.setup import Setup
 
-__all__ = ["Provenance", "chart_file", "chart_table", "frame_csv", "run_zip"]
+__all__ = ["Provenance", "chart_file", "chart_table", "draw_here", "frame_csv", "run_zip"]
 
 MIME = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv", "zip": "application/zip"}
 
@@ -40,7 +40,7 @@ class RunInfo:
     @property
     def changed(self) -> list[str]:
         """Every parameter set otherwise than the scenario does, in words."""
-        out = [f"regime {self.params.regime}"] if self.setup.regime else []
+        out = ["the regime, not the scenario's"] if self.setup.regime else []
         return out + [f"{param_label(k)} = {v}" for k, v in self.setup.overrides]
 
     @property
@@ -133,8 +133,12 @@ def chart_table(option: Option) -> pd.DataFrame:
             table[f"{sid.split(':', 1)[1]}: 5%"] = data
         elif sid.startswith("band-range:"):
             who = sid.split(":", 1)[1]
-            table[f"{who}: mean"] = [d["mean"] for d in data]
-            table[f"{who}: 95%"] = [None if d["low"] is None else d["low"] + d["value"] for d in data]
+            low = table[f"{who}: 5%"]
+            table[f"{who}: 95%"] = [
+                None if a is None or b is None else a + b for a, b in zip(low, data, strict=True)
+            ]
+        elif sid.startswith("band-mean:"):
+            table[f"{sid.split(':', 1)[1]}: mean"] = data
         else:
             table[sid.split(":", 1)[1] if sid.startswith("seed:") else s.get("name", "")] = [
                 d.get("value") if isinstance(d, dict) else d for d in data
@@ -149,13 +153,25 @@ def frame_csv(frame: pd.DataFrame, lines: list[str]) -> bytes:
     return (head + frame.to_csv(index=False)).encode("utf-8")
 
 
+def _heading(option: Option) -> str:
+    return option.get("title", {}).get("text", "chart").replace("\n", " ")
+
+
 def chart_file(option: Option, kind: str, provenance: Provenance, href: str = "") -> tuple[bytes, str, str]:
     """(bytes, file name, MIME type) of a chart as PNG, SVG or CSV, with its provenance."""
-    heading = option.get("title", {}).get("text", "chart")
+    heading = _heading(option)
     name = f"{provenance.stem}_{slug(heading)}.{kind}"
     if kind == "csv":
         return frame_csv(chart_table(option), [heading, *provenance.lines(href)]), name, MIME["csv"]
     return render(option, f"{heading}. {provenance.caption(href)}", kind), name, MIME[kind]
+
+
+Draw = Callable[[list[tuple[Option, str]]], list[dict[str, bytes]]]
+
+
+def draw_here(figures: list[tuple[Option, str]]) -> list[dict[str, bytes]]:
+    """Each (option, caption) as PNG and SVG, in this process."""
+    return [render_all(option, caption) for option, caption in figures]
 
 
 def run_zip(
@@ -163,14 +179,15 @@ def run_zip(
     models: Sequence,
     charts: dict[str, list[Option]],
     href: str = "",
-    progress: Callable[[float], None] | None = None,
+    draw: Draw = draw_here,
 ) -> bytes:
-    """The run (and the compared run) as a zip: README, settings files, frames as CSV, every chart."""
+    """The run (and the compared run) as a zip: README, settings files, frames as CSV, every chart.
+
+    `draw` makes the figures (the app draws them in its worker process, away from the page).
+    """
     buffer = io.BytesIO()
     lines = provenance.lines(href)
     readme = ["rir-portability: this run, as downloaded from the app", "", *lines, "", "Reproduce each run:"]
-    total = sum(len(v) for v in charts.values()) or 1
-    done = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for k, (run, model) in enumerate(zip(provenance.runs, models, strict=True)):
             name = "settings.toml" if len(provenance.runs) == 1 else f"settings-run{k + 1}.toml"
@@ -200,16 +217,15 @@ def run_zip(
         if provenance.month == 0:
             readme.append("  (month 0: `run` needs at least one month; compare its first row)")
         readme += ["", "Read a CSV with pandas.read_csv(path, comment='#').", "", "Figures: figures/<tab>/"]
-        for tab, options in charts.items():
-            for n, option in enumerate(options, 1):
-                heading = option.get("title", {}).get("text", "chart")
-                stem = f"figures/{slug(tab)}/{n:02d}-{slug(heading)}"
-                caption = f"{heading}. {provenance.caption(href)}"
-                archive.writestr(f"{stem}.png", render(option, caption, "png"))
-                archive.writestr(f"{stem}.svg", render(option, caption, "svg"))
-                archive.writestr(f"{stem}.csv", frame_csv(chart_table(option), [heading, *lines]))
-                done += 1
-                if progress is not None:
-                    progress(done / total)
+        named = [
+            (f"figures/{slug(tab)}/{n:02d}-{slug(_heading(option))}", option)
+            for tab, options in charts.items()
+            for n, option in enumerate(options, 1)
+        ]
+        drawn = draw([(option, f"{_heading(option)}. {provenance.caption(href)}") for _, option in named])
+        for (stem, option), files in zip(named, drawn, strict=True):
+            for kind, data in files.items():
+                archive.writestr(f"{stem}.{kind}", data)
+            archive.writestr(f"{stem}.csv", frame_csv(chart_table(option), [_heading(option), *lines]))
         archive.writestr("README.txt", "\n".join(readme) + "\n")
     return buffer.getvalue()

@@ -110,9 +110,7 @@ class Facts:
         if column in ("stuck_holder_months", "moved_share"):
             return self.derived(i, column, t)
         factor = self._world(i, column)
-        return Num(
-            float(run.frame[column].iloc[t]) * factor, f"r{i}/model:{column}@{t}", factor, _kind(column)
-        )
+        return Num(float(run.column(column)[t]) * factor, f"r{i}/model:{column}@{t}", factor, _kind(column))
 
     def peak(self, i: int, column: str) -> tuple[Num, Num]:
         """The largest value of a model_frame column so far, and its first month."""
@@ -138,6 +136,9 @@ class Facts:
         """A measure of `viz.measures` at `month`: holder-months stuck, moved share, worst registry."""
         run = self._run(i)
         t = run.month if month is None else month
+        return run.memo(f"derived:{name}@{t}", lambda: self._derived(i, run, name, t))
+
+    def _derived(self, i: int, run: RunData, name: str, t: int) -> Num:
         if name == "stuck_holder_months":
             members = run.wide("members").to_numpy(dtype=float)[: t + 1]
             value, factor = (
@@ -182,13 +183,8 @@ class Facts:
 
     def event(self, i: int, registry: str, kind: str) -> Num | None:
         """The first month of an event of `kind` at `registry`, or None if it has not happened."""
-        events = self._run(i).events
-        if not len(events):
-            return None
-        hits = events[(events.registry == registry) & (events.kind == kind)]
-        return (
-            Num(float(hits.step.iloc[0]), f"r{i}/event:{registry}:{kind}", 1.0, "int") if len(hits) else None
-        )
+        month = self._run(i).firsts().get((registry, kind))
+        return None if month is None else Num(float(month), f"r{i}/event:{registry}:{kind}", 1.0, "int")
 
     def seeds(self, i: int, key: str, month: int, stat: str) -> Num | None:
         """The mean, or the 5% or 95% quantile, over the ensemble's seeds of `key` at `month`."""

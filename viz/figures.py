@@ -20,7 +20,7 @@ import numpy as np
 
 from model.words import INK, LIGHT
 
-__all__ = ["render"]
+__all__ = ["render", "render_all"]
 
 DASH = {"solid": "-", "dashed": "--", "dotted": ":"}
 WIDTH_IN, HEIGHT_IN = 8.0, 4.6
@@ -167,9 +167,21 @@ def _graph(ax: Any, option: dict) -> None:
 
 def render(option: dict, caption: str, kind: str) -> bytes:
     """The chart as a PNG or SVG (`kind`), its title and notes above, `caption` below."""
-    types = {s.get("type") for s in option.get("series", [])}
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+    return render_all(option, caption, (kind,))[kind]
+
+
+def render_all(option: dict, caption: str, kinds: tuple[str, ...] = ("png", "svg")) -> dict[str, bytes]:
+    """The chart drawn once, saved in each of `kinds` (PNG, SVG)."""
+    for kind in kinds:
+        if kind not in ("png", "svg"):
+            raise ValueError(f"kind must be 'png' or 'svg'; got {kind!r}")
+    heading = option.get("title") or {}
+    words = "\n".join(filter(None, [heading.get("subtext"), textwrap.fill(caption, CAPTION_CHARS)]))
+    below = (words.count("\n") + 1) * 0.11 + 0.1  # inches of text under the plot
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN + below), layout="constrained")
     try:
+        fig.get_layout_engine().set(rect=(0, below / (HEIGHT_IN + below), 1, 1 - below / (HEIGHT_IN + below)))
+        types = {s.get("type") for s in option.get("series", [])}
         if "heatmap" in types:
             _heatmap(ax, option)
         elif "graph" in types:
@@ -178,23 +190,20 @@ def render(option: dict, caption: str, kind: str) -> bytes:
             _bars(ax, option)
         else:
             _time(ax, option)
-        heading = option.get("title") or {}
         ax.set_title(heading.get("text", ""), fontsize=11, loc="center")
-        notes = heading.get("subtext")
         handles, labels = ax.get_legend_handles_labels()
         seen = dict(zip(labels, handles, strict=True))  # one entry per name
         if seen:
             fig.legend(seen.values(), seen.keys(), loc="outside right upper", fontsize=7, frameon=False)
-        words = "\n".join(filter(None, [notes, textwrap.fill(caption, CAPTION_CHARS)]))
-        fig.text(0.0, -0.02, words, fontsize=6.5, color=INK, va="top", ha="left", wrap=False)
-        buffer = io.BytesIO()
+        fig.text(
+            0.01, (below - 0.05) / (HEIGHT_IN + below), words, fontsize=6.5, color=INK, va="top", ha="left"
+        )
         metadata = {"Title": heading.get("text", ""), "Description": caption}
-        if kind == "png":
-            fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight", metadata=metadata)
-        elif kind == "svg":
-            fig.savefig(buffer, format="svg", bbox_inches="tight", metadata=metadata)
-        else:
-            raise ValueError(f"kind must be 'png' or 'svg'; got {kind!r}")
-        return buffer.getvalue()
+        out = {}
+        for kind in kinds:
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=kind, dpi=150, metadata=metadata)
+            out[kind] = buffer.getvalue()
+        return out
     finally:
         plt.close(fig)

@@ -78,19 +78,13 @@ def fill(template: str, facts: Facts, i: int = 0) -> str:
 
 
 def _events(run: RunData, facts: Facts, i: int) -> list[str]:
-    events = run.events
-    if not len(events):
-        return []
-    out = []
-    for registry in dict.fromkeys(events.registry):
-        mine = events[(events.registry == registry) & events.kind.isin(STORY_EVENTS)]
-        happened = [
-            f"{EVENT_TITLES[kind]} (month {facts.event(i, registry, kind)})"
-            for kind in dict.fromkeys(mine.kind)
-        ]
-        if happened:
-            out.append(f"{html.escape(registry)}: {', '.join(happened)}.")
-    return out
+    said: dict[str, list[str]] = {}
+    for registry, kind in run.firsts():
+        if kind in STORY_EVENTS:
+            said.setdefault(registry, []).append(
+                f"{EVENT_TITLES[kind]} (month {facts.event(i, registry, kind)})"
+            )
+    return [f"{html.escape(registry)}: {', '.join(happened)}." for registry, happened in said.items()]
 
 
 def _seeds(run: RunData, facts: Facts, i: int, n_seeds: Num) -> list[str]:

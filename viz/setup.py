@@ -8,7 +8,7 @@ what the page's address holds (`viz.address`) and what a settings file reproduce
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from model import ConfigError, Params, list_scenarios, load_scenario
@@ -58,10 +58,7 @@ class Setup:
 
     def params(self) -> Params:
         """The run's parameters: the scenario, then regime, scale and the user's overrides."""
-        values: dict[str, Any] = {"scale": self.scale, **dict(self.overrides)}
-        if self.regime is not None:
-            values["regime"] = self.regime
-        return _scenario_params(self.scenario).with_overrides(**values)
+        return _params(self)
 
     def with_override(self, name: str, value: Any) -> Setup:
         """This setup with parameter `name` set to `value` (the regime has its own field).
@@ -132,6 +129,15 @@ class Setup:
         return (a, f"{long[0]} ({a})"), (b, f"{long[1]} ({b})")
 
 
+@lru_cache(maxsize=256)
+def _params(setup: Setup) -> Params:
+    """A setup's parameters, validated once (a setup is frozen; the page asks at every step)."""
+    values: dict[str, Any] = {"scale": setup.scale, **dict(setup.overrides)}
+    if setup.regime is not None:
+        values["regime"] = setup.regime
+    return _scenario_params(setup.scenario).with_overrides(**values)
+
+
 def order_key(setup: Setup) -> tuple:
     """Less portability, no remedy and each choice's first value come first (drawn solid)."""
     params = setup.params()
@@ -140,7 +146,8 @@ def order_key(setup: Setup) -> tuple:
     return (regime, REMEDY_NAMES.index(params.remedy), choices, setup.scenario, repr(setup.overrides))
 
 
-def ordered(setup: Setup) -> list[tuple[Setup, str, str]]:
+@lru_cache(maxsize=64)
+def ordered(setup: Setup) -> tuple[tuple[Setup, str, str], ...]:
     """The runs to draw as (setup, short name, long name), in a fixed order.
 
     In a comparison the order is the runs' own (by `order_key`), not which one is in the
@@ -148,10 +155,10 @@ def ordered(setup: Setup) -> list[tuple[Setup, str, str]]:
     """
     compared = setup.compared()
     if compared is None:
-        return [(setup.run(), setup.short(), setup.label())]
+        return ((setup.run(), setup.short(), setup.label()),)
     (a, long_a), (b, long_b) = setup.run().contrast(compared)
     pair = [(setup.run(), a, long_a), (compared, b, long_b)]
-    return sorted(pair, key=lambda item: order_key(item[0]))
+    return tuple(sorted(pair, key=lambda item: order_key(item[0])))
 
 
 def compare_options() -> dict[str, str]:

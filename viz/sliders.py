@@ -89,10 +89,17 @@ def ParameterPanel(setup: solara.Reactive[Setup]) -> None:
                 text=True,
                 on_click=lambda: setup.set(replace(current, overrides=())),
             )
-    with solara.Details(f"Regime's terms ({regime_title(params.regime)})"):
+    # Built only when shown: every widget on the page is revisited on each step's redraw.
+    terms, set_terms = solara.use_state(False)
+    solara.Button(
+        f"{'Hide' if terms else 'Show'} the regime's terms ({regime_title(params.regime)})",
+        text=True,
+        on_click=lambda: set_terms(not terms),
+        classes=["regime-terms"],
+    )
+    if terms:
         for name in REGIME_TERMS:
             _Slider(setup, name, params.regime_setting(name), default.regime_setting(name)).key(name)
-    # Built only when shown: every widget on the page is revisited on each step's redraw.
     fields_ = slider_fields()
     solara.Button(
         f"{'Hide' if shown else 'Show'} all parameters ({len(fields_)})",

@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from model.words import PALETTE, param_label
 from runs.report.labels import (
@@ -28,6 +29,7 @@ from runs.report.labels import (
     comparison,
     condition_colour,
     condition_label,
+    condition_style,
     metric_label,
     tick,
 )
@@ -86,11 +88,14 @@ def timeseries(summary: pd.DataFrame, factors: list[str], events: list, folder: 
         years = rows.step.max() > 36
         scale = 1 / 12 if years else 1.0
         _shade(ax, events, scale)
+        styles: dict[tuple, int] = {}
         for i, (_, cond) in enumerate(rows.groupby("sample_id")):
             colour = condition_colour(cond.iloc[0], factors, i)
+            style = condition_style(cond.iloc[0], factors, styles)
             low, high = _band(cond)
             x = cond.step * scale
-            ax.plot(x, cond["mean"], color=colour, lw=1.8, label=condition_label(cond.iloc[0], factors))
+            label = condition_label(cond.iloc[0], factors)
+            ax.plot(x, cond["mean"], color=colour, ls=style, lw=1.8, label=label)
             ax.fill_between(x, low, high, color=colour, alpha=0.2, lw=0)
         ax.set(
             xlabel="years" if years else "months",
@@ -194,7 +199,14 @@ def _end_panel(
                 ha="right", fontsize=9, color=ALERT,
             )  # fmt: skip
     ax.set_ylim(len(order) - 0.5, -0.6)  # the first condition on top
+    _few_ticks(ax)
     ax.set(xlabel=metric_label(metric), title="Every run (dots); mean and 95% interval (diamond)")
+
+
+def _few_ticks(ax: plt.Axes) -> None:
+    """At most five x ticks, tiny or huge values as a power of ten: tick labels never collide."""
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 5), useMathText=True)
 
 
 def _err(centre: float, low: float, high: float) -> list[list[float]]:
@@ -213,6 +225,7 @@ def _paired_panel(ax: plt.Axes, rows: pd.DataFrame, labels: list[str]) -> None:
     ax.axvline(0, color="0.5", lw=0.8)
     ax.set_yticks(range(len(labels)), labels)
     ax.set_ylim(len(labels) - 0.5, -0.5)
+    _few_ticks(ax)
     n = int(rows.n.max()) if len(rows) else 0
     ax.set(xlabel="difference: level minus baseline", title=f"Paired by seed: {n} pairs, 95% interval")
 
@@ -322,7 +335,7 @@ def sensitivity(table: pd.DataFrame, checks: pd.DataFrame, spec: ExperimentSpec,
                 verdict = "" if checks[checks.metric == metric].converged.all() else " - NOT CONVERGED"
             ax.set(
                 xlabel="Sobol index (share of output variance), 95% bootstrap interval",
-                title=f"{metric_label(metric, unit=False)}: Sobol indices, {spec.samples} samples{verdict}",
+                title=f"{metric_label(metric, unit=False)}\nSobol indices, {spec.samples} samples{verdict}",
             )  # fmt: skip
             ax.legend(frameon=False, loc="lower right")
         else:

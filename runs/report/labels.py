@@ -21,6 +21,7 @@ __all__ = [
     "comparison",
     "condition_colour",
     "condition_label",
+    "condition_style",
     "metric_label",
     "tick",
     "value_words",
@@ -94,8 +95,21 @@ def condition_label(row: pd.Series | dict, factors: list[str]) -> str:
 
 
 def condition_colour(row: pd.Series | dict, factors: list[str], i: int) -> str:
-    """A regime keeps its colour in every figure (`model.words.regime_colour`); else by order."""
-    return regime_colour(row["regime"]) if factors == ["regime"] else colour(i)
+    """A regime keeps its colour in every figure (`model.words.regime_colour`); else by order.
+
+    When the regime is one factor among others, the conditions of one regime share its colour
+    (`condition_style` tells them apart).
+    """
+    return regime_colour(row["regime"]) if "regime" in factors else colour(i)
+
+
+LINE_STYLES = ("-", "--", ":", "-.")
+
+
+def condition_style(row: pd.Series | dict, factors: list[str], seen: dict[tuple, int]) -> str:
+    """The line style of a condition: by its values of the factors other than the regime."""
+    others = tuple(row[f] for f in factors if f != "regime")
+    return LINE_STYLES[seen.setdefault(others, len(seen)) % len(LINE_STYLES)] if "regime" in factors else "-"
 
 
 def comparison(factor: str, level: Any, baseline: Any) -> str:

@@ -84,8 +84,8 @@ def accountability_charts(runs: Runs) -> list[Option]:
         ),
         model_line(output_label("ipv4_at_risk"), "% of all IPv4", runs, "ipv4_at_risk", factor=100.0),
         model_line(
-            f"{label}, so far",
-            f"{unit}, real-world equivalent",
+            label,
+            f"{unit} so far, real-world equivalent",
             runs,
             "stuck_holder_months",
             notes=[sample_note(runs[0])],

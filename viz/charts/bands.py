@@ -1,8 +1,9 @@
 """The seeds' band around a run's lines: the 90% range over N seeds, and the mean in the tooltip.
 
-A band is two stacked series: its low edge (not drawn) and the range above it (shaded). Both
-carry the name "90% of N seeds" (one legend entry for all of a run's bands) and an id that the
-tooltip reads (`echart.vue`): "<who>: mean m (90%: low-high)".
+A band is three series: its low edge and the range above it, stacked (the range shaded), and
+its mean (not drawn). Each carries an id that the tooltip reads (`echart.vue`) to write one
+row "<who>: mean m (90%: low-high)". Plain lists of numbers, not a dict per point: an option
+is sent to the browser at every step, and every nested dict costs.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ def add_band(
         low, high, mean = (np.where(v > 0, v, np.nan) for v in (low, high, mean))
     lows, means = round_values(low), round_values(mean)
     ranges = round_values(np.asarray(high, dtype=float) - np.asarray(low, dtype=float))
+    hidden = {
+        "showSymbol": False,
+        "silent": True,
+        "lineStyle": {"opacity": 0},
+        "itemStyle": {"color": colour},
+    }
     option["series"] += [
         {
             "type": "line",
@@ -58,9 +65,7 @@ def add_band(
             "id": f"band-range:{who}",
             "name": name,
             "stack": f"band:{who}",
-            "data": [
-                {"value": r, "low": lo, "mean": m} for r, lo, m in zip(ranges, lows, means, strict=True)
-            ],
+            "data": ranges,
             "showSymbol": False,
             "silent": True,
             "lineStyle": {"opacity": 0},
@@ -68,6 +73,7 @@ def add_band(
             "areaStyle": {"color": colour, "opacity": OPACITY},
             "z": 1,
         },
+        {"type": "line", "id": f"band-mean:{who}", "name": name, "data": means, "z": 1, **hidden},
     ]
 
 

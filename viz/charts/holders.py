@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 
 from model.words import LIGHT, PALETTE, colour
-from viz.charts.options import LEGEND_TOP, PLOT_TOP, Option, bar, run_note, subtitle, title
+from viz.charts.options import LEGEND_TOP, PLOT_TOP, Option, bar, room_for_ticks, run_note, subtitle, title
 from viz.charts.runs import Runs
 
 __all__ = ["HOLDING_BINS", "holders_charts"]
@@ -49,6 +49,7 @@ def _bars(
         "yAxis": {"type": "value", "name": "holders", "nameLocation": "middle", "nameGap": 50},
         "series": series,
     }
+    room_for_ticks(option)
     return subtitle(option, [*notes, "real-world equivalents"])
 
 

@@ -8,9 +8,7 @@ solid and which dashed. The runs' order is fixed by the runs themselves (see
 
 from __future__ import annotations
 
-import math
-
-from viz.charts.options import Option, subtitle, value_axis
+from viz.charts.options import Option, room_for_ticks, subtitle
 from viz.charts.runs import Runs
 
 __all__ = ["finish", "style_note"]
@@ -19,21 +17,6 @@ __all__ = ["finish", "style_note"]
 def style_note(runs: Runs) -> str:
     """The note that says which run is solid and which dashed (empty for one run)."""
     return f"solid: {runs[0].short}  ·  dashed: {runs[1].short}" if len(runs) > 1 else ""
-
-
-def _room_for_ticks(option: Option) -> None:
-    """Move the value axis's name clear of its widest tick label (six digits and commas need room)."""
-    top = 0.0
-    for series in option["series"]:
-        for d in series.get("data") or []:
-            v = d.get("value") if isinstance(d, dict) else d
-            if isinstance(v, int | float):
-                top = max(top, abs(v) * (1.5 if series.get("stack") else 1.0))
-    ceiling = 10 ** math.ceil(math.log10(top)) if top > 1 else 1.0  # ECharts rounds its top tick up
-    chars = len(f"{ceiling:,.0f}") + (2 if top < 10 else 0) + 1  # a sign; decimals below 10
-    axis = value_axis(option)
-    axis["nameGap"] = max(axis.get("nameGap", 50), 7 * chars + 12)
-    option["grid"]["left"] = max(option["grid"].get("left", 68), axis["nameGap"] + 18)
 
 
 def _listed(series: dict) -> bool:
@@ -63,7 +46,7 @@ def finish(option: Option, runs: Runs, notes: list[str] | None = None, *, regist
         names[name] = shown
     option["legend"]["data"] = list(names)
     option["legend"]["textStyle"] = {"fontSize": 11, "width": 190, "overflow": "truncate"}
-    _room_for_ticks(option)
+    room_for_ticks(option)
     if any(k != v for k, v in names.items()):
         option["legend"]["formatter"] = "names"  # see echart.vue: the name shown for each entry
         option["legend"]["_names"] = {k: v for k, v in names.items() if k != v}

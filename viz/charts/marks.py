@@ -45,7 +45,7 @@ class Spell:
 
 def spells(run: RunData, column: str, rest: str) -> list[Spell]:
     """Each spell of a registry_frame category other than `rest`, in order of start."""
-    if column not in run.registries:
+    if not run.has(column):
         return []
     return run.memo(f"spells:{column}", lambda: _spells(run, column, rest))
 
@@ -199,8 +199,7 @@ def _band_axis(option: Option) -> None:
 def add_insolvencies(option: Option, runs: Runs) -> Option:
     """A dotted line at each registry's insolvency, named in the legend (its label is its tooltip)."""
     for run in runs:
-        events = run.events
-        insolvent = events[events.kind == "insolvency"] if len(events) else events
+        insolvent = run.memo("insolvent", lambda run=run: _insolvent(run))
         if not len(insolvent):
             continue
         option["series"].append(
@@ -223,3 +222,8 @@ def add_insolvencies(option: Option, runs: Runs) -> Option:
             }
         )
     return option
+
+
+def _insolvent(run: RunData):
+    events = run.events
+    return events[events.kind == "insolvency"] if len(events) else events

@@ -9,11 +9,13 @@ run over the plot; notes under the title push the legend and the plot down by th
 
 from __future__ import annotations
 
+import math
 import textwrap
 from typing import Any
 
 import numpy as np
 
+from model.words import COUNT_SCALE, MUTED
 from viz.charts.timeaxis import month_axis
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "bar",
     "line",
     "matrix_chart",
+    "room_for_ticks",
     "round_values",
     "run_note",
     "subtitle",
@@ -37,7 +40,7 @@ Option = dict[str, Any]
 DASHES = ["solid", "dashed"]  # the first run of a comparison is drawn solid, the second dashed
 WIDTHS = [5.0, 3.6, 2.4, 1.5, 1.0]  # nested: a wide line under a narrower one shows both
 TOOLTIP = {"trigger": "axis", "confine": True, "valueFormatter": "sig4"}  # sig4: see echart.vue
-NOTE_STYLE = {"fontSize": 11, "color": "#555", "lineHeight": 14}
+NOTE_STYLE = {"fontSize": 11, "color": MUTED, "lineHeight": 14}
 LEGEND_TOP = 24  # below the title
 NOTE_CHARS = 70  # characters of an 11 px note in the narrowest chart (about 440 px)
 TITLE_CHARS = 52  # characters of a 13 px bold title in the same width
@@ -61,7 +64,7 @@ def round_values(values: np.ndarray) -> list[float | None]:
 
 def title(text: str, **extra: Any) -> Option:
     """A chart title, centred."""
-    return {"text": text, "left": "center", "textStyle": {"fontSize": 13}, **extra}
+    return {"text": text, "left": "center", "textStyle": {"fontSize": 13, "lineHeight": 17}, **extra}
 
 
 def time_chart(
@@ -103,6 +106,32 @@ def value_axis(option: Option) -> Option:
     """The chart's value axis (a comparison's shaded halves add a hidden second one)."""
     axis = option["yAxis"]
     return axis[0] if isinstance(axis, list) else axis
+
+
+def room_for_ticks(option: Option) -> None:
+    """Move the value axis's name clear of its widest tick label (six digits and commas need room).
+
+    The top is read from the lines, the stacks' totals and the bands' high edges.
+    """
+    top, stacks = 0.0, {}
+    for series in option["series"]:
+        data = series.get("data")
+        if not data or str(series.get("id", "")).startswith("band-mean:"):
+            continue
+        values = np.abs(np.array(data, dtype=float))
+        if series.get("stack"):
+            total = stacks.get(series["stack"])
+            stacks[series["stack"]] = values if total is None or len(total) != len(values) else total + values
+        elif values.size and np.isfinite(values).any():
+            top = max(top, float(np.nanmax(values)))
+    for total in stacks.values():
+        if np.isfinite(total).any():
+            top = max(top, float(np.nanmax(total)))
+    ceiling = 10 ** math.ceil(math.log10(top)) if top > 1 else 1.0  # ECharts rounds its top tick up
+    chars = len(f"{ceiling:,.0f}") + (2 if top < 10 else 0) + 1  # a sign; decimals below 10
+    axis = value_axis(option)
+    axis["nameGap"] = max(axis.get("nameGap", 50), 7 * chars + 12)
+    option["grid"]["left"] = max(option["grid"].get("left", 68), axis["nameGap"] + 18)
 
 
 def line(name: str, values: np.ndarray, colour: str, dash: str, width: float, **extra: Any) -> Option:
@@ -204,5 +233,5 @@ def _heatmap_scale(top: float) -> Option:
         "orient": "horizontal",
         "left": "center",
         "bottom": 0,
-        "inRange": {"color": ["#f7fbff", "#08519c"]},
+        "inRange": {"color": list(COUNT_SCALE)},
     }

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from model import PortabilityModel
-from model.words import LIGHT, colour
-from viz.charts.options import Option, matrix_chart, run_note, title
+from model.words import INK, LIGHT, colour
+from viz.charts.options import NOTE_STYLE, Option, matrix_chart, run_note, title
 from viz.charts.runs import Runs
 
 __all__ = ["peering_charts", "peering_matrix", "peering_sample"]
@@ -68,7 +68,7 @@ def _graph(
                 "symbolSize": 5 + 22 * float(np.sqrt(s.ipv4[h] / biggest)),
                 "value": int(s.ipv4[h]),
                 "itemStyle": {
-                    "borderColor": "#000" if moved else colour(r),
+                    "borderColor": INK if moved else colour(r),
                     "borderWidth": 2 if moved else 0,
                 },
             }
@@ -85,7 +85,7 @@ def _graph(
         "title": title(
             "Largest holders and their peers",
             subtext="\n".join(rows),
-            subtextStyle={"lineHeight": 14, "fontSize": 11, "color": "#555"},
+            subtextStyle=dict(NOTE_STYLE),
             itemGap=4,
         ),
         "tooltip": {"confine": True},

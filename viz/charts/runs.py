@@ -6,10 +6,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from model import PortabilityModel
 from model.words import SAMPLE_COUNTS
+from viz.history import History, history
 
 if TYPE_CHECKING:
     from viz.ensemble import Ensemble
@@ -29,10 +31,11 @@ class RunData:
     short: str
     model: PortabilityModel
     frame: pd.DataFrame
-    registries: pd.DataFrame
+    given: pd.DataFrame | None  # a registry frame given; None: read from the run's history
     events: pd.DataFrame
     index: int = 0
     ensemble: Ensemble | None = None
+    history: History | None = None
     _wide: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
     _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -40,11 +43,46 @@ class RunData:
     def of(
         cls, label: str, short: str, model: PortabilityModel, index: int = 0, ensemble: Ensemble | None = None
     ) -> RunData:
-        """Read the model's frames now."""
-        registries = model.registry_frame()
-        if "status" in registries and len(registries) and not isinstance(registries["status"].iloc[0], str):
-            registries["status"] = [getattr(s, "value", s) for s in registries["status"]]  # enum -> its name
-        return cls(label, short, model, model.model_frame(), registries, model.event_frame(), index, ensemble)
+        """Read the model's frames now, cut to the months both hold.
+
+        The registries come from the run's history (`viz.history`: a step adds a month). A
+        month's model row is collected before its registry rows: a page drawn while another
+        thread steps the model could read one a month ahead of the other.
+        """
+        frame, kept = model.model_frame(), history(model)
+        months = min(len(frame), kept.months)
+        if len(frame) > months:
+            frame = frame.iloc[:months]
+        return cls(label, short, model, frame, None, kept.events(model), index, ensemble, kept)
+
+    @property
+    def registries(self) -> pd.DataFrame:
+        """The registry frame to this month (one row per month and registry)."""
+        if self.given is not None:
+            return self.given
+        return self.memo("registries", lambda: self.history.frame(self.month + 1))
+
+    def column(self, name: str) -> np.ndarray:
+        """A model_frame column as numbers (read once per step)."""
+        return self.memo(f"column:{name}", lambda: self.frame[name].to_numpy(dtype=float))
+
+    def firsts(self) -> dict[tuple[str, str], int]:
+        """The first month of each (registry, kind) in the event log, to this month, in order."""
+
+        def read() -> dict[tuple[str, str], int]:
+            out: dict[tuple[str, str], int] = {}
+            for step, registry, kind in zip(
+                self.events.step, self.events.registry, self.events.kind, strict=True
+            ):
+                if step <= self.month:
+                    out.setdefault((str(registry), str(kind)), int(step))
+            return out
+
+        return self.memo("firsts", read)
+
+    def has(self, column: str) -> bool:
+        """Whether the registry frame has `column` (without building it)."""
+        return column in (self.given.columns if self.given is not None else self.history.rows)
 
     @property
     def names(self) -> list[str]:
@@ -73,6 +111,11 @@ class RunData:
 
     def wide(self, column: str) -> pd.DataFrame:
         """`column` with one row per month and one column per registry (computed once per step)."""
+        if column not in self._wide and self.given is None:
+            text = column in ("status", "oversight_stage")
+            columns = self.memo("columns", lambda: pd.Index(self.names, dtype=object))
+            table = self.history.table(column, self.month + 1)
+            self._wide[column] = pd.DataFrame(table, columns=columns, dtype=object if text else None)
         if column not in self._wide:
             names, frame = self.names, self.registries
             n = len(names)

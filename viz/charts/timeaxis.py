@@ -1,7 +1,7 @@
 """The time axis: months since the start, ticked on round months; the month in words.
 
 Months are the model's steps. The axis is a category axis of month numbers (0..month), ticked
-every 1, 2, 3, 6, 12, 24, 60 or 120 months so that at most about ten labels show. When the
+every 1, 2, 3, 6, 12, 24, 60 or 120 months so that at most eleven labels show. When the
 model's frames gain a `date` column (the first day of each month, ISO text), `month_label`
 puts the date beside the month ("Month 12 · Oct 2019") and nothing else changes: the axis
 keeps month numbers, which are what the run's settings and the link count in.
@@ -16,7 +16,7 @@ import pandas as pd
 __all__ = ["ROUND_STEPS", "month_axis", "month_date", "month_label", "tick_step"]
 
 ROUND_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240)
-MOST_LABELS = 10
+MOST_LABELS = 11
 
 
 def tick_step(months: int, most: int = MOST_LABELS) -> int:

@@ -15,9 +15,10 @@ from model import PortabilityModel
 from viz.charts.runs import RunData
 from viz.ensemble import Ensemble
 from viz.exports import Provenance
+from viz.labels import tab_class
 from viz.setup import Setup, ordered
 from viz.views.about import About, HowToCite
-from viz.views.dashboard import CHART_TABS, TABS, ChartTab, Tabs, tab_slug
+from viz.views.dashboard import CHART_TABS, TABS, ChartTab, TabBar, open_tab, tab_slug
 from viz.views.export import ExportView
 from viz.views.headline import Headline, Summary
 from viz.views.story import StoryCard
@@ -72,12 +73,18 @@ def Dashboard(
     Headline(runs, until, pending)
     Summary(runs)
     StoryCard(current, state, runs)
-    views = {name: (lambda make=make: ChartTab(make, runs, provenance)) for name, make in CHART_TABS.items()}
-    views |= {
-        "Peering": lambda: PeeringView(runs, provenance),
-        "Uncertainty": lambda: UncertaintyView(runs, provenance, pending),
-        "More": lambda: MoreView(runs, provenance),
-        "Events": lambda: EventsView(runs),
-        "Export": lambda: ExportView(runs, provenance),
-    }
-    Tabs(tab, views)
+    TabBar(tab)
+    name = open_tab(tab)
+    with solara.Column(classes=[tab_class(name)]):  # only the open tab is built
+        if name in CHART_TABS:
+            ChartTab(CHART_TABS[name], runs, provenance)
+        elif name == "Peering":
+            PeeringView(runs, provenance)
+        elif name == "Uncertainty":
+            UncertaintyView(runs, provenance, pending)
+        elif name == "More":
+            MoreView(runs, provenance)
+        elif name == "Events":
+            EventsView(runs)
+        else:
+            ExportView(runs, provenance)

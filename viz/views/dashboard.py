@@ -8,6 +8,7 @@ as a prop (Reacton would walk its thousands of points on every render).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipyvuetify
 import solara
@@ -19,7 +20,18 @@ from viz.exports import Provenance, chart_file
 from viz.labels import tab_class
 from viz.widgets import Chart, Downloads
 
-__all__ = ["CHART_TABS", "TABS", "EChart", "Grid", "chart_height", "tab_slug"]
+__all__ = [
+    "CHART_TABS",
+    "TABS",
+    "EChart",
+    "Grid",
+    "Sealed",
+    "TabBar",
+    "chart_height",
+    "open_tab",
+    "seal",
+    "tab_slug",
+]
 
 #: tab -> the charts it draws (the other tabs are views of their own: viz.views.tabs)
 CHART_TABS: dict[str, Callable[[Runs], list[dict]]] = {
@@ -46,19 +58,36 @@ def chart_height(runs: Runs) -> int:
     return 340 if len(runs) == 1 else 400
 
 
+@dataclass(frozen=True, eq=False)
+class Sealed:
+    """A chart's option as one opaque prop.
+
+    Reacton walks the lists and dicts in props looking for elements, and an option holds
+    thousands of points: walking them cost more than a step.
+    """
+
+    option: dict
+
+
+def seal(options: list[dict]) -> list[Sealed]:
+    """Options ready to pass to `Grid`."""
+    return [Sealed(option) for option in options]
+
+
 @solara.component
-def Grid(options: list[dict], provenance: Provenance, height: int = 340) -> None:
+def Grid(sealed: list[Sealed], provenance: Provenance, height: int = 340) -> None:
     """Charts two to a row, each with its download buttons."""
-    for row in range(0, len(options), 2):
-        with solara.Columns([1] * len(options[row : row + 2])):
-            for option in options[row : row + 2]:
-                EChart(option, provenance, height=height)
+    for row in range(0, len(sealed), 2):
+        with solara.Columns([1] * len(sealed[row : row + 2])):
+            for one in sealed[row : row + 2]:
+                EChart(one, provenance, height=height)
 
 
 @solara.component
-def EChart(option: dict, provenance: Provenance, height: int) -> None:
+def EChart(sealed: Sealed, provenance: Provenance, height: int) -> None:
     """An ECharts figure and its downloads; the option goes straight to the widget (see module doc)."""
-    heading = option.get("title", {}).get("text", "chart")
+    option = sealed.option
+    heading = option.get("title", {}).get("text", "chart").replace("\n", " ")
     items = [{"key": k, "text": k.upper(), "label": f"Download {heading} as {k.upper()}"} for k in KINDS]
     tools = Downloads.element(items=items, class_="chart-tools")
     element = Chart.element(attributes={"style": f"height: {height}px; width: 100%;"})
@@ -69,24 +98,32 @@ def EChart(option: dict, provenance: Provenance, height: int) -> None:
         solara.get_widget(element).option = option
         solara.get_widget(tools).on_request = lambda key, href: chart_file(option, key, provenance, href)
 
-    solara.use_effect(push, [option, provenance])
+    solara.use_effect(push, [sealed, provenance])
 
 
 @solara.component
 def ChartTab(make: Callable[[Runs], list[dict]], runs: Runs, provenance: Provenance) -> None:
     """A tab's charts, built only when the tab is open; the browser draws them."""
-    Grid(make(runs), provenance, height=chart_height(runs))
+    Grid(seal(make(runs)), provenance, height=chart_height(runs))
 
 
 @solara.component
-def Tabs(tab: solara.Reactive[str], views: dict[str, Callable[[], None]]) -> None:
-    """The dashboard's tabs (only the open one renders); the open tab is in the page's address."""
+def TabBar(tab: solara.Reactive[str]) -> None:
+    """The row of tabs; the open tab is in the page's address.
+
+    Its props do not change with the month, so a step does not redraw it: the open tab's view
+    is drawn below it by the dashboard (`open_tab`), alone.
+    """
     slugs = [tab_slug(name) for name in TABS]
     index = slugs.index(tab.value) if tab.value in slugs else 0
     with (
         solara.Column(classes=["dashboard-tabs"]),
-        solara.lab.Tabs(value=index, on_value=lambda i: tab.set(slugs[i]), lazy=True),
+        solara.lab.Tabs(value=index, on_value=lambda i: tab.set(slugs[i])),
     ):
         for name in TABS:
-            with solara.lab.Tab(name), solara.Column(classes=[tab_class(name)]):
-                views[name]()
+            solara.lab.Tab(name)
+
+
+def open_tab(tab: solara.Reactive[str]) -> str:
+    """The name of the open tab."""
+    return next((name for name in TABS if tab_slug(name) == tab.value), TABS[0])

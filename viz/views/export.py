@@ -9,7 +9,9 @@ import solara
 
 from viz import charts
 from viz.charts.runs import Runs
+from viz.ensemble import in_worker
 from viz.exports import MIME, Provenance, frame_csv, run_zip
+from viz.figures import render_all
 from viz.views.dashboard import CHART_TABS
 from viz.widgets import Downloads
 
@@ -41,23 +43,20 @@ def ExportView(runs: Runs, provenance: Provenance) -> None:
     """Download this run (a zip), or one run's frames as CSV."""
     request, set_request = solara.use_state(None)
     progress = solara.use_reactive(0.0)
-    widget = solara.use_ref(None)
 
     def make_zip():
         if request is None:
             return None
         progress.set(0.0)
-        models = [run.model for run in runs]
-        data = run_zip(provenance, models, all_charts(runs), request[1], progress.set)
+
+        def draw(figures):  # in the worker process: the page keeps stepping while they are drawn
+            return in_worker(render_all, figures, progress.set)
+
+        data = run_zip(provenance, [run.model for run in runs], all_charts(runs), request[1], draw)
         return data, f"{provenance.stem}.zip", MIME["zip"]
 
     result = solara.use_thread(make_zip, dependencies=[request])
-
-    def deliver() -> None:
-        if result.state == solara.ResultState.FINISHED and result.value is not None and widget.current:
-            widget.current.deliver(result.value)
-
-    solara.use_effect(deliver, [result.state, result.value])
+    finished = result.value if result.state == solara.ResultState.FINISHED else None
 
     solara.Markdown(
         "**Download this run**: a zip with every chart (PNG, SVG and its data as CSV, each with its caption),"
@@ -88,15 +87,28 @@ def ExportView(runs: Runs, provenance: Provenance) -> None:
         name = f"{provenance.stem}_run{int(index) + 1}_{kind}.csv"
         return frame_csv(frame, provenance.lines(href)), name, MIME["csv"]
 
-    element = Downloads.element(items=items, class_="export-downloads")
-
-    def attach() -> None:
-        widget.current = solara.get_widget(element)
-        widget.current.on_request = on_request
-
-    solara.use_effect(attach, [runs, provenance, request])
+    FileButtons(items, on_request, finished)
     if result.state == solara.ResultState.RUNNING:
         solara.ProgressLinear(value=100 * progress.value)
         solara.Text(f"Preparing the zip: {100 * progress.value:.0f}% of the figures drawn", classes=["busy"])
     elif result.state == solara.ResultState.ERROR:
         solara.Error(f"The zip could not be made: {result.error}")
+
+
+@solara.component
+def FileButtons(items: list[dict], on_request, finished) -> None:
+    """Download buttons: a file comes from `on_request`, or later as `finished` (the zip).
+
+    Its own component with the widget as its only root, so the effects find the widget.
+    """
+    element = Downloads.element(items=items, class_="export-downloads")
+
+    def attach() -> None:
+        solara.get_widget(element).on_request = on_request
+
+    def deliver() -> None:
+        if finished is not None:
+            solara.get_widget(element).deliver(finished)
+
+    solara.use_effect(attach, [on_request])
+    solara.use_effect(deliver, [finished])

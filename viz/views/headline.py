@@ -156,16 +156,14 @@ def _card(card: Card, facts: Facts, pending: str) -> str:
 def Headline(runs: Runs, until: int, pending: str) -> None:
     """Month, the run(s), and the numbers that matter, each with what it means on hover."""
     facts = Facts(runs)
+    cards = "".join(  # one widget for all seven: each is redrawn every month
+        f"<div class='headline-item' title='{html.escape(card.meaning, quote=True)}'>"
+        f"{_card(card, facts, pending)}</div>"
+        for card in CARDS
+    )
     with solara.Card(margin=0, classes=["month-card"]):
         solara.HTML("div", unsafe_innerHTML=month_title(facts, until), classes=["month-title", "run-text"])
-        with solara.Row(classes=["headline-row"], style={"flex-wrap": "wrap", "gap": "8px"}):
-            for card in CARDS:
-                solara.HTML(
-                    "div",
-                    unsafe_innerHTML=_card(card, facts, pending),
-                    attributes={"title": card.meaning},
-                    classes=["headline-item", "run-text"],
-                )
+        solara.HTML("div", unsafe_innerHTML=cards, classes=["headline-row", "run-text"])
 
 
 @solara.component

@@ -33,11 +33,18 @@ def StoryCard(current: Setup, setup: solara.Reactive[Setup], runs: Runs) -> None
                     solara.HTML("div", unsafe_innerHTML="<b>Things to notice</b> (numbers from this run)")
                     items = "".join(f"<li>{fill(n, facts, index)}</li>" for n in info.notice)
                     solara.HTML("ul", unsafe_innerHTML=items, classes=["scenario-notice", "run-text"])
-            with solara.Column(gap="4px"):
-                if info.tries:
-                    solara.HTML("div", unsafe_innerHTML="<b>Things to try</b>")
-                for item in info.tries:
-                    _Try(current, setup, item)
+            Tries(current, setup)  # its props do not change with the month: it is not redrawn
+
+
+@solara.component
+def Tries(current: Setup, setup: solara.Reactive[Setup]) -> None:
+    """The scenario's things to try, each with a Try button."""
+    info = scenario(current.scenario)
+    with solara.Column(gap="4px"):
+        if info.tries:
+            solara.HTML("div", unsafe_innerHTML="<b>Things to try</b>")
+        for item in info.tries:
+            _Try(current, setup, item)
 
 
 @solara.component

@@ -12,7 +12,7 @@ from viz import charts
 from viz.charts.runs import Runs
 from viz.charts.uncertainty import outcome_table
 from viz.exports import Provenance
-from viz.views.dashboard import Grid, chart_height
+from viz.views.dashboard import Grid, chart_height, seal
 
 __all__ = ["EventsView", "MoreView", "PeeringView", "UncertaintyView", "event_table", "peering_layouts"]
 
@@ -33,13 +33,17 @@ def peering_layouts(runs: Runs) -> list[tuple[np.ndarray, np.ndarray, dict]]:
 def PeeringView(runs: Runs, provenance: Provenance) -> None:
     """Peering between registries, and the largest holders' links (laid out once per model)."""
     computed = solara.use_memo(lambda: peering_layouts(runs), [tuple(id(r.model) for r in runs)])
-    Grid(charts.peering_charts(runs, computed), provenance, height=460)
+    Grid(seal(charts.peering_charts(runs, computed)), provenance, height=460)
 
 
 @solara.component
 def UncertaintyView(runs: Runs, provenance: Provenance, pending: str) -> None:
     """Every seed's line, the mean and the 90% range of the key measures; each seed's outcome."""
     ready = [run for run in runs if run.ensemble is not None]
+    # the seeds do not change with the month: their charts and table are made once
+    key = tuple(id(run.ensemble) for run in ready)
+    sealed = solara.use_memo(lambda: seal(charts.seeds_charts(ready)), key)
+    rows = solara.use_memo(lambda: outcome_table(ready), key)
     if not ready:
         solara.Markdown(pending or "Choose a number of seeds (Seeds for the 90% band, in the sidebar).")
         return
@@ -49,20 +53,23 @@ def UncertaintyView(runs: Runs, provenance: Provenance, pending: str) -> None:
         f" seed and the next), to month {ensemble.months}: how much of what you see is chance. Thin lines:"
         " each seed; thick: the mean; shaded: the range 90% of the seeds fall in."
     )
-    Grid(charts.seeds_charts(ready), provenance, height=chart_height(runs))
-    rows = outcome_table(ready)
-    table = pd.DataFrame(rows).rename(
-        columns={
-            "run": "Run",
-            "seed": "Seed",
-            "quality": f"Quality holders experience, month {ensemble.months}",
-            "at_risk_peak": "IPv4 at degraded or failed registries, peak (%)",
-            "stuck": "Holder-months at such registries (real-world)",
-            "price": f"IPv4 price, month {ensemble.months} (USD)",
+    Grid(sealed, provenance, height=chart_height(runs))
+    table = pd.DataFrame(rows)
+    table = pd.DataFrame(
+        {
+            "Run": table.run,
+            "Seed": table.seed,
+            "Quality experienced": table.quality.round(3),
+            "IPv4 at risk, peak (%)": table.at_risk_peak.round(2),
+            "Holder-months at risk": table.stuck.round().astype(int),
+            "IPv4 price (USD)": table.price.round(1),
         }
     )
-    solara.Markdown(f"**Each seed's outcome** (to month {ensemble.months})")
-    solara.DataFrame(table.round(3), items_per_page=len(table))
+    solara.Markdown(
+        f"**Each seed's outcome** at month {ensemble.months} (IPv4 at risk: at degraded or failed registries;"
+        " holder-months: real-world equivalents)"
+    )
+    solara.DataFrame(table, items_per_page=len(table))
 
 
 @solara.component
@@ -78,7 +85,7 @@ def MoreView(runs: Runs, provenance: Provenance) -> None:
         )
     )
     if extra:
-        Grid(charts.extra_charts(runs), provenance, height=chart_height(runs))
+        Grid(seal(charts.extra_charts(runs)), provenance, height=chart_height(runs))
 
 
 def event_table(events: pd.DataFrame) -> pd.DataFrame:
