@@ -42,6 +42,7 @@ class History:
 
     def __init__(self) -> None:
         self.rows: dict[str, list[np.ndarray]] = {}
+        self.dates: list[str] = []  # each month's first day (the frames' `date`)
         self.names: list[str] = []
         self._events: tuple[int, pd.DataFrame] | None = None
 
@@ -63,6 +64,7 @@ class History:
         if self.months == model.steps + 1:
             return
         if self.rows and self.months == model.steps:  # one step on: read the new month
+            self.dates.append(str(model.dates(np.array([model.steps]))[0]))
             for column, how in REGISTRY_REPORTERS.items():
                 if column != "registry":
                     values = [_read(r, how) for r in model.registries]
@@ -71,6 +73,7 @@ class History:
         frame = model.registry_frame()
         n = len(model.registries)
         self.names = [r.name for r in model.registries]
+        self.dates = [str(d) for d in frame["date"].to_numpy()[::n]] if "date" in frame else []
         self.rows = {
             c: list(
                 frame[c]
@@ -78,7 +81,7 @@ class History:
                 .reshape(-1, n)
             )
             for c in frame.columns
-            if c not in ("step", "registry")
+            if c not in ("step", "date", "registry")
         }
         if "status" in self.rows:  # an enum in older frames: its name
             self.rows["status"] = [
@@ -92,10 +95,10 @@ class History:
     def frame(self, months: int) -> pd.DataFrame:
         """The registry frame of months 0..`months`-1 (one row per month and registry)."""
         n = len(self.names)
-        data: dict[str, Any] = {
-            "step": np.repeat(np.arange(months), n),
-            "registry": np.tile(np.array(self.names, dtype=object), months),
-        }
+        data: dict[str, Any] = {"step": np.repeat(np.arange(months), n)}
+        if self.dates:
+            data["date"] = np.repeat(np.array(self.dates[:months], dtype=object), n)
+        data["registry"] = np.tile(np.array(self.names, dtype=object), months)
         for column, rows in self.rows.items():
             data[column] = np.concatenate(rows[:months]) if months else np.array([])
         return pd.DataFrame(data)
