@@ -106,8 +106,12 @@ def repair(store: SweepStore, spec: ExperimentSpec, design: pd.DataFrame, plan: 
             (folder / table).mkdir(exist_ok=True)
         store.write_plan(design, plan)
     if _metadata_or_none(store) is None:
-        if (folder / "metadata.json").exists():
-            log.warning("%s: metadata.json was damaged; rebuilt (executions from the run records)", folder)
+        damaged = (folder / "metadata.json").exists()
+        log.warning(
+            "%s: metadata.json was %s; rebuilt (its executions from the run records)",
+            folder, "damaged (kept as metadata.json.damaged)" if damaged else "missing",
+        )  # fmt: skip
+        if damaged:
             (folder / "metadata.json").replace(folder / "metadata.json.damaged")
         metadata = metadata_for(spec)
         metadata["rebuilt"] = now()

@@ -10,7 +10,7 @@
     observe_every = 1              # keep every k-th month (and the last)
     outputs = ["timeseries", "registries"]
     model = "model:PortabilityModel"   # entry point: module:callable(params, seed=...)
-    outcomes = "runs.outcomes:failure" # optional: per-run outcomes read from the model as it runs
+    outcomes = "runs.outcomes:Failure" # optional: per-run outcomes read from the model as it runs
     timeout = 600                  # optional: seconds a run may take before it is recorded as failed
 
     [parameters]                   # a list = levels; a scalar or {value = ...} = fixed;

@@ -59,6 +59,12 @@ def test_the_page_steps_while_the_seeds_run_and_then_shows_their_band(monkeypatc
     assert all("computing in the background" in t for t in html(rc, "headline-row") if "hl-seeds" in t)
     release.set()
     wait_for(lambda: any("seeds: mean" in t for t in html(rc, "headline-row")), "the seeds' band", 120)
+
+    def banded() -> bool:  # the page drawn in full with the seeds (its last redraw ran in their thread)
+        series = charts(rc)[0]["series"] if charts(rc) else []
+        return any(str(s.get("id", "")).startswith("band-range:") for s in series)
+
+    wait_for(banded, "the band on the charts", 120)
     quality = charts(rc)[0]
     bands = [s for s in quality["series"] if str(s.get("id", "")).startswith("band-range:")]
     assert len(bands) == 5 and all(len(s["data"]) == 4 for s in bands)  # five registries, months 0-3

@@ -16,7 +16,8 @@ FAILING = ("degraded", "failed")
 
 def failing(status: np.ndarray) -> np.ndarray:
     """True where a registry's status is degraded or failed."""
-    return np.isin(status, FAILING)
+    status = np.asarray(status)
+    return np.logical_or.reduce([status == s for s in FAILING])  # faster than np.isin on text
 
 
 def stuck_holder_months(members: np.ndarray, status: np.ndarray) -> np.ndarray:

@@ -1,9 +1,10 @@
 """The seeds' band around a run's lines: the 90% range over N seeds, and the mean in the tooltip.
 
-A band is three series: its low edge and the range above it, stacked (the range shaded), and
-its mean (not drawn). Each carries an id that the tooltip reads (`echart.vue`) to write one
-row "<who>: mean m (90%: low-high)". Plain lists of numbers, not a dict per point: an option
-is sent to the browser at every step, and every nested dict costs.
+A band is two series, its low edge and the range above it, stacked (the range shaded), and
+for a run-wide measure a third, its mean (not drawn). Each carries an id that the tooltip
+reads (`echart.vue`) to write one row "<who>: mean m (90%: low-high)". Plain lists of
+numbers, not a dict per point: an option is sent to the browser at every step, and every
+nested dict costs.
 """
 
 from __future__ import annotations
@@ -29,17 +30,17 @@ def add_band(
     option: Option,
     who: str,
     name: str,
-    mean: np.ndarray,
+    mean: np.ndarray | None,
     low: np.ndarray,
     high: np.ndarray,
     colour: str,
     *,
     log: bool = False,
 ) -> None:
-    """A shaded band from `low` to `high` (and `mean`, shown in the tooltip)."""
+    """A shaded band from `low` to `high` (and `mean`, shown in the tooltip, when given)."""
     if log:  # a log axis has no zero: those months are gaps
-        low, high, mean = (np.where(v > 0, v, np.nan) for v in (low, high, mean))
-    lows, means = round_values(low), round_values(mean)
+        low, high = (np.where(v > 0, v, np.nan) for v in (low, high))
+    lows = round_values(low)
     ranges = round_values(np.asarray(high, dtype=float) - np.asarray(low, dtype=float))
     hidden = {
         "showSymbol": False,
@@ -73,8 +74,12 @@ def add_band(
             "areaStyle": {"color": colour, "opacity": OPACITY},
             "z": 1,
         },
-        {"type": "line", "id": f"band-mean:{who}", "name": name, "data": means, "z": 1, **hidden},
     ]
+    if mean is not None:
+        means = round_values(np.where(mean > 0, mean, np.nan) if log else mean)
+        option["series"].append(
+            {"type": "line", "id": f"band-mean:{who}", "name": name, "data": means, "z": 1, **hidden}
+        )
 
 
 def registry_bands(option: Option, runs: Runs, key: str, *, factor: float = 1.0, log: bool = False) -> bool:
@@ -93,7 +98,7 @@ def registry_bands(option: Option, runs: Runs, key: str, *, factor: float = 1.0,
                 option,
                 f"{registry}, {len(ensemble.seeds)} seeds{run.suffix(runs)}",
                 name,
-                band.mean[: upto + 1, j] * scale,
+                None,  # a registry's band: its range alone (the headline numbers give means)
                 band.low[: upto + 1, j] * scale,
                 band.high[: upto + 1, j] * scale,
                 colour(i),
