@@ -12,12 +12,13 @@ import pytest
 import app
 from model import Params, list_scenarios
 from model.params import param_info
-from model.words import output_label, param_help, param_label
+from model.words import output_label, param_help, param_label, param_meta
 from viz import charts
 from viz.controls import REGIME_TERMS, Setup, choice_fields, compare_options, slider_fields
 from viz.harness import charts as options
 from viz.harness import click, html, month_is, open_tab, render, select, step, type_into, wait_for
 from viz.labels import scenario
+from viz.sliders import log_grid
 from viz.widgets import Player
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:solara.*")
@@ -425,8 +426,11 @@ def test_every_choice_select_gives_its_meaning_on_hover():
 def test_a_wide_range_moves_on_a_log_scale_of_round_values(built):
     rc = render()
     show_all_parameters(rc)
-    cost = next(
-        w for w in rc.find(v.Slider).widgets if w.max > 10 and w.min == 0 and w.step == 1 and w.max < 100
+    meta = param_meta("switching_cost")
+    grid = log_grid(meta["low"], meta["high"])
+    at = grid.index(2000.0)
+    (cost,) = (  # the one log slider with switching cost's grid standing at USD 2,000
+        w for w in rc.find(v.Slider).widgets if w.min == 0 and w.max == len(grid) - 1 and w.v_model == at
     )
     position = cost.v_model
     cost.v_model = position + 1  # one step up from USD 2,000
