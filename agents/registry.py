@@ -33,7 +33,15 @@ from mesa import Agent
 
 from agents.effort import choose_effort
 from agents.enforcement import erode_strictness
-from agents.registry_state import Books, Governance, RegistryRules, RegistryStart, Stake, Traits
+from agents.registry_state import (
+    Books,
+    Governance,
+    RegistryReadings,
+    RegistryRules,
+    RegistryStart,
+    Stake,
+    Traits,
+)
 from agents.state import RegistryStatus
 from agents.tally import RegistryTally
 from agents.threat import learn_exit_response
@@ -46,7 +54,7 @@ __all__ = ["STATUSES", "RegistryAgent"]
 STATUSES = tuple(RegistryStatus)
 
 
-class RegistryAgent(Agent):
+class RegistryAgent(RegistryReadings, Agent):
     """One RIR. Money in USD, reserves reported in months of operating cost, traits on [0, 1]."""
 
     def __init__(
@@ -87,94 +95,6 @@ class RegistryAgent(Agent):
         self.release_credit = 0.0  # releases it can still process (carried over)
         self.tally = RegistryTally(members, 0, 0.0, 0.0, revenue, 0, 0, 0.0, 0.0, 0.0, 0)
 
-    # --- what the frames read --------------------------------------------------------------
-    @property
-    def quality(self) -> float:
-        """Service quality as members experience it."""
-        return self.traits.quality
-
-    @property
-    def neutrality(self) -> float:
-        """Impartial application of policy, freedom from capture."""
-        return self.traits.neutrality
-
-    @property
-    def strictness(self) -> float:
-        """Enforcement strictness now."""
-        return self.traits.strictness
-
-    @property
-    def effort(self) -> float:
-        """Management's effort, in [0, 1]."""
-        return self.stake.effort
-
-    @property
-    def members(self) -> int:
-        """Members, as last tallied."""
-        return self.tally.members
-
-    @property
-    def ipv4(self) -> int:
-        """IPv4 its members hold, /24s, as last tallied."""
-        return self.tally.ipv4
-
-    @property
-    def exit_threat(self) -> float:
-        """Share of its yearly revenue it believes at stake for a `threat_margin` shortfall."""
-        return self.stake.believed
-
-    @property
-    def voice(self) -> int:
-        """Members who voiced a complaint this month."""
-        return round(self.tally.voice_share * self.tally.members)
-
-    @property
-    def status(self) -> RegistryStatus:
-        """Closed, handed off, failed (by a governance event or insolvency), degraded, or operating."""
-        if self.books.closed:
-            return RegistryStatus.CLOSED
-        if self.governance.operator is not None:  # a continuity operator runs the records
-            return RegistryStatus.HANDED_OFF
-        return RegistryStatus.FAILED if self.books.insolvent else self.governance.status
-
-    @property
-    def closed(self) -> bool:
-        """Closed for good."""
-        return self.books.closed
-
-    @property
-    def accepting(self) -> bool:
-        """Whether the registry takes in members: every registry but a closed one."""
-        return not self.books.closed
-
-    @property
-    def fee(self) -> float:
-        """Yearly fee of a median member (a /22 with one ASN), USD (0 once closed)."""
-        return 0.0 if self.books.closed else self.books.median_fee * self.books.fee_multiplier
-
-    @property
-    def reserves(self) -> float:
-        """Reserves in months of current operating cost (negative when in debt)."""
-        books = self.books
-        return books.reserves_usd / books.monthly_cost if books.monthly_cost > 0 else 0.0
-
-    @property
-    def accountability(self) -> float:
-        """Share of the room above complacent effort that what is at stake has made it use."""
-        base = self.rules.base_effort
-        room = 1.0 - base
-        return max(0.0, (self.stake.effort - base) / room) if room > 0 else 0.0
-
-    def effort_from(self, channel: str) -> float:
-        """Effort above the complacent level owed to one channel (the three add up to all of it).
-
-        Effort above complacency is split in proportion to each channel's part of the stake.
-        """
-        total = self.stake.total
-        above = max(0.0, self.stake.effort - self.rules.base_effort)
-        return above * getattr(self.stake, channel) / total if total > 0.0 else 0.0
-
-    # --- governance events and the oversight process ---------------------------------------
     def begin_event(
         self,
         quality_drop: float,

@@ -3,16 +3,21 @@
 `RegistryAgent` (`agents.registry`) holds one of each record: its `traits` (what members
 experience), its `books` (money), its `stake` (what management weighs and the effort it
 chose) and its `governance` (events, capture, the oversight process, a continuity operator).
+`RegistryReadings` is what others read of those records (quality, members, believed threat,
+status, fee, reserves, accountability).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from agents.state import RegistryStatus
 
-__all__ = ["Books", "Governance", "RegistryRules", "RegistryStart", "Stake", "Traits"]
+if TYPE_CHECKING:
+    from agents.tally import RegistryTally
+
+__all__ = ["Books", "Governance", "RegistryReadings", "RegistryRules", "RegistryStart", "Stake", "Traits"]
 
 
 class RegistryRules(NamedTuple):
@@ -126,3 +131,105 @@ class Governance:
     petition_support: float = 0.0  # share of members who signed a petition against it
     petition_threshold: float = 1.0  # share of members the petition needs
     oversight_stage: str = "none"
+
+
+class RegistryReadings:
+    """What the frames, the app and the other agents read of a registry: views of its records.
+
+    `RegistryAgent` inherits these; they compute nothing that changes the registry.
+    """
+
+    rules: RegistryRules
+    traits: Traits
+    books: Books
+    stake: Stake
+    governance: Governance
+    tally: RegistryTally
+
+    @property
+    def quality(self) -> float:
+        """Service quality as members experience it."""
+        return self.traits.quality
+
+    @property
+    def neutrality(self) -> float:
+        """Impartial application of policy, freedom from capture."""
+        return self.traits.neutrality
+
+    @property
+    def strictness(self) -> float:
+        """Enforcement strictness now."""
+        return self.traits.strictness
+
+    @property
+    def effort(self) -> float:
+        """Management's effort, in [0, 1]."""
+        return self.stake.effort
+
+    @property
+    def members(self) -> int:
+        """Members, as last tallied."""
+        return self.tally.members
+
+    @property
+    def ipv4(self) -> int:
+        """IPv4 its members hold, /24s, as last tallied."""
+        return self.tally.ipv4
+
+    @property
+    def exit_threat(self) -> float:
+        """Share of its yearly revenue it believes at stake for a `threat_margin` shortfall."""
+        return self.stake.believed
+
+    @property
+    def voice(self) -> int:
+        """Members who voiced a complaint this month."""
+        return round(self.tally.voice_share * self.tally.members)
+
+    @property
+    def status(self) -> RegistryStatus:
+        """Closed, handed off, failed (by a governance event or insolvency), degraded, or operating."""
+        if self.books.closed:
+            return RegistryStatus.CLOSED
+        if self.governance.operator is not None:  # a continuity operator runs the records
+            return RegistryStatus.HANDED_OFF
+        return RegistryStatus.FAILED if self.books.insolvent else self.governance.status
+
+    @property
+    def closed(self) -> bool:
+        """Closed for good."""
+        return self.books.closed
+
+    @property
+    def accepting(self) -> bool:
+        """Whether the registry takes in members: every registry but a closed one."""
+        return not self.books.closed
+
+    @property
+    def fee(self) -> float:
+        """Yearly fee of a median member (a /22 with one ASN), USD (0 once closed)."""
+        return 0.0 if self.books.closed else self.books.median_fee * self.books.fee_multiplier
+
+    @property
+    def reserves(self) -> float:
+        """Reserves in months of current operating cost (negative when in debt)."""
+        books = self.books
+        return books.reserves_usd / books.monthly_cost if books.monthly_cost > 0 else 0.0
+
+    @property
+    def accountability(self) -> float:
+        """Share of the room above complacent effort that what is at stake has made it use."""
+        base = self.rules.base_effort
+        room = 1.0 - base
+        return max(0.0, (self.stake.effort - base) / room) if room > 0 else 0.0
+
+    def effort_from(self, channel: str) -> float:
+        """Effort above the complacent level owed to one channel (the three add up to all of it).
+
+        Effort above complacency is split in proportion to each channel's part of the stake.
+        """
+        total = self.stake.total
+        above = max(0.0, self.stake.effort - self.rules.base_effort)
+        return above * getattr(self.stake, channel) / total if total > 0.0 else 0.0
+
+    # --- governance events and the oversight process ---------------------------------------

@@ -26,8 +26,9 @@ from agents.state import NO_MOVE, PEER_ID, HolderState
 from model.calibration import Calibration
 from model.params import Params
 from model.population import _market_traits, _presence, _tastes
+from model.space import add_entrants
 
-__all__ = ["ENTRY_MONTH", "Cohort", "cohort_sizes", "entrant_state"]
+__all__ = ["ENTRY_MONTH", "Cohort", "Entering", "cohort_sizes", "entrant_state"]
 
 ENTRY_MONTH = 12  # entrants join once a model year, in its first month
 
@@ -143,3 +144,40 @@ def _peers(
     entrant, peer = pairs // s.size, pairs % s.size
     offsets = np.searchsorted(entrant, np.arange(n + 1)).astype(np.int64)
     return (offsets, peer.astype(PEER_ID)), np.stack([entrant + s.size, peer], axis=1)
+
+
+class Entering:
+    """The entry step of `PortabilityModel` (ODD §3, step 1): a mixin that schedules `entrant_state`."""
+
+    def _enter(self) -> None:
+        """Each January a cohort of new holders joins its home registries (`model.entry`)."""
+        self.market["pool_allocated"] = self.market["entrants"] = 0
+        if self.steps % ENTRY_MONTH != 0 or self.p.entry_rate == 0:
+            return
+        s = self.holders
+        # a region's newcomers follow its holders, wherever they are registered now
+        region = np.bincount(s.home, minlength=len(self.registries))
+        accepting = np.array([r.accepting for r in self.registries])
+        counts = cohort_sizes(region, accepting, self.p.entry_rate, self.streams["market"])
+        if counts.sum() == 0:
+            return
+        cohort = entrant_state(
+            counts,
+            s,
+            self.registries,
+            (self.month.benchmark_quality, self.month.benchmark_neutrality),
+            self.calibration,
+            self.p,
+            self.policies.holdings,
+            self.regime.friction,
+            self.streams["market"],
+            self.steps,
+        )
+        first = s.size
+        s.append(cohort.state)
+        self.total_ipv4 += int(cohort.allocated.sum())
+        self.market["pool_allocated"] = int(cohort.allocated.sum())
+        self.market["entrants"] = int(counts.sum())
+        self._edges = np.concatenate([self._edges, cohort.edges])
+        if self._grid is not None:
+            add_entrants(self, self._grid, first, s.size, cohort.edges)

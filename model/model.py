@@ -14,8 +14,6 @@ from mesa.discrete_space import Network
 
 from agents.enforcement import Disputes, Enforcement, mark_disputed
 from agents.holder import NetworkAgent, exit_cost_table, learn_and_decide
-from agents.holdings import median_fee, rehold
-from agents.market import MarketMonth, MarketTerms, clear_month, pool_requests
 from agents.migration import REASONS, classify_reasons, exit_reasons, request_moves, settle_moves, who_reviews
 from agents.oversight import OversightAgent
 from agents.registry import RegistryAgent
@@ -24,23 +22,22 @@ from agents.tally import tally_registries
 from agents.threat import credible_threat_all, public_view
 from model.calibration import Calibration, load_calibration
 from model.checks import check_months, check_registries, check_seed
-from model.entry import ENTRY_MONTH, cohort_sizes, entrant_state
+from model.entry import Entering
 from model.errors import ConfigError
 from model.events import EventKind, EventLog, GovernanceCalendar, MonthDraws, SurgeWatch
 from model.frames import Frames
 from model.incidence import Incidence
-from model.params import DatedChange, Params
+from model.params import Params
 from model.policies import Policies
+from model.policy_changes import PolicyChanges
 from model.population import build_population, holder_state, peering_edges
 from model.reporters import MODEL_REPORTERS, REGISTRY_REPORTERS, holder_utility
 from model.scenarios import DEFAULT_MONTHS, load_scenario, scenario_info
-from model.space import PeeringSpace, add_entrants, collector_paused
+from model.space import PeeringSpace, collector_paused
 from model.streams import random_streams
 from model.targeting import targets
 from model.terms import (
-    Regime,
     enforcement_rules,
-    market_terms,
     member_priors,
     month_terms,
     oversight_rules,
@@ -48,6 +45,7 @@ from model.terms import (
     registry_start,
 )
 from model.timeline import Schedule
+from model.trading import Trading
 from model.transfer_policy import load_transfer_policies
 
 __all__ = ["ENGINES", "PortabilityModel"]
@@ -55,7 +53,7 @@ __all__ = ["ENGINES", "PortabilityModel"]
 ENGINES = ("kernel", "agents")
 
 
-class PortabilityModel(Frames, PeeringSpace, Model):
+class PortabilityModel(Entering, PolicyChanges, Trading, Frames, PeeringSpace, Model):
     """The portability model. Build it from `Params` and/or flat keyword overrides.
 
     Args:
@@ -230,39 +228,6 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         multiplier = np.array([r.books.fee_multiplier for r in self.registries])
         self.incidence.collect(s.registry, s.ipv4, s.paid_usd * multiplier[s.registry], self.utility)
 
-    def _enter(self) -> None:
-        """Each January a cohort of new holders joins its home registries (`model.entry`)."""
-        self.market["pool_allocated"] = self.market["entrants"] = 0
-        if self.steps % ENTRY_MONTH != 0 or self.p.entry_rate == 0:
-            return
-        s = self.holders
-        # a region's newcomers follow its holders, wherever they are registered now
-        region = np.bincount(s.home, minlength=len(self.registries))
-        accepting = np.array([r.accepting for r in self.registries])
-        counts = cohort_sizes(region, accepting, self.p.entry_rate, self.streams["market"])
-        if counts.sum() == 0:
-            return
-        cohort = entrant_state(
-            counts,
-            s,
-            self.registries,
-            (self.month.benchmark_quality, self.month.benchmark_neutrality),
-            self.calibration,
-            self.p,
-            self.policies.holdings,
-            self.regime.friction,
-            self.streams["market"],
-            self.steps,
-        )
-        first = s.size
-        s.append(cohort.state)
-        self.total_ipv4 += int(cohort.allocated.sum())
-        self.market["pool_allocated"] = int(cohort.allocated.sum())
-        self.market["entrants"] = int(counts.sum())
-        self._edges = np.concatenate([self._edges, cohort.edges])
-        if self._grid is not None:
-            add_entrants(self, self._grid, first, s.size, cohort.edges)
-
     def _begin_month(self) -> None:
         """Governance events fire; reviewers are drawn (all members of a registry whose status changed)."""
         self._change_policies(self.schedule.due(self.steps))
@@ -315,7 +280,6 @@ class PortabilityModel(Frames, PeeringSpace, Model):
         self.oversight.petitions.sign(voicers, s.registry, step)
         strictness = np.array([r.strictness for r in self.registries])
         d = self.enforcement.disputes
-        d = self.enforcement.disputes
         harm = np.array([r.harm for r in self.registries])
         pressed = s.targeted[d.holders] & (harm[s.registry[d.holders]] > 0.0)
         for i in self.enforcement.cases(s.registry, strictness, step, u_case, pressed):
@@ -354,86 +318,6 @@ class PortabilityModel(Frames, PeeringSpace, Model):
             self.events.add(
                 self.steps, self.registries[r].name, EventKind.OBSTRUCTION, f"blocked {count} move(s) out"
             )
-
-    @property
-    def regime(self) -> Regime:
-        """The regime in force (the run's, or the latest a dated change put in force)."""
-        return self.policies.regime
-
-    def _change_policies(self, changes: list[DatedChange]) -> None:
-        """This month's dated changes take effect: regime, remedy, a registry's pool or fees."""
-        if not changes:
-            return
-        regime, remedy, holdings = self.regime, self.policies.remedy, self.policies.holdings
-        for change in changes:
-            for said in self.policies.apply(change, self.p):
-                self.events.add(self.steps, change.registry or "all", EventKind.POLICY, said)
-        s = self.holders
-        if self.regime is not regime:  # moves, sales, friction and the safeguards follow the regime
-            s.appeal += (regime.friction - self.regime.friction) * (
-                np.arange(s.appeal.shape[1]) != s.home[:, None]
-            )
-            s.refresh(np.arange(s.size))
-            self.priors = member_priors(self.p, self.regime)
-            self.enforcement.rules = enforcement_rules(self.p, self.regime)
-            self._costs_stale = True
-        if self.policies.remedy != remedy:
-            self.oversight.adopt(oversight_rules(self.p, self.policies.remedy))
-        if self.policies.holdings is not holdings:
-            rehold(s, np.arange(s.size), self.policies.holdings)
-        for registry, new, members, schedule in zip(
-            self.registries,
-            self.policies.pool_max,
-            self.policies.member_pool_max,
-            self.policies.holdings.schedules,
-            strict=True,
-        ):
-            registry.limit_pool(new, members)
-            registry.charge(median_fee(schedule))
-
-    def market_terms(self) -> MarketTerms:
-        """The market's terms as they stand: the posted price, policies, reviews, growth of need."""
-        return market_terms(
-            self.p,
-            self.steps,
-            self.holders,
-            price=self.price,
-            sales=self.regime.sales,
-            processing=np.array([r.allocating for r in self.registries]),
-            policy=self.transfer_policy,
-            review=self.month.review,
-            holdings=self.policies.holdings,
-        )
-
-    def _trade(self) -> None:
-        """Members short of space draw on their registry's pool where it lets them; the market's month."""
-        terms = self.market_terms()
-        self._allocate_to_members(terms)
-        month: MarketMonth = clear_month(self.holders, terms, self.streams["market"])
-        self.market_month = month
-        self.flow_sales += month.sold
-        self.market["price"] = self.price
-        self.market["transferred"] = int(month.sold.sum())
-        self.market["inter_rir_sales"] = int(month.sold.sum() - np.trace(month.sold))
-        self.price = month.price
-
-    def _allocate_to_members(self, terms: MarketTerms) -> None:
-        """Members draw on the free pool by need where the policy lets them (`RegistryAgent.grant`)."""
-        s = self.holders
-        granting = np.array([r.member_pool_max > 0 and r.pool > 0 and r.allocating for r in self.registries])
-        if not granting.any():
-            return
-        asking = pool_requests(s, terms, granting)
-        holders = np.flatnonzero(asking)
-        grants = np.array(
-            [self.registries[s.registry[h]].grant(int(asking[h])) for h in holders], dtype=np.int64
-        )
-        given = holders[grants > 0]
-        s.ipv4[given] += grants[grants > 0]
-        s.received_at[given] = self.steps
-        rehold(s, given, self.policies.holdings)
-        self.total_ipv4 += int(grants.sum())
-        self.market["pool_allocated"] += int(grants.sum())
 
     def _tallies(self) -> list:
         """What each registry is told this month (`agents.tally.tally_registries`).

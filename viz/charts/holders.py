@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 
 from model.words import LIGHT, PALETTE, colour
-from viz.charts.options import LEGEND_TOP, PLOT_TOP, Option, bar, room_for_ticks, run_note, subtitle, title
+from viz.charts.options import PLOT_TOP, Option, bar, legend, room_for_ticks, run_note, subtitle, title
 from viz.charts.runs import Runs
 
 __all__ = ["HOLDING_BINS", "holders_charts"]
@@ -37,7 +37,7 @@ def _bars(
             "axisPointer": {"type": "shadow"},
             "valueFormatter": "sig4",
         },
-        "legend": {"top": LEGEND_TOP, "type": "scroll"},
+        "legend": legend(),
         "grid": {"left": 64, "right": 24, "top": PLOT_TOP, "bottom": 44},
         "xAxis": {
             "type": "category",

@@ -90,7 +90,7 @@ def time_chart(
         "_month": months,
         "title": title(text),
         "tooltip": dict(TOOLTIP),
-        "legend": _legend(),
+        "legend": legend(),
         "grid": {"left": 68, "right": 28, "top": PLOT_TOP, "bottom": 44},
         "xAxis": month_axis(months),
         "yAxis": y_axis,
@@ -98,8 +98,10 @@ def time_chart(
     }
 
 
-def _legend() -> Option:
-    return {"top": LEGEND_TOP, "type": "scroll", "itemGap": 8, "itemWidth": 18, "textStyle": {"fontSize": 11}}
+def legend(top: int = LEGEND_TOP, **extra: Any) -> Option:
+    """A compact legend on one row: five registries fit a half-width chart without paging."""
+    compact = {"itemGap": 8, "itemWidth": 18, "textStyle": {"fontSize": 11}}
+    return {"top": top, "type": "scroll", **compact, **extra}
 
 
 def value_axis(option: Option) -> Option:

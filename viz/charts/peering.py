@@ -9,7 +9,7 @@ import numpy as np
 
 from model import PortabilityModel
 from model.words import INK, LIGHT, colour
-from viz.charts.options import NOTE_STYLE, Option, matrix_chart, run_note, title
+from viz.charts.options import NOTE_STYLE, Option, legend, matrix_chart, run_note, title
 from viz.charts.runs import Runs
 
 __all__ = ["peering_charts", "peering_matrix", "peering_sample"]
@@ -76,7 +76,8 @@ def _graph(
     rows = [
         *([who] if who else []),
         "the sample's 20 largest holders and their largest peers",
-        "colour: registry now; size: IPv4 held; black ring: registered away from home",
+        "colour: registry now; size: IPv4 held;",
+        "black ring: registered away from home",
     ]
     down = 14 * len(rows)
     return {
@@ -89,7 +90,7 @@ def _graph(
             itemGap=4,
         ),
         "tooltip": {"confine": True},
-        "legend": {"top": 32 + down, "data": names, "type": "scroll"},
+        "legend": legend(32 + down, data=names),
         "series": [
             {
                 "type": "graph",
