@@ -1,6 +1,6 @@
 """Speed and memory of the model, measured in one run (run on demand, not in the test suite).
 
-    .venv/bin/python benchmarks/bench_model.py             # full scale (~85,000 holders), about two minutes
+    .venv/bin/python benchmarks/bench_model.py             # full scale (106,562 real holders), a few minutes
     .venv/bin/python benchmarks/bench_model.py --quick     # scale 0.1, a few seconds
     .venv/bin/python benchmarks/bench_model.py --rounds 5  # more rounds on a busy machine
 

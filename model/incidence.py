@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["SIZE_CLASSES", "Incidence", "size_class"]
+__all__ = ["SIZE_CLASSES", "Incidence", "by_size_class", "class_key", "size_class"]
 
 #: (label, most /24 blocks in the class): a /24, /22, /20, /16, larger; "no IPv4" first
 SIZE_CLASSES = (("no IPv4", 0), ("/24", 1), ("/22", 4), ("/20", 16), ("/16", 256), ("larger", np.inf))
@@ -66,3 +66,30 @@ class Incidence:
                 "welfare_usd": welfare.ravel(),
             }
         )
+
+
+def class_key(label: str) -> str:
+    """A size class as a column name's part: "no IPv4" -> "no_ipv4", "/22" -> "22"."""
+    return label.replace("/", "").replace(" ", "_").lower()
+
+
+def by_size_class(frame: pd.DataFrame, months: int) -> pd.DataFrame:
+    """Per size class over the last `months` months of an `incidence_frame()`, all registries.
+
+    `fee_usd` and `welfare_usd`: the means per member-month (every member weighs alike),
+    in `SIZE_CLASSES` order; a class with no member is left out.
+    """
+    last = frame[frame.step > frame.step.max() - months]
+    members = last.members.to_numpy(dtype=float)
+    sums = (
+        last.assign(
+            fee=np.nan_to_num(last.fee_usd.to_numpy()) * members,
+            welfare=np.nan_to_num(last.welfare_usd.to_numpy()) * members,
+        )
+        .groupby("size_class", sort=False)[["members", "fee", "welfare"]]
+        .sum()
+    )
+    sums = sums[sums.members > 0]
+    order = [label for label, _ in SIZE_CLASSES if label in sums.index]
+    sums = sums.loc[order]
+    return pd.DataFrame({"fee_usd": sums.fee / sums.members, "welfare_usd": sums.welfare / sums.members})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,10 +22,12 @@ from agents.threat import learn_exit_response, public_view
 from agents.welfare import utility_here
 from model import PortabilityModel
 from model.errors import ConfigError
-from model.incidence import SIZE_CLASSES, Incidence, size_class
+from model.incidence import SIZE_CLASSES, Incidence, by_size_class, class_key, size_class
 from model.params import GovernanceEvent, Params
 from model.targeting import targets
 from model.terms import registry_rules, registry_start
+from runs.outcomes.summary import Summary
+from runs.report.incidence import incidence_lines
 from tests.builders import holders, month
 from tests.test_registry_rules import SPEC
 
@@ -226,6 +229,35 @@ def test_the_models_incidence_adds_up_to_its_members_and_welfare():
     assert last.groupby("registry").members.sum().reindex(members.index).tolist() == members.tolist()
     total = (last.members * last.welfare_usd.fillna(0)).sum()
     assert total / (model.total_ipv4 * 256) == pytest.approx(model.model_frame().welfare.iloc[-1])
+
+
+def test_by_size_class_weighs_every_member_month_alike_across_registries_and_months():
+    inc = Incidence(["A", "B"])
+    inc.collect(np.array([0, 1]), np.array([1, 1]), np.array([100.0, 300.0]), np.array([1.0, 5.0]))
+    inc.collect(np.array([0, 0, 1]), np.array([1, 1, 0]), np.array([200.0, 200.0, 50.0]), np.array([2.0] * 3))
+    frame = inc.frame(np.array(["2018-10-01", "2018-11-01"]))
+    both = by_size_class(frame, months=2)
+    assert both.index.tolist() == ["no IPv4", "/24"]  # classes with members, in order
+    assert both.loc["/24"].tolist() == [(100 + 300 + 200 + 200) / 4, (1 + 5 + 2 + 2) / 4]
+    assert by_size_class(frame, months=1).loc["/24"].tolist() == [200.0, 2.0]  # the last month only
+    assert class_key("no IPv4") == "no_ipv4" and class_key("/22") == "22"
+
+
+def test_summary_records_fees_and_welfare_by_size_class_and_the_report_shows_them(tmp_path):
+    model = PortabilityModel(seed=2, scale=0.01, regime="mandatory")
+    model.run_model(13)
+    finals = Summary(model).finals(model)
+    classes = by_size_class(model.incidence_frame(), 60)
+    for label, _ in SIZE_CLASSES:
+        key = class_key(label)
+        expected = classes.fee_usd.get(label, np.nan)
+        assert finals[f"fee_usd_{key}_last5"] == pytest.approx(expected, nan_ok=True)
+    row = {"sample_id": 0, "status": "done", "regime": "mandatory"}
+    runs = pd.DataFrame([{**row, **{f"final_{k}": v for k, v in finals.items()}}])
+    lines = incidence_lines(runs, ["regime"])
+    assert lines[0].startswith("## Who pays and who gains")
+    assert f"{finals['fee_usd_22_last5']:,.0f} / {finals['welfare_usd_22_last5']:,.0f}" in lines[-2]
+    assert incidence_lines(runs.drop(columns=[c for c in runs if "usd" in c]), ["regime"]) == []
 
 
 # --- the analytic benchmark ------------------------------------------------------------------

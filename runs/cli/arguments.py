@@ -108,7 +108,7 @@ def _run(sub: Any) -> None:
     p.add_argument("--seed", type=non_negative_int, default=42, help="root seed, >= 0")
     p.add_argument(
         "--scale", type=scale, default=None,
-        help="share of the real population, 1.0 = ~85,000 holders (default: the scenario's)",
+        help="share of the real holders, 1.0 = all 106,562 of October 2018 (default: the scenario's)",
     )  # fmt: skip
     p.add_argument("--regime", default=None, help="override the scenario's regime (default: the scenario's)")
     p.add_argument(

@@ -5,7 +5,11 @@
 - `quality_last5`, `worst_last5`, `accountability_last5`: quality experienced, the worst
   registry's quality and accountability, each the mean of the last 60 months;
 - `moved_per_year`: IPv4 moved by registration moves, % of all IPv4 a year;
-- `largest_share_change`: the largest change of a registry's IPv4 share, start to end.
+- `largest_share_change`: the largest change of a registry's IPv4 share, start to end;
+- who pays and who gains, by holder size class (`model.incidence`; no IPv4, /24, /22, /20,
+  /16, larger): `fee_usd_<class>_last5`, the mean yearly fee a member of the class pays,
+  and `welfare_usd_<class>_last5`, its mean yearly welfare (USD), over the last 60 months
+  (e.g. `fee_usd_22_last5`).
 
 `Channels` adds, for the mechanism taken apart (`scripts/channels.py`):
 
@@ -26,11 +30,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["LAST", "Channels", "Decomposition", "Summary", "last_months"]
+from model.incidence import SIZE_CLASSES, by_size_class, class_key
+
+__all__ = ["LAST", "Channels", "Decomposition", "Summary", "incidence_outcomes", "last_months"]
 
 LAST = 60  # months: "the last five years" of a run
+
+
+def incidence_outcomes(model: Any) -> dict[str, float]:
+    """Fees and welfare by holder size class over the last five years (`fee_usd_22_last5`, ...)."""
+    classes = by_size_class(model.incidence_frame(), LAST)
+    return {  # every class, NaN where it has no member, so every run has the same columns
+        f"{column}_{class_key(label)}_last5": float(classes[column].get(label, np.nan))
+        for label, _ in SIZE_CLASSES
+        for column in ("fee_usd", "welfare_usd")
+    }
 
 
 def last_months(frame: pd.DataFrame, column: str, months: int = LAST) -> float:
@@ -59,6 +76,7 @@ class Summary:
             "accountability_last5": last_months(frame, "accountability"),
             "moved_per_year": float(100 * frame.moved_ipv4.sum() / model.total_ipv4 / years),
             "largest_share_change": float((shares.iloc[-1] - shares.iloc[0]).abs().max()),
+            **incidence_outcomes(model),
         }
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from model.words import param_label
 from runs.report.figures import MAX_CONDITIONS
+from runs.report.incidence import incidence_lines
 from runs.report.labels import HEADLINE, METRICS, comparison, condition_label, metric_label, value_words
 from runs.report.remedies import remedies_lines
 from runs.spec import ExperimentSpec
@@ -231,6 +232,7 @@ def markdown(
     lines += [""]
     lines += _end_state_lines(tables, runs, factors, spec)
     lines += _paired_lines(tables, factors)
+    lines += incidence_lines(runs, factors)
     lines += _adequacy_lines(tables, spec)
     lines += _sensitivity_lines(tables, spec)
     lines += remedies_lines(figures)
