@@ -23,10 +23,16 @@ from typing import Any
 
 from numba import njit
 
-__all__ = ["compiled", "refresh_stale_cache"]
+__all__ = ["allocates", "compiled", "refresh_stale_cache"]
 
 _TWINS: dict[Callable[..., Any], Any] = {}
 _HERE = Path(__file__).resolve().parent
+
+
+def allocates(rule: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a rule that builds arrays (a month's table, its results): `compiled` gives it plain `njit`."""
+    rule.allocates = True  # type: ignore[attr-defined]
+    return rule
 
 
 def compiled(rule: Callable[..., Any]) -> Any:
@@ -41,7 +47,8 @@ def compiled(rule: Callable[..., Any]) -> Any:
     (`_nrt=False`; the caller keeps the arrays alive). Counting them cost ~100-200 ns a
     call (every array in the holders' tuple counted in and out, in the loop), ten times the
     rule's own work; numba's inlining of its IR (`inline="always"`) was as slow. A rule that
-    allocates (a table built once a month) is compiled with plain `njit` instead.
+    allocates (a table built once a month, a month's results: marked `@allocates`) is compiled
+    with plain `njit`, cached on disk, and called, not inlined.
     """
     if rule in _TWINS:
         return _TWINS[rule]
@@ -53,7 +60,10 @@ def compiled(rule: Callable[..., Any]) -> Any:
     twin = types.FunctionType(rule.__code__, namespace, rule.__name__, rule.__defaults__, rule.__closure__)
     twin.__qualname__ = rule.__qualname__
     twin.__module__ = rule.__module__
-    _TWINS[rule] = njit(forceinline=True, _nrt=False)(twin)
+    if getattr(rule, "allocates", False):
+        _TWINS[rule] = njit(cache=True, error_model="numpy")(twin)
+    else:
+        _TWINS[rule] = njit(forceinline=True, _nrt=False)(twin)
     return _TWINS[rule]
 
 

@@ -10,10 +10,9 @@ member's private gain tips it over as a normal with s.d. `uncertainty`. The thre
 much that chance rises, fee-weighted, when the registry falls `margin` behind
 (`tip_rise`): a slope, zero when nobody may leave, positive at parity when they may.
 
-`credible_threat` is the rule, per member in plain Python; `credible_threat_all` runs the
-same per-member functions compiled, keeping the month's values of `tip_rise` in a memo
-(members with the same holding, kind and registry share a z): a hit returns the very number
-a miss computes.
+`credible_threat` is the rule, per member in plain Python, keeping the month's values of
+`tip_rise` in a memo (members with the same holding, kind and registry share a z): a hit
+returns the very number a miss computes. `credible_threat_all` is that rule compiled.
 
 That estimate is the registry's model of its members, from public facts: it reads every
 registry's standing through the public benchmark (`public_view`), not its true traits. What
@@ -29,9 +28,8 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit
 
-from agents.compiled import compiled
+from agents.compiled import allocates, compiled
 from agents.migration import admitted
 from agents.state import HolderState, Month
 
@@ -42,6 +40,8 @@ __all__ = [
     "learn_exit_response",
     "member_z",
     "public_view",
+    "remembered_rise",
+    "shares",
     "standing_gained",
     "tip_rise",
     "tipped",
@@ -62,6 +62,7 @@ class MemberPriors(NamedTuple):
     margin: float  # the shortfall the registry gauges, index points
 
 
+@allocates
 def standing_gained(m: Month, priors: MemberPriors) -> np.ndarray:
     """(home, here, there): public standing a member from `home` gains moving here -> there.
 
@@ -127,6 +128,32 @@ def tip_rise(z: float, shift: float) -> float:
     return 0.5 * math.erfc(-(z + shift) / SQRT2) - 0.5 * math.erfc(-z / SQRT2)
 
 
+MEMO_SIZE = 1 << 15  # slots of the memo (power of two; three 256 KiB tables: they stay in cache)
+
+
+def remembered_rise(
+    z: float, shift: float, memo_z: np.ndarray, memo_rise: np.ndarray, memo_tipped: np.ndarray
+) -> tuple[float, float]:
+    """`tip_rise(z, shift)` and `tipped(z)`, through a memo: a hit returns what a miss computes.
+
+    Members with the same holding, kind and registry share a z, and the two normal tails are
+    most of the threat's cost: the memo is direct-mapped on z itself (its fixed-point low
+    bits pick the slot; a slot holds the z it was computed for). NaN and huge z are computed
+    and never kept.
+    """
+    if not abs(z) < 1e6:
+        return tip_rise(z, shift), tipped(z)
+    slot = int(z * 1048576.0) & (memo_z.shape[0] - 1)
+    if memo_z[slot] == z:
+        return memo_rise[slot], memo_tipped[slot]
+    rise, level = tip_rise(z, shift), tipped(z)
+    memo_z[slot] = z
+    memo_rise[slot] = rise
+    memo_tipped[slot] = level
+    return rise, level
+
+
+@allocates
 def credible_threat(
     s: HolderState, m: Month, costs: np.ndarray, priors: MemberPriors
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -139,6 +166,7 @@ def credible_threat(
     n_registries = len(m.quality)
     gained = standing_gained(m, priors)
     shift = priors.w_quality * priors.margin / priors.uncertainty
+    memo_z, memo_rise, memo_tipped = np.full(MEMO_SIZE, np.nan), np.empty(MEMO_SIZE), np.empty(MEMO_SIZE)
     fees = np.zeros(n_registries)
     at_stake = np.zeros(n_registries)
     leaving = np.zeros(n_registries)
@@ -147,12 +175,15 @@ def credible_threat(
         fees[here] += s.paid_usd[h]
         z = member_z(s, h, m, costs, priors, gained)
         if z > -math.inf:
-            at_stake[here] += s.paid_usd[h] * tip_rise(z, shift)
-            leaving[here] += s.paid_usd[h] * tipped(z)
-    return _shares(at_stake, fees), _shares(leaving, fees)
+            rise, level = remembered_rise(z, shift, memo_z, memo_rise, memo_tipped)
+            at_stake[here] += s.paid_usd[h] * rise
+            leaving[here] += s.paid_usd[h] * level
+    return shares(at_stake, fees), shares(leaving, fees)
 
 
-def _shares(at_stake: np.ndarray, fees: np.ndarray) -> np.ndarray:
+@allocates
+def shares(at_stake: np.ndarray, fees: np.ndarray) -> np.ndarray:
+    """Per registry, `at_stake` as a share of `fees` (0 where it has no fees)."""
     out = np.zeros(fees.shape[0])
     for r in range(fees.shape[0]):
         if fees[r] > 0.0:
@@ -160,57 +191,13 @@ def _shares(at_stake: np.ndarray, fees: np.ndarray) -> np.ndarray:
     return out
 
 
-_member_z = compiled(member_z)
-_tip_rise = compiled(tip_rise)
-_tipped = compiled(tipped)
-# the two month-level helpers allocate their tables: compiled as they are, once a month
-_shares_compiled = njit(cache=True)(_shares)
-_standing_gained = njit(cache=True)(standing_gained)
-
-MEMO_SIZE = 1 << 15  # slots of the memo (two 256 KiB tables: they stay in cache)
-GOLDEN = 0x9E3779B97F4A7C15  # Fibonacci hashing's multiplier (2^64 / golden ratio)
-
-
-@njit(cache=True, inline="always")
-def _remembered_rise(z, shift, memo_z, memo_rise, memo_tipped):  # pragma: no cover - compiled
-    # `tip_rise` and `tipped` (erfc calls: most of the threat's cost) through a direct-mapped
-    # memo of power-of-two size keyed on z itself: a hit returns the numbers a miss computes.
-    # NaN and huge z are computed and never kept.
-    if not abs(z) < 1e6:
-        return _tip_rise(z, shift), _tipped(z)
-    mixed = np.uint64(np.int64(z * 1048576.0)) * np.uint64(GOLDEN)
-    slot = (mixed >> np.uint64(32)) & np.uint64(memo_z.shape[0] - 1)
-    if memo_z[slot] == z:
-        return memo_rise[slot], memo_tipped[slot]
-    rise, level = _tip_rise(z, shift), _tipped(z)
-    memo_z[slot], memo_rise[slot], memo_tipped[slot] = z, rise, level
-    return rise, level
-
-
-@njit(cache=True, error_model="numpy")
-def _threat(s, m, costs, priors):  # pragma: no cover - compiled
-    n_registries = m.quality.shape[0]
-    gained = _standing_gained(m, priors)
-    shift = priors.w_quality * priors.margin / priors.uncertainty
-    memo_z, memo_rise, memo_tipped = np.full(MEMO_SIZE, np.nan), np.empty(MEMO_SIZE), np.empty(MEMO_SIZE)
-    fees = np.zeros(n_registries)
-    at_stake = np.zeros(n_registries)
-    leaving = np.zeros(n_registries)
-    for h in range(s.registry.shape[0]):
-        here = s.registry[h]
-        fees[here] += s.paid_usd[h]
-        z = _member_z(s, h, m, costs, priors, gained)
-        if z > -np.inf:
-            rise, level = _remembered_rise(z, shift, memo_z, memo_rise, memo_tipped)
-            at_stake[here] += s.paid_usd[h] * rise
-            leaving[here] += s.paid_usd[h] * level
-    return _shares_compiled(at_stake, fees), _shares_compiled(leaving, fees)
+_threat = compiled(credible_threat)
 
 
 def credible_threat_all(
     s: HolderState, m: Month, costs: np.ndarray, priors: MemberPriors
 ) -> tuple[np.ndarray, np.ndarray]:
-    """`credible_threat`, compiled: the same per-member functions in one pass over the members."""
+    """`credible_threat`, compiled (`agents.compiled`): the very rule, run on the holders' columns."""
     return _threat(s.columns(), m, costs, priors)
 
 

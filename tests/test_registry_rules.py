@@ -363,7 +363,7 @@ def test_the_compiled_threat_estimate_is_the_readable_one():
 
 @pytest.mark.parametrize("slots", [1, 2, 64, 1 << 15])
 def test_the_threat_memo_returns_what_a_fresh_computation_gives(slots):
-    from agents.threat import _remembered_rise as _band
+    from agents.threat import remembered_rise as _band
 
     rng = np.random.default_rng(3)
     drawn = rng.normal(-3.0, 3.0, 300)
