@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from viz.charts.options import Option, room_for_ticks, subtitle
 from viz.charts.runs import Runs
+from viz.charts.timeaxis import calendar
 
 __all__ = ["finish", "style_note"]
 
@@ -20,7 +21,9 @@ def style_note(runs: Runs) -> str:
 
 
 def _listed(series: dict) -> bool:
-    """Lines and bars are in the legend; bands, marks and each seed's line are said in the notes."""
+    """Lines, bars and observed points are in the legend; bands, marks and seeds' lines are in the notes."""
+    if series.get("id") == "observed":
+        return True
     if series.get("type") not in ("line", "bar") or not series.get("data"):
         return False
     return not str(series.get("id", "")).startswith(("band-", "seed:"))
@@ -47,6 +50,7 @@ def finish(option: Option, runs: Runs, notes: list[str] | None = None, *, regist
     option["legend"]["data"] = list(names)
     option["legend"]["textStyle"] = {"fontSize": 11, "width": 190, "overflow": "truncate"}
     room_for_ticks(option)
+    calendar(option, runs[0].frame)
     if any(k != v for k, v in names.items()):
         option["legend"]["formatter"] = "names"  # see echart.vue: the name shown for each entry
         option["legend"]["_names"] = {k: v for k, v in names.items() if k != v}

@@ -113,13 +113,15 @@ def value_axis(option: Option) -> Option:
 def room_for_ticks(option: Option) -> None:
     """Move the value axis's name clear of its widest tick label (six digits and commas need room).
 
-    The top is read from the lines, the stacks' totals and the bands' high edges.
+    The top is read from the lines, the stacks' totals, the bands' high edges and the observed points.
     """
     top, stacks = 0.0, {}
     for series in option["series"]:
         data = series.get("data")
         if not data or str(series.get("id", "")).startswith("band-mean:"):
             continue
+        if isinstance(data[0], dict):  # points {"value": [month, value]} (what was observed)
+            data = [d["value"][-1] for d in data]
         values = np.abs(np.array(data, dtype=float))
         if series.get("stack"):
             total = stacks.get(series["stack"])
