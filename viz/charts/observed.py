@@ -1,14 +1,17 @@
 """What was observed, drawn where the model's number is: a marker and its range at its date.
 
-A run in calendar months (its frames have a `date` column: the `history` scenarios) is set
-against the record in `model/data/observed.toml`. Each target that maps onto a chart (the
-same quantity, in the chart's units) is drawn on it as a black diamond at the middle of its
-range, with the range as a vertical segment between two short caps; a target observed over a
-period is drawn at the period's middle month, the period as a dotted horizontal segment. The
-legend names them "observed"; the tooltip gives what, when, the range and the source. Only
-targets whose whole period falls within the months shown are drawn; a run without dates has
-none. Targets that no chart shows (shares of volume, a registry's yearly transfers) stay in
-the Validation document.
+A run that replays the record (its timeline is "history": the `history` scenarios and their
+branches; its frames carry calendar dates) is set against what was observed of that record,
+`model/data/observed.toml`. Other runs have dates too (month 0 is October 2018), but they do
+not replay what happened, so nothing observed is drawn on them.
+
+Each target that maps onto a chart (the same quantity, in the chart's units) is drawn on it
+as a black diamond at the middle of its range, the range a vertical segment between two short
+caps; a target observed over a period stands at the period's middle month, the period a
+dotted horizontal segment. The legend names them "observed"; the tooltip gives what, when,
+the range and the source. Only targets whose whole period falls within the months shown are
+drawn. Targets no chart shows (shares of volume, a registry's yearly transfers) stay in the
+Validation document (docs/VALIDATION.md, `scripts/history.py`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from viz.charts.options import Option
 from viz.charts.runs import RunData, Runs
 from viz.labels import sig
 
-__all__ = ["OBSERVED", "ON_CHART", "Point", "add_observed", "observed_points", "period"]
+__all__ = ["OBSERVED", "ON_CHART", "Point", "add_observed", "observed_points", "period", "replays"]
 
 OBSERVED = "observed"  # the series' id and its name in the legend
 SIZE = 9  # px: the diamond
@@ -115,9 +118,12 @@ def _index(start: date, month: str) -> int:
     return (year - start.year) * 12 + number - start.month
 
 
-def _start(run: RunData) -> date | None:
-    if "date" not in run.frame or not len(run.frame):
-        return None
+def replays(run: RunData) -> bool:
+    """Whether the run replays the record (the `history` timeline) in calendar months."""
+    return getattr(run.model.p, "timeline", "none") == "history" and "date" in run.frame
+
+
+def _start(run: RunData) -> date:
     return date.fromisoformat(str(run.frame["date"].iloc[0])[:10])
 
 
@@ -152,10 +158,10 @@ def _tooltip(target: Target, run: RunData, on: OnChart, point: tuple[int, int], 
 
 
 def observed_points(run: RunData, key: str) -> list[Point]:
-    """The targets of the chart `key` that fall within the months `run` shows (none without dates)."""
-    start = _start(run)
-    if start is None or key not in ON_CHART:
+    """The targets of the chart `key` that fall within the months `run` shows (none unless it `replays`)."""
+    if key not in ON_CHART or not replays(run):
         return []
+    start = _start(run)
     targets = load_targets()
     points = []
     for name, on in ON_CHART[key].items():
