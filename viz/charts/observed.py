@@ -35,7 +35,7 @@ __all__ = ["OBSERVED", "ON_CHART", "Point", "add_observed", "observed_points", "
 OBSERVED = "observed"  # the series' id and its name in the legend
 SIZE = 9  # px: the diamond
 CAP = [9, 2]  # px: a range's caps
-TIP_CHARS = 60  # characters of a tooltip line
+TIP_CHARS = 40  # characters of a tooltip line (14 px): the tooltip fits the narrowest chart
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,7 @@ def add_observed(option: Option, runs: Runs, key: str) -> Option:
             "symbolSize": SIZE,
             "itemStyle": {"color": INK, "borderColor": "#ffffff", "borderWidth": 1},
             "z": 5,
+            "emphasis": {"disabled": True},  # the axis's hover would blow the caps up into bars
             "data": data,
             "markLine": {
                 "silent": True,

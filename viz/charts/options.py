@@ -219,7 +219,8 @@ def matrix_chart(
     }
     if axes:
         option["xAxis"].update(name="to", nameLocation="middle", nameGap=30)
-        option["yAxis"]["name"] = "from"
+        # above the rows (the axis is inverted): at the bottom it would meet the first column's name
+        option["yAxis"].update(name="from", nameLocation="start")
     return subtitle(option, [note] if note else [])
 
 
