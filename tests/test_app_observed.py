@@ -7,6 +7,7 @@ import pytest
 from model import PortabilityModel, load_scenario
 from model.observed import load_targets
 from model.words import output_label
+from tests.test_app_text import SNAKE
 from viz.charts import RunData, market_charts, money_charts
 from viz.charts.observed import OBSERVED, ON_CHART, observed_points, period
 from viz.ensemble import ensemble_seeds, run_ensembles
@@ -69,6 +70,8 @@ def test_a_history_run_draws_what_was_observed_at_its_date_with_its_range_and_so
     assert members[0]["value"][1] == pytest.approx((2572 + 2635) / 2, rel=1e-3)  # four digits
     assert "Jul 2021 to Sep 2025: 2290-2635 holders" in members[1]["name"]
     assert "times the run's" in members[3]["name"]  # a ratio to the run's own first month, said so
+    said = " ".join(p["name"] for p in price + members)
+    assert not SNAKE.findall(said), SNAKE.findall(said)  # no code names in the tooltips either
 
 
 def test_only_targets_within_the_months_shown_are_drawn_and_a_run_off_the_record_draws_none():
