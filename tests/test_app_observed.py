@@ -65,7 +65,12 @@ def test_a_history_run_draws_what_was_observed_at_its_date_with_its_range_and_so
     assert [segment[0]["coord"], segment[1]["coord"]] == [[36, 35.0], [36, 45.0]]
 
     open_tab(rc, "Members & money")
-    members = observed(by_title(charts(rc))[MEMBERS])
+    members_chart = by_title(charts(rc))[MEMBERS]
+    members = observed(members_chart)
+    (series,) = [s for s in members_chart["series"] if s.get("id") == OBSERVED]
+    box = series["markArea"]["data"]  # the crisis: a box from July 2021 to September 2025, 2,290-2,635
+    assert [[corner["coord"] for corner in pair] for pair in box] == [[[33, 2290.0], [83, 2635.0]]]
+    assert members[1]["symbol"] == "none"  # its tooltip at the middle month, no diamond
     assert [p["value"][0] for p in members] == [63, 58, 63, 86]  # Jan 2024; mid 2021-07/2025-09; Dec 2025
     assert members[0]["value"][1] == pytest.approx((2572 + 2635) / 2, rel=1e-3)  # four digits
     assert "Jul 2021 to Sep 2025: 2290-2635 holders" in members[1]["name"]

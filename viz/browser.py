@@ -114,9 +114,9 @@ async (within) => {
 """
 
 # The observed points of each visible chart that has them (series id "observed"), where ECharts
-# puts them: each marker's centre and size in the chart's pixels, its month, value and tooltip
-# name ("" for a range's cap); with the plot's rectangle, the chart's place on the page, the
-# value axis's extent and the legend's entries.
+# puts them: each marker's centre, size and symbol in the chart's pixels, its month, value and
+# tooltip name ("" for a range's cap); each period's box; with the plot's rectangle, the chart's
+# place on the page, the value axis's extent and the legend's entries.
 _OBSERVED_JS = """
 async (within) => {
   const cdn = window.solara ? window.solara.cdn : '/_solara/cdn';
@@ -137,10 +137,16 @@ async (within) => {
       const [x, px] = [d.value, chart.convertToPixel({seriesId: 'observed'}, d.value)];
       const size = d.symbolSize || series.symbolSize;
       return {month: x[0], value: x[1], name: d.name || '', x: px[0], y: px[1],
+              symbol: d.symbol || series.symbol,
               w: Array.isArray(size) ? size[0] : size, h: Array.isArray(size) ? size[1] : size};
     });
+    const boxes = ((series.markArea && series.markArea.data) || []).map((pair) => {
+      const [a, b] = pair.map((p) => chart.convertToPixel({seriesId: 'observed'}, p.coord));
+      const [x, y] = [Math.min(a[0], b[0]), Math.min(a[1], b[1])];
+      return {x, y, w: Math.abs(b[0] - a[0]), h: Math.abs(b[1] - a[1])};
+    });
     out.push({
-      title: (option.title && option.title[0] && option.title[0].text) || '', points,
+      title: (option.title && option.title[0] && option.title[0].text) || '', points, boxes,
       plot: {x: rect.x, y: rect.y, w: rect.width, h: rect.height},
       page: {x: box.left, y: box.top, w: box.width, h: box.height},
       y_extent: y.axis.scale.getExtent(), legend: (option.legend && option.legend[0].data) || [],

@@ -7,8 +7,8 @@ not replay what happened, so nothing observed is drawn on them.
 
 Each target that maps onto a chart (the same quantity, in the chart's units) is drawn on it
 as a black diamond at the middle of its range, the range a vertical segment between two short
-caps; a target observed over a period stands at the period's middle month, the period a
-dotted horizontal segment. The legend names them "observed"; the tooltip gives what, when,
+caps; a target observed over a period is a dotted box over its months and its range (the
+tooltip at its middle month). The legend names them "observed"; the tooltip gives what, when,
 the range and the source. Only targets whose whole period falls within the months shown are
 drawn. Targets no chart shows (shares of volume, a registry's yearly transfers) stay in the
 Validation document (docs/VALIDATION.md, `scripts/history.py`).
@@ -35,6 +35,7 @@ __all__ = ["OBSERVED", "ON_CHART", "Point", "add_observed", "observed_points", "
 OBSERVED = "observed"  # the series' id and its name in the legend
 SIZE = 9  # px: the diamond
 CAP = [9, 2]  # px: a range's caps
+BOX = {"color": "rgba(51, 51, 51, 0.06)", "borderColor": INK, "borderWidth": 1, "borderType": "dotted"}
 TIP_CHARS = 40  # characters of a tooltip line (14 px): the tooltip fits the narrowest chart
 
 
@@ -181,35 +182,39 @@ def add_observed(option: Option, runs: Runs, key: str) -> Option:
     points = observed_points(runs[0], key)
     if not points:
         return option
-    data, segments = [], []
+    data, segments, boxes = [], [], []
     for p in points:
-        data.append({"value": [p.month, _round(p.middle)], "name": p.text})
-        for edge in (p.low, p.high):  # the caps: they also stretch the axis to the whole range
-            data.append({"value": [p.month, _round(edge)], "symbol": "rect", "symbolSize": CAP, "name": ""})
-        segments.append([{"coord": [p.month, _round(p.low)]}, {"coord": [p.month, _round(p.high)]}])
-        if p.last > p.first:
-            across = [{"coord": [p.first, _round(p.middle)], "lineStyle": {"type": "dotted"}}]
-            segments.append([*across, {"coord": [p.last, _round(p.middle)]}])
-    option["series"].append(
-        {
-            "type": "scatter",
-            "id": OBSERVED,
-            "name": OBSERVED,
-            "symbol": "diamond",
-            "symbolSize": SIZE,
-            "itemStyle": {"color": INK, "borderColor": "#ffffff", "borderWidth": 1},
-            "z": 5,
-            "emphasis": {"disabled": True},  # the axis's hover would blow the caps up into bars
-            "data": data,
-            "markLine": {
-                "silent": True,
-                "symbol": "none",
-                "label": {"show": False},
-                "lineStyle": {"color": INK, "type": "solid", "width": 1.5},
-                "data": segments,
-            },
-        }
-    )
+        low, middle, high = _round(p.low), _round(p.middle), _round(p.high)
+        if p.last > p.first:  # a period: a box over its months and range; its middle month tells
+            data.append({"value": [p.month, middle], "name": p.text, "symbol": "none"})
+            edge = {"symbol": "none", "name": ""}
+            boxes.append([{"coord": [p.first, low]}, {"coord": [p.last, high]}])
+        else:
+            data.append({"value": [p.month, middle], "name": p.text})
+            edge = {"symbol": "rect", "symbolSize": CAP, "name": ""}
+            segments.append([{"coord": [p.month, low]}, {"coord": [p.month, high]}])
+        data += [{"value": [p.month, v], **edge} for v in (low, high)]  # they stretch the axis to the range
+    series = {
+        "type": "scatter",
+        "id": OBSERVED,
+        "name": OBSERVED,
+        "symbol": "diamond",
+        "symbolSize": SIZE,
+        "itemStyle": {"color": INK, "borderColor": "#ffffff", "borderWidth": 1},
+        "z": 5,
+        "emphasis": {"disabled": True},  # the axis's hover would blow the caps up into bars
+        "data": data,
+        "markLine": {
+            "silent": True,
+            "symbol": "none",
+            "label": {"show": False},
+            "lineStyle": {"color": INK, "type": "solid", "width": 1.5},
+            "data": segments,
+        },
+    }
+    if boxes:
+        series["markArea"] = {"silent": True, "label": {"show": False}, "itemStyle": BOX, "data": boxes}
+    option["series"].append(series)
     return option
 
 
