@@ -11,7 +11,7 @@ from tests.test_app_text import SNAKE
 from viz.charts import RunData, market_charts, money_charts
 from viz.charts.observed import OBSERVED, ON_CHART, observed_points, period
 from viz.ensemble import ensemble_seeds, run_ensembles
-from viz.harness import charts, open_tab, render
+from viz.harness import charts, open_tab, render, wait_for
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:solara.*")
 PRICE, MEMBERS, POOL = output_label("ipv4_price"), "Members by registry", "Free IPv4 pool by registry"
@@ -104,6 +104,7 @@ def test_only_targets_within_the_months_shown_are_drawn_and_a_run_off_the_record
 def test_compared_branches_draw_the_observed_points_once():
     rc = render("scenario=history&compare=scenario:history_mandatory&month=87")
     open_tab(rc, "Market")
+    wait_for(lambda: PRICE in by_title(charts(rc)), "the compared runs' charts")  # built after the first
     price = by_title(charts(rc))[PRICE]
     assert len([s for s in price["series"] if s.get("id") == OBSERVED]) == 1
     assert price["legend"]["data"].count(OBSERVED) == 1
