@@ -21,13 +21,14 @@ from viz.browser import (
     choose,
     clashes,
     month_is,
+    observed_marks,
     open_app,
     overflowing,
     steps,
     tab,
 )
 from viz.charts.timeaxis import ROUND_STEPS
-from viz.labels import scenario
+from viz.labels import scenario, tab_class
 from viz.views.dashboard import CHART_TABS
 
 pytestmark = pytest.mark.e2e
@@ -230,3 +231,71 @@ def test_the_remedies_tab_draws_the_petition_and_the_process(page: Page, app_url
     assert petition["AFRINIC"]["points"] == 21 and petition["AFRINIC"]["last"] > 0.1  # members signed
     assert petition["AFRINIC threshold"]["last"] == 0.25
     assert "ICP-2 process" in petition  # the process is under way: its stages are drawn
+
+
+@pytest.mark.parametrize(
+    ("link", "month", "day"),
+    [
+        ("scenario=history&month=87", 87, "Jan 2026"),  # every target to December 2025 shown
+        ("scenario=history&compare=scenario:history_mandatory&month=266", 266, "Dec 2040"),  # the branch
+    ],
+)
+def test_the_history_view_draws_what_was_observed_within_its_charts(
+    page: Page, app_url: str, link: str, month: int, day: str
+):
+    # issue 20: a run that replays the record, set against what was observed, at its dates
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{app_url}?{link}&seeds=0")
+    month_is(page, month)
+    expect(page.locator(".month-title")).to_contain_text(f"Month {month} · {day}", timeout=TIMEOUT)
+    drawn = {}
+    for name in ("Market", "Members & money"):
+        check_tab(page, name, month, f"history_{name.split()[0].lower()}_month{month}.png")
+        where = "." + tab_class(name)
+        texts = {c["title"]: c["texts"] for c in chart_texts(page, where)}
+        for chart in observed_marks(page, where):
+            drawn[chart["title"]] = chart
+            assert "observed" in chart["legend"], chart["title"]
+            plot, (low, high) = chart["plot"], chart["y_extent"]
+            marks = chart["points"]
+            for m in marks:  # inside the plot, and the value axis holds the whole range
+                assert plot["x"] <= m["x"] <= plot["x"] + plot["w"], (chart["title"], m)
+                assert plot["y"] <= m["y"] <= plot["y"] + plot["h"], (chart["title"], m)
+                assert low <= m["value"] <= high, (chart["title"], m, chart["y_extent"])
+            for box in chart["boxes"]:  # a period's range over its months
+                assert plot["x"] <= box["x"] and box["x"] + box["w"] <= plot["x"] + plot["w"] + 1, box
+                assert plot["y"] <= box["y"] and box["y"] + box["h"] <= plot["y"] + plot["h"] + 1, box
+            diamonds = [m for m in marks if m["name"] and m["symbol"] == "diamond"]
+            for i, a in enumerate(diamonds):  # no diamond hides another, none is on a text
+                for b in diamonds[i + 1 :]:
+                    # on the whole 2018-2040 axis a month is a pixel: targets 4 months apart may touch
+                    shared = max(0, a["w"] - abs(a["x"] - b["x"])) * max(0, a["h"] - abs(a["y"] - b["y"]))
+                    limit = 0 if month < 120 else a["w"] * a["h"] / 3
+                    assert shared <= limit, (chart["title"], a["name"][:40], b["name"][:40], shared)
+                for t in texts[chart["title"]]:
+                    clear = (a["x"] + a["w"] / 2 <= t["x"] or t["x"] + t["w"] <= a["x"] - a["w"] / 2) or (
+                        a["y"] + a["h"] / 2 <= t["y"] or t["y"] + t["h"] <= a["y"] - a["h"] / 2
+                    )
+                    assert clear, (chart["title"], a["name"][:40], t["text"])
+    price, members = drawn[output_label("ipv4_price")], drawn["Members by registry"]
+    assert [m["month"] for m in price["points"] if m["name"]] == [5, 26, 36, 38, 42]
+    assert [m["month"] for m in members["points"] if m["name"]] == [63, 58, 63, 86]
+    assert len(members["boxes"]) == 1  # AFRINIC's members through its crisis, July 2021 to September 2025
+    assert [m["month"] for m in drawn["Free IPv4 pool by registry"]["points"] if m["name"]] == [57]
+
+    # hovering a marker shows what, when, the range and the source
+    where = tab(page, "Market")
+    october = next(m for m in observed_marks(page, where) if m["title"] == output_label("ipv4_price"))
+    point = next(m for m in october["points"] if m["month"] == 36 and m["name"])
+    page.mouse.move(october["page"]["x"] + point["x"], october["page"]["y"] + point["y"])
+    tip = page.locator(f"{where} .solara-echarts div[style*='z-index: 9999999']", has_text="Observed:")
+    expect(tip).to_be_visible(timeout=TIMEOUT)
+    expect(tip).to_contain_text("Month 36 · Oct 2021")
+    expect(tip).to_contain_text("Observed: IPv4 price, October 2021")
+    expect(tip).to_contain_text("Oct 2021: 35-45 USD per address")
+    expect(tip).to_contain_text("Source: about USD 40 per address in")
+    expect(tip).to_contain_text("(Addrex)")
+    box, chart = tip.bounding_box(), october["page"]
+    assert chart["x"] - 1 <= box["x"] and box["x"] + box["width"] <= chart["x"] + chart["w"] + 1, (box, chart)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(where).screenshot(path=str(ARTIFACTS / "history_market_tooltip.png"))

@@ -136,6 +136,7 @@ def check_numbers(fragments: list[str], runs, ensembles, month: int, until: int,
             bare = bare.replace(allowed, " ")
         for title in [scenario(s).title for s in list_scenarios()]:
             bare = bare.replace(title, " ")
+        bare = re.sub(r"\b[A-Z][a-z]{2} (19|20)\d\d\b", " ", bare)  # a month's date ("Apr 2021") names it
         if years:
             bare = re.sub(r"\b(19|20)\d\d\b", " ", bare)
         assert not NUMBER.findall(bare), (NUMBER.findall(bare), bare)

@@ -22,6 +22,7 @@ __all__ = [
     "month_at_least",
     "month_is",
     "month_shown",
+    "observed_marks",
     "open_app",
     "overflowing",
     "steps",
@@ -52,7 +53,7 @@ async (within) => {
     const title = (option.title && option.title[0] && option.title[0].text) || '';
     const y = model.getComponent('yAxis', 0);
     const value = (d) => (Array.isArray(d) ? d[d.length - 1]
-      : (d !== null && typeof d === 'object' ? d.value : d));
+      : (d !== null && typeof d === 'object' ? value(d.value) : d));
     const series = (option.series || []).map((s) => {
       const values = (s.data || []).map(value).filter((v) => typeof v === 'number' && Number.isFinite(v));
       return {
@@ -106,6 +107,49 @@ async (within) => {
       width: chart.getWidth(), height: chart.getHeight(), texts, marks,
       plot: rect ? {x: rect.x, y: rect.y, w: rect.width, h: rect.height} : null,
       page: {x: box.left, y: box.top, w: box.width, h: box.height},
+    });
+  }
+  return out;
+}
+"""
+
+# The observed points of each visible chart that has them (series id "observed"), where ECharts
+# puts them: each marker's centre, size and symbol in the chart's pixels, its month, value and
+# tooltip name ("" for a range's cap); each period's box; with the plot's rectangle, the chart's
+# place on the page, the value axis's extent and the legend's entries.
+_OBSERVED_JS = """
+async (within) => {
+  const cdn = window.solara ? window.solara.cdn : '/_solara/cdn';
+  const echarts = await new Promise((ok) => requirejs([`${cdn}/echarts@5.4.0/dist/echarts.js`], ok));
+  const out = [];
+  for (const el of document.querySelectorAll(`${within} .solara-echarts`)) {
+    if (!el.offsetParent) continue;
+    const chart = echarts.getInstanceByDom(el);
+    if (!chart) continue;
+    const option = chart.getOption();
+    const series = (option.series || []).find((s) => s.id === 'observed');
+    if (!series) continue;
+    const model = chart.getModel();
+    const rect = model.getComponent('grid', 0).coordinateSystem.getRect();
+    const box = el.getBoundingClientRect();
+    const y = model.getComponent('yAxis', 0);
+    const points = series.data.map((d) => {
+      const [x, px] = [d.value, chart.convertToPixel({seriesId: 'observed'}, d.value)];
+      const size = d.symbolSize || series.symbolSize;
+      return {month: x[0], value: x[1], name: d.name || '', x: px[0], y: px[1],
+              symbol: d.symbol || series.symbol,
+              w: Array.isArray(size) ? size[0] : size, h: Array.isArray(size) ? size[1] : size};
+    });
+    const boxes = ((series.markArea && series.markArea.data) || []).map((pair) => {
+      const [a, b] = pair.map((p) => chart.convertToPixel({seriesId: 'observed'}, p.coord));
+      const [x, y] = [Math.min(a[0], b[0]), Math.min(a[1], b[1])];
+      return {x, y, w: Math.abs(b[0] - a[0]), h: Math.abs(b[1] - a[1])};
+    });
+    out.push({
+      title: (option.title && option.title[0] && option.title[0].text) || '', points, boxes,
+      plot: {x: rect.x, y: rect.y, w: rect.width, h: rect.height},
+      page: {x: box.left, y: box.top, w: box.width, h: box.height},
+      y_extent: y.axis.scale.getExtent(), legend: (option.legend && option.legend[0].data) || [],
     });
   }
   return out;
@@ -238,6 +282,11 @@ def clashes(chart: dict[str, Any], slack: float = 1.0) -> list[str]:
             ):
                 out.append(f"{a['text']!r} overlaps {b['text']!r}")
     return out
+
+
+def observed_marks(page: Page, within: str = "") -> list[dict[str, Any]]:
+    """The observed points drawn in each visible chart (inside `within`) that has any (`_OBSERVED_JS`)."""
+    return page.evaluate(_OBSERVED_JS, within)
 
 
 def overflowing(page: Page) -> list[str]:

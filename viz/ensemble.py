@@ -46,7 +46,7 @@ MODEL_COLUMNS = (
 )  # fmt: skip
 REGISTRY_COLUMNS = (
     "quality", "neutrality", "members", "reserves", "fee", "exit_threat", "effort", "outflow",
-    "petition_support", "strictness",
+    "petition_support", "strictness", "pool",
 )  # fmt: skip
 DERIVED = ("stuck_holder_months", "moved_share", "realised_exit")
 LOW, HIGH = 0.05, 0.95  # the band: 90% of seeds

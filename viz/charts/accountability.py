@@ -9,6 +9,7 @@ from viz.charts.bands import add_band, band_name
 from viz.charts.legend import finish
 from viz.charts.lines import per_registry, seeds_note
 from viz.charts.money import sample_note
+from viz.charts.observed import add_observed
 from viz.charts.options import DASHES, Option, line, time_chart
 from viz.charts.runs import RunData, Runs
 from viz.measures import realised_exit, stuck_holder_months
@@ -27,7 +28,10 @@ def run_series(run: RunData, key: str) -> list[float]:
 def model_line(
     text: str, y_name: str, runs: Runs, key: str, *, factor: float = 1.0, notes: list[str] | None = None
 ) -> Option:
-    """One line per run of a model-level measure, with its seeds' band; `factor` scales both."""
+    """One line per run of a model-level measure, with its seeds' band and what was observed of it.
+
+    `factor` scales the line and the band.
+    """
     option = time_chart(text, y_name, runs[0].month, y_min=0)
     drawn = False
     for run in runs:
@@ -48,6 +52,7 @@ def model_line(
                 tint,
             )
             drawn = True
+    add_observed(option, runs, key)
     return finish(option, runs, [*(notes or []), seeds_note(runs, drawn)], registries=False)
 
 

@@ -11,6 +11,7 @@ from model.words import colour
 from viz.charts.bands import registry_bands
 from viz.charts.legend import finish
 from viz.charts.marks import add_insolvencies, add_spells
+from viz.charts.observed import add_observed
 from viz.charts.options import DASHES, WIDTHS, Option, line, time_chart
 from viz.charts.runs import RunData, Runs
 
@@ -56,7 +57,8 @@ def per_registry(
 
     A column that counts the sample's holders or blocks is drawn as real-world equivalents.
     `band` names the seeds' band to draw (the column's own by default); `stages` shades the
-    ICP-2 process's stages too.
+    ICP-2 process's stages too. What was observed of the column is drawn too (a run in
+    calendar months: `viz.charts.observed`).
     """
     option = time_chart(text, y_name, runs[0].month, log=log, **bounds)
     notes = list(notes or [])
@@ -75,6 +77,8 @@ def per_registry(
             notes.append(f"{', '.join(same[:-1])} and {same[-1]} lie on one line: drawn nested, widest first")
     add_spells(option, runs, statuses=True, stages=stages)
     add_insolvencies(option, runs)
+    if isinstance(column, str):
+        add_observed(option, runs, column)
     key = band or (column if isinstance(column, str) else None)
     drawn = key is not None and registry_bands(option, runs, key, log=log)
     notes.append(seeds_note(runs, drawn))

@@ -41,10 +41,10 @@ def _sold(run: RunData, runs: Runs) -> Option:
     n = len(run.names)
     sold = run.model.flow_frame().sold_ipv4.to_numpy().reshape(n, n) * run.world("sales_in")
     total, between = float(sold.sum()), float(sold.sum() - np.trace(sold))
-    share = f", {100 * between / total:.1f}% between registries" if total else ""
-    note = (
-        f"{total:,.0f} /24 blocks (real-world equivalent){share}\n"
-        "rows: sellers' registry; columns: buyers'; the diagonal: inside one registry"
+    share = f"; {100 * between / total:.1f}% between registries" if total else ""
+    note = (  # the number on a line of its own: seven digits and a share are too wide for half a page
+        f"{total:,.0f} /24 blocks (real-world equivalent)\n"
+        f"rows: sellers' registry; columns: buyers'; the diagonal: inside one registry{share}"
     )
     if len(runs) > 1:
         note = run_note(run.index, run.short) + "\n" + note

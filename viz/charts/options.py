@@ -42,7 +42,7 @@ WIDTHS = [5.0, 3.6, 2.4, 1.5, 1.0]  # nested: a wide line under a narrower one s
 TOOLTIP = {"trigger": "axis", "confine": True, "valueFormatter": "sig4"}  # sig4: see echart.vue
 NOTE_STYLE = {"fontSize": 11, "color": MUTED, "lineHeight": 14}
 LEGEND_TOP = 24  # below the title
-NOTE_CHARS = 70  # characters of an 11 px note in the narrowest chart (about 440 px)
+NOTE_CHARS = 64  # characters of an 11 px note in the narrowest chart (376 px: half the page at 1400 px)
 TITLE_CHARS = 52  # characters of a 13 px bold title in the same width
 PLOT_TOP = 62  # below a one-row legend
 
@@ -113,13 +113,15 @@ def value_axis(option: Option) -> Option:
 def room_for_ticks(option: Option) -> None:
     """Move the value axis's name clear of its widest tick label (six digits and commas need room).
 
-    The top is read from the lines, the stacks' totals and the bands' high edges.
+    The top is read from the lines, the stacks' totals, the bands' high edges and the observed points.
     """
     top, stacks = 0.0, {}
     for series in option["series"]:
         data = series.get("data")
         if not data or str(series.get("id", "")).startswith("band-mean:"):
             continue
+        if isinstance(data[0], dict):  # points {"value": [month, value]} (what was observed)
+            data = [d["value"][-1] for d in data]
         values = np.abs(np.array(data, dtype=float))
         if series.get("stack"):
             total = stacks.get(series["stack"])
@@ -213,12 +215,22 @@ def matrix_chart(
         "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "fontSize": 11}},
         "yAxis": {"type": "category", "data": names, "inverse": True},
         "visualMap": _heatmap_scale(max((d[2] for d in data), default=0)),
-        "series": [{"type": "heatmap", "name": series, "data": data, "label": {"show": True}}],
+        "series": [{"type": "heatmap", "name": series, "data": data, "label": _cell_label(data)}],
     }
     if axes:
         option["xAxis"].update(name="to", nameLocation="middle", nameGap=30)
-        option["yAxis"]["name"] = "from"
+        # above the rows (the axis is inverted): at the bottom it would meet the first column's name
+        option["yAxis"].update(name="from", nameLocation="start")
     return subtitle(option, [note] if note else [])
+
+
+def _cell_label(data: list) -> Option:
+    """Each cell's number: smaller where a number has seven digits (a whole run at real scale).
+
+    Five columns share the narrowest chart: about 52 px a cell, 7 digits of 12 px need 47.
+    """
+    top = max((abs(d[2]) for d in data), default=0)
+    return {"show": True, "fontSize": 10} if top >= 1_000_000 else {"show": True}
 
 
 def _cell(value: float) -> float:

@@ -4,7 +4,9 @@ Months are the model's steps. The axis is a category axis of month numbers (0..m
 every 1, 2, 3, 6, 12, 24, 60 or 120 months so that at most eleven labels show. When the
 model's frames gain a `date` column (the first day of each month, ISO text), `month_label`
 puts the date beside the month ("Month 12 · Oct 2019") and nothing else changes: the axis
-keeps month numbers, which are what the run's settings and the link count in.
+keeps month numbers, which are what the run's settings and the link count in. `calendar`
+names month 0's date under the axis and gives the chart its first month (`_start`), from
+which the tooltip says each month's date beside its number (`echart.vue`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date
 
 import pandas as pd
 
-__all__ = ["ROUND_STEPS", "month_axis", "month_date", "month_label", "tick_step"]
+__all__ = ["ROUND_STEPS", "calendar", "month_axis", "month_date", "month_label", "tick_step"]
 
 ROUND_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240)
 MOST_LABELS = 11
@@ -53,3 +55,14 @@ def month_label(frame: pd.DataFrame | None, month: int) -> str:
     """The month in words, and its date when `frame` has a `date` column ("Month 12 · Oct 2019")."""
     day = month_date(frame, month)
     return f"Month {month}" + (f" · {day}" if day else "")
+
+
+def calendar(option: dict, frame: pd.DataFrame | None) -> dict:
+    """A time chart of a run in calendar months: month 0's date under the axis; `_start` for the tooltip."""
+    day = month_date(frame, 0)
+    axis = option.get("xAxis")
+    if day is None or not isinstance(axis, dict) or axis.get("name") != "month":
+        return option
+    axis["name"] = f"month (0: {day})"
+    option["_start"] = str(frame["date"].iloc[0])[:7]
+    return option
