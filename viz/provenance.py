@@ -92,9 +92,13 @@ def today() -> str:
 
 
 def _plain(value: Any) -> Any:
-    """A parameter's value as TOML can hold it (tuples as lists, events as tables)."""
+    """A parameter's value as TOML can hold it (tuples as lists, events as tables).
+
+    TOML has no null: an event's field left unset (None) is left out, as a scenario file
+    leaves it out.
+    """
     if dataclasses.is_dataclass(value):
-        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+        return {k: _plain(v) for k, v in dataclasses.asdict(value).items() if v is not None}
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
