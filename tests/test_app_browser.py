@@ -76,8 +76,18 @@ def test_every_tab_is_drawn_and_nothing_overlaps(page: Page, app_url: str, link:
     page.goto(f"{app_url}?{link}&seeds=0")
     month_is(page, month)
     name = link.split("&")[0].split("=")[1]
+    drawn = {}
     for tab_name in DRAWN_TABS:
-        check_tab(page, tab_name, month, f"{name}_{tab_name.split()[0].lower()}_month{month}.png")
+        drawn[tab_name] = check_tab(
+            page, tab_name, month, f"{name}_{tab_name.split()[0].lower()}_month{month}.png"
+        )
+    runs = 2 if "compare=" in link else 1
+    for what in ("Who pays: yearly fee by holder size", "Who gains: yearly welfare by holder size"):
+        sizes = [c for c in drawn["Members & money"] if c["title"] == what]  # one per run
+        assert len(sizes) == runs, (what, [c["title"] for c in drawn["Members & money"]])
+        for chart in sizes:  # six size classes, a bar per registry, every class named
+            assert [s["points"] for s in chart["series"]] == [6] * 5 and chart["x_labels"][0] == "no IPv4"
+            assert chart["series"][0]["max"] > 0, chart
     steps(page, 1, start=month)  # and it steps on from a link's month
     check_tab(page, "Registries", month + 1)
     ARTIFACTS.mkdir(exist_ok=True)
