@@ -202,6 +202,9 @@ def test_who_pays_and_who_gains_are_the_incidence_frame_at_the_month_shown():
                     assert value == pytest.approx(row[column], rel=1e-3), (s["name"], label)
     assert gaps > 0  # this run has classes without members (AFRINIC: no IPv4)
     assert gains["yAxis"]["type"] == "log" and pays["yAxis"]["type"] == "value" and pays["yAxis"]["min"] == 0
+    top = max(v for s in pays["series"] for v in s["data"] if v is not None)
+    assert top <= pays["yAxis"]["max"] < 2 * top  # a round value above the tallest bar
+    assert gains["yAxis"]["min"] in (10.0, 100.0, 1000.0) and gains["yAxis"]["max"] in (1e7, 1e8)
     below = at[(at.members > 0) & (at.welfare_usd <= 0)]
     assert len(below) and "not drawn on the log axis: RIPE NCC (no IPv4, /24)" in gains["title"][
         "subtext"

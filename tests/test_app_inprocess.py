@@ -241,6 +241,12 @@ def test_who_pays_is_the_incidence_frame_at_the_month_shown_and_each_compared_ru
         ("Who gains: yearly welfare by holder size", "dashed run: Status quo (2025 transfers)"),
     ]
     assert all(o["_month"] == 4 for o in options(rc))
+    for a, b in (options(rc)[3:5], options(rc)[5:7]):  # side by side on one scale
+        assert {k: a["yAxis"].get(k) for k in ("type", "min", "max")} == {
+            k: b["yAxis"].get(k) for k in ("type", "min", "max")
+        }
+        top = max(v for o in (a, b) for s in o["series"] for v in s["data"] if v is not None)
+        assert a["yAxis"]["max"] >= top and a["yAxis"]["max"] < 10 * top
 
 
 def test_charts_number_format_and_tooltips():

@@ -9,6 +9,8 @@ chart, the run named under the title (as the matrices of moves and sales do).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from model.incidence import SIZE_CLASSES
@@ -16,7 +18,7 @@ from model.words import INCIDENCE_OUTPUTS, SIZE_AXIS, colour
 from viz.charts.options import PLOT_TOP, TOOLTIP, Option, legend, room_for_ticks, run_note, subtitle, title
 from viz.charts.runs import RunData, Runs
 
-__all__ = ["CLASSES", "MEAN_NOTE", "incidence_at", "incidence_charts"]
+__all__ = ["CLASSES", "MEAN_NOTE", "incidence_at", "incidence_charts", "shared_axis", "size_chart"]
 
 CLASSES = [label for label, _ in SIZE_CLASSES]
 MEAN_NOTE = "mean over the registry's members of that size; every member counts alike; no bar: no such member"
@@ -60,8 +62,33 @@ def _below_zero(run: RunData, welfare: np.ndarray, members: np.ndarray) -> str:
     return f"at or below zero, not drawn on the log axis: {listed}"
 
 
+def _nice_ceiling(top: float) -> float:
+    """The round value (1, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten) at or above `top`."""
+    power = 10.0 ** math.floor(math.log10(top))
+    steps = (1, 2, 2.5, 3, 4, 5, 6, 8, 10)
+    return next(float(f"{power * k:.4g}") for k in steps if power * k >= top * (1 - 1e-9))
+
+
+def shared_axis(column: str, runs: Runs) -> dict[str, float]:
+    """The value axis's bounds, the same for every run's chart of `column` (side by side in a comparison).
+
+    Fees: from 0 to a round value; welfare (log): whole powers of ten around the drawn bars.
+    """
+    values = np.concatenate([incidence_at(run)[column].ravel() for run in runs])
+    drawn = values[np.isfinite(values) & (values > 0)]
+    if not drawn.size:
+        return {"min": 0} if column == "fee_usd" else {}
+    if column == "fee_usd":
+        return {"min": 0, "max": _nice_ceiling(float(drawn.max()))}
+    low, high = math.floor(math.log10(drawn.min())), math.ceil(math.log10(drawn.max()))
+    return {"min": 10.0**low, "max": 10.0 ** max(high, low + 1)}
+
+
 def size_chart(column: str, run: RunData, runs: Runs) -> Option:
-    """One run's `column` (fee_usd or welfare_usd) at its month: x the size classes, a bar per registry."""
+    """One run's `column` (fee_usd or welfare_usd) at its month: x the size classes, a bar per registry.
+
+    Its value axis is shared by every run's chart of `column` (`shared_axis`).
+    """
     text, unit = INCIDENCE_OUTPUTS[column]
     data = incidence_at(run)
     values, log = data[column], column == "welfare_usd"
@@ -89,12 +116,20 @@ def size_chart(column: str, run: RunData, runs: Runs) -> Option:
             "nameGap": 26,
             "axisLabel": {"interval": 0, "fontSize": 11},  # every class named
         },
-        "yAxis": {"type": "log" if log else "value", "name": unit, "nameLocation": "middle", "nameGap": 50},
+        "yAxis": {
+            "type": "log" if log else "value",
+            "name": unit,
+            "nameLocation": "middle",
+            "nameGap": 50,
+            **shared_axis(column, runs),
+        },
         "series": series,
     }
-    if not log:
-        option["yAxis"]["min"] = 0
     room_for_ticks(option)
+    if "max" in option["yAxis"]:  # the shared top tick may be wider than this run's bars need
+        chars = len(f"{option['yAxis']['max']:,.0f}") + 1
+        option["yAxis"]["nameGap"] = max(option["yAxis"]["nameGap"], 7 * chars + 12)
+        option["grid"]["left"] = max(option["grid"]["left"], option["yAxis"]["nameGap"] + 18)
     return subtitle(option, notes)
 
 
