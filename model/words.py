@@ -20,6 +20,7 @@ __all__ = [
     "COUNT_SCALE",
     "DERIVED",
     "EVENT_TITLES",
+    "INCIDENCE_OUTPUTS",
     "INK",
     "LIGHT",
     "MUTED",
@@ -29,6 +30,7 @@ __all__ = [
     "REMEDY_TITLES",
     "RUN_TINTS",
     "SAMPLE_COUNTS",
+    "SIZE_AXIS",
     "STAGE_COLOURS",
     "STAGE_TITLES",
     "STATUS_COLOURS",
@@ -100,6 +102,14 @@ EVENT_TITLES = {
     "escape": "disputed holder moved away",
     "obstruction": "moves out obstructed",
 }
+
+#: Who pays and who gains (`incidence_frame()` columns) in words: (chart title, unit).
+INCIDENCE_OUTPUTS = {
+    "fee_usd": ("Who pays: yearly fee by holder size", "USD a year, mean per member"),
+    "welfare_usd": ("Who gains: yearly welfare by holder size", "USD a year, mean per member (log scale)"),
+}
+#: The axis of holder size classes (`model.incidence.SIZE_CLASSES`: no IPv4, up to a /24, ... larger).
+SIZE_AXIS = "holder size (IPv4 held)"
 
 #: Registry outputs (`registry_frame()` columns) in words: (label, unit).
 REGISTRY_OUTPUTS: dict[str, tuple[str, str]] = {

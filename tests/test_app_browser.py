@@ -69,15 +69,39 @@ def check_tab(page: Page, name: str, month: int, shot: str | None = None) -> lis
         ("scenario=small_registry_drain&month=36", 36),
     ],
 )
-def test_every_tab_is_drawn_and_nothing_overlaps(page: Page, app_url: str, link: str, month: int):
+def test_every_tab_is_drawn_and_nothing_overlaps(page: Page, app_url: str, link: str, month: int, tmp_path):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{app_url}?{link}&seeds=0")
     month_is(page, month)
     name = link.split("&")[0].split("=")[1]
+    drawn = {}
     for tab_name in DRAWN_TABS:
-        check_tab(page, tab_name, month, f"{name}_{tab_name.split()[0].lower()}_month{month}.png")
+        drawn[tab_name] = check_tab(
+            page, tab_name, month, f"{name}_{tab_name.split()[0].lower()}_month{month}.png"
+        )
+    runs = 2 if "compare=" in link else 1
+    for what in ("Who pays: yearly fee by holder size", "Who gains: yearly welfare by holder size"):
+        sizes = [c for c in drawn["Members & money"] if c["title"] == what]  # one per run
+        assert len(sizes) == runs, (what, [c["title"] for c in drawn["Members & money"]])
+        for chart in sizes:  # six size classes, a bar per registry, every class named
+            assert [s["points"] for s in chart["series"]] == [6] * 5 and chart["x_labels"][0] == "no IPv4"
+            assert chart["series"][0]["max"] > 0, chart
+    tab(page, "Members & money")  # each chart has its downloads; the CSV holds the bars
+    pays = "Who pays: yearly fee by holder size"
+    for what in (pays, "Who gains: yearly welfare by holder size"):
+        for kind in ("PNG", "SVG", "CSV"):
+            expect(page.get_by_role("button", name=f"Download {what} as {kind}")).to_have_count(runs)
+    with page.expect_download(timeout=TIMEOUT) as download:
+        page.get_by_role("button", name=f"Download {pays} as CSV").first.click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    table = pd.read_csv(path, comment="#")
+    assert table.category.tolist() == ["no IPv4", "/24", "/22", "/20", "/16", "larger"], table
+    assert list(table.columns[1:]) == ["ARIN", "APNIC", "RIPE NCC", "LACNIC", "AFRINIC"]
+    fees = table.iloc[:, 1:].stack().dropna()  # the gaps (no member) are empty cells
+    assert len(fees) >= 20 and (fees > 0).all(), table
     steps(page, 1, start=month)  # and it steps on from a link's month
     check_tab(page, "Registries", month + 1)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -12,7 +12,9 @@ from viz.charts import RunData, money_charts, quality_charts
 from viz.charts.marks import LABEL_PX, PLOT_PX, add_spells
 from viz.charts.options import time_chart
 from viz.charts.timeaxis import month_axis, month_label, tick_step
+from viz.exports import chart_table
 from viz.facts import shown
+from viz.figures import render
 from viz.measures import moved_share, realised_exit, stuck_holder_months, worst_registry
 from viz.sliders import log_grid
 
@@ -169,3 +171,59 @@ def test_the_history_a_step_adds_to_is_the_models_registry_frame():
                 column,
             )
         assert run.wide("status").AFRINIC.tolist() == theirs[theirs.registry == "AFRINIC"].status.tolist()
+
+
+def test_who_pays_and_who_gains_are_the_incidence_frame_at_the_month_shown():
+    model = PortabilityModel(seed=42, scale=0.05)
+    for _ in range(12):
+        model.step()
+    run = RunData.of("a", "A", model)
+    model.step()  # the model runs on: the charts show the run's month
+    pays, gains = money_charts([run])[3:]
+    frame = model.incidence_frame()
+    at = frame[frame.step == 12].set_index(["registry", "size_class"])
+    assert pays["title"]["text"] == "Who pays: yearly fee by holder size" and pays["_month"] == 12
+    assert "every member counts alike" in pays["title"]["subtext"].replace("\n", " ")
+    assert pays["xAxis"]["data"] == ["no IPv4", "/24", "/22", "/20", "/16", "larger"]
+    bars = {s["name"]: s for s in pays["series"]}
+    assert list(bars) == run.names and all(s["type"] == "bar" and "stack" not in s for s in bars.values())
+    assert bars["RIPE NCC"]["itemStyle"]["color"] == "#009E73"  # the registry's colour on every chart
+    ripe = at.loc[("RIPE NCC", "/22")]
+    assert ripe.members > 0 and bars["RIPE NCC"]["data"][2] == pytest.approx(ripe.fee_usd, rel=1e-3)
+    gaps = 0
+    for chart, column in ((pays, "fee_usd"), (gains, "welfare_usd")):
+        for s in chart["series"]:
+            for label, value in zip(chart["xAxis"]["data"], s["data"], strict=True):
+                row = at.loc[(s["name"], label)]
+                if row.members == 0 or (column == "welfare_usd" and row[column] <= 0):
+                    assert value is None, (chart["title"]["text"], s["name"], label)  # a gap, not a zero
+                    gaps += row.members == 0
+                else:
+                    assert value == pytest.approx(row[column], rel=1e-3), (s["name"], label)
+    assert gaps > 0  # this run has classes without members (AFRINIC: no IPv4)
+    assert gains["yAxis"]["type"] == "log" and pays["yAxis"]["type"] == "value" and pays["yAxis"]["min"] == 0
+    top = max(v for s in pays["series"] for v in s["data"] if v is not None)
+    assert top <= pays["yAxis"]["max"] < 2 * top  # a round value above the tallest bar
+    assert gains["yAxis"]["min"] in (10.0, 100.0, 1000.0) and gains["yAxis"]["max"] in (1e7, 1e8)
+    below = at[(at.members > 0) & (at.welfare_usd <= 0)]
+    assert len(below) and "not drawn on the log axis: RIPE NCC (no IPv4, /24)" in gains["title"][
+        "subtext"
+    ].replace("\n", " ")
+    table = chart_table(pays)  # the CSV download: one row per class, one column per registry
+    assert table.category.tolist() == pays["xAxis"]["data"] and list(table.columns[1:]) == run.names
+    assert render(gains, "caption", "png")[:4] == b"\x89PNG"  # grouped bars on a log axis, drawn again
+
+
+def test_in_a_comparison_each_run_has_its_own_who_pays_chart_on_a_row_of_their_own():
+    model = PortabilityModel(seed=1, scale=0.01)
+    model.step()
+    runs = [RunData.of("a", "A", model, 0), RunData.of("b", "B", model, 1)]
+    charts = money_charts(runs)
+    titles = [c["title"]["text"] for c in charts[3:]]
+    assert (
+        titles
+        == ["Who pays: yearly fee by holder size"] * 2 + ["Who gains: yearly welfare by holder size"] * 2
+    )
+    assert [c["title"]["subtext"].split("\n")[0] for c in charts[3:]] == ["solid run: A", "dashed run: B"] * 2
+    assert [bool(c.get("_row")) for c in charts] == [False, False, False, True, False, False, False]
+    assert not any(c.get("_row") for c in money_charts(runs[:1]))

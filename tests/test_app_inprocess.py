@@ -187,7 +187,7 @@ def test_compare_mode_with_another_scenario():
 
 EXPECTED_CHARTS = {
     "Registries": 2,
-    "Members & money": 3,
+    "Members & money": 5,  # members, reserves, fees; who pays and who gains by holder size
     "Resources": 2,
     "Accountability": 5,
     "Remedies": 4,
@@ -214,6 +214,41 @@ def test_every_tab_renders_its_view():
     )
 
 
+def test_who_pays_is_the_incidence_frame_at_the_month_shown_and_each_compared_run_has_its_own(built):
+    rc = render()
+    step(rc, 3)
+    open_tab(rc, "Members & money")
+    drawn = {o["title"]["text"]: o for o in options(rc)}
+    pays = drawn["Who pays: yearly fee by holder size"]
+    frame = built[-1].incidence_frame()
+    at = frame[frame.step == 3].set_index(["registry", "size_class"])
+    assert pays["_month"] == 3
+    for s in pays["series"]:
+        for label, value in zip(pays["xAxis"]["data"], s["data"], strict=True):
+            row = at.loc[(s["name"], label)]
+            assert value is None if row.members == 0 else value == pytest.approx(row.fee_usd, rel=1e-3)
+    ripe = next(s for s in pays["series"] if s["name"] == "RIPE NCC")["data"][2]  # its /22 members
+    assert ripe == pytest.approx(at.loc[("RIPE NCC", "/22"), "fee_usd"], rel=1e-3) and ripe > 0
+    assert "Who gains: yearly welfare by holder size" in drawn
+
+    select(rc, "Compare with (same seed)", compare_options()["regime:none"])
+    step(rc, 1)
+    titles = [(o["title"]["text"], o["title"].get("subtext", "").split("\n")[0]) for o in options(rc)]
+    assert titles[3:] == [
+        ("Who pays: yearly fee by holder size", "solid run: No portability (lock-in)"),
+        ("Who pays: yearly fee by holder size", "dashed run: Status quo (2025 transfers)"),
+        ("Who gains: yearly welfare by holder size", "solid run: No portability (lock-in)"),
+        ("Who gains: yearly welfare by holder size", "dashed run: Status quo (2025 transfers)"),
+    ]
+    assert all(o["_month"] == 4 for o in options(rc))
+    for a, b in (options(rc)[3:5], options(rc)[5:7]):  # side by side on one scale
+        assert {k: a["yAxis"].get(k) for k in ("type", "min", "max")} == {
+            k: b["yAxis"].get(k) for k in ("type", "min", "max")
+        }
+        top = max(v for o in (a, b) for s in o["series"] for v in s["data"] if v is not None)
+        assert a["yAxis"]["max"] >= top and a["yAxis"]["max"] < 10 * top
+
+
 def test_charts_number_format_and_tooltips():
     rc = render()
     step(rc, 3)
@@ -224,8 +259,9 @@ def test_charts_number_format_and_tooltips():
             for series in option["series"]:
                 for value in series["data"]:
                     value = value["value"] if isinstance(value, dict) else value
-                    if value is not None:
-                        assert len(f"{abs(value):.10g}".replace(".", "").lstrip("0")) <= 5, (name, value)
+                    if value is not None:  # significant digits: a yearly welfare of 9,251,000 has four
+                        digits = f"{abs(value):.10g}".replace(".", "").strip("0")
+                        assert len(digits) <= 5, (name, value)
 
 
 def test_shares_stack_by_value_to_one():

@@ -135,12 +135,21 @@ def _heatmap(ax: Any, option: dict) -> None:
 
 
 def _bars(ax: Any, option: dict) -> None:
+    """Stacked bars (series with a `stack`), or grouped side by side (without); a gap stays a gap."""
     categories = _axis(option, "xAxis")["data"]
-    base = np.zeros(len(categories))
+    x, base = np.arange(len(categories)), np.zeros(len(categories))
+    grouped = [s for s in option["series"] if not s.get("stack")]
+    width = 0.8 / max(1, len(grouped))
     for s in option["series"]:
-        values = _values(s["data"])
-        ax.bar(range(len(categories)), values, bottom=base, color=s["itemStyle"]["color"], label=s["name"])
-        base = base + values
+        values, colour = _values(s["data"]), s["itemStyle"]["color"]
+        if s.get("stack"):
+            ax.bar(x, values, bottom=base, color=colour, label=s["name"])
+            base = base + values
+        else:
+            k = grouped.index(s)
+            ax.bar(x - 0.4 + width * (k + 0.5), values, width, color=colour, label=s["name"])
+    if _axis(option, "yAxis").get("type") == "log":
+        ax.set_yscale("log")
     ax.set_xticks(range(len(categories)), categories, fontsize=8)
     ax.set_xlabel(_axis(option, "xAxis").get("name", ""))
     ax.set_ylabel(_axis(option, "yAxis").get("name", ""))

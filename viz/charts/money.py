@@ -1,8 +1,9 @@
-"""The Members & money tab: members (real-world equivalents, log scale), reserves and fees."""
+"""The Members & money tab: members (real-world equivalents, log scale), reserves, fees; who pays, gains."""
 
 from __future__ import annotations
 
 from model.words import registry_label, registry_unit
+from viz.charts.incidence import incidence_charts
 from viz.charts.lines import per_registry
 from viz.charts.options import Option
 from viz.charts.runs import RunData, Runs
@@ -17,7 +18,11 @@ def sample_note(run: RunData) -> str:
 
 
 def money_charts(runs: Runs) -> list[Option]:
-    """Members, reserves and fees of each registry: what a small registry lives on."""
+    """Members, reserves and fees of each registry: what a small registry lives on; who pays, who gains.
+
+    In a comparison the runs' charts of who pays and who gains start a row of their own
+    (`_row`), each run beside the other.
+    """
     members = per_registry(
         "Members by registry",
         runs,
@@ -27,6 +32,9 @@ def money_charts(runs: Runs) -> list[Option]:
         log=True,
         notes=[sample_note(runs[0])],
     )
+    sizes = incidence_charts(runs)
+    if len(runs) > 1:
+        sizes[0]["_row"] = True
     return [
         members,
         per_registry(
@@ -35,4 +43,5 @@ def money_charts(runs: Runs) -> list[Option]:
         per_registry(
             registry_label("fee"), runs, "fee", "USD a year (a /22 and one AS number)", 5.0, y_min=0
         ),
+        *sizes,
     ]

@@ -76,10 +76,15 @@ def seal(options: list[dict]) -> list[Sealed]:
 
 @solara.component
 def Grid(sealed: list[Sealed], provenance: Provenance, height: int = 340) -> None:
-    """Charts two to a row, each with its download buttons."""
-    for row in range(0, len(sealed), 2):
-        with solara.Columns([1] * len(sealed[row : row + 2])):
-            for one in sealed[row : row + 2]:
+    """Charts two to a row, each with its download buttons; a chart whose option says `_row` starts a row."""
+    rows: list[list[Sealed]] = []
+    for one in sealed:
+        if not rows or len(rows[-1]) == 2 or one.option.get("_row"):
+            rows.append([])
+        rows[-1].append(one)
+    for row in rows:
+        with solara.Columns([1] * len(row)):
+            for one in row:
                 EChart(one, provenance, height=height)
 
 
