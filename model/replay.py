@@ -19,9 +19,7 @@ __all__ = ["HISTORY_MONTHS", "measured", "replay", "seeds_of"]
 HISTORY_MONTHS = 86
 
 
-def replay(
-    scenario: str, seed: int, scale: float, months: int = HISTORY_MONTHS, **overrides: Any
-) -> Frames:
+def replay(scenario: str, seed: int, scale: float, months: int = HISTORY_MONTHS, **overrides: Any) -> Frames:
     """One run of `scenario` (parameters `overrides` on top) for `months`: its frames and scale."""
     from model import PortabilityModel
 
