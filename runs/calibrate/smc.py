@@ -116,7 +116,12 @@ def _abc(spec: CalibrationSpec, simulator: Simulator, workers: int, t: int) -> A
     from pyabc.sampler import MulticoreEvalParallelSampler, SingleCoreSampler
 
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in spec.priors})
-    sampler = SingleCoreSampler() if workers == 1 else MulticoreEvalParallelSampler(n_procs=workers)
+    # check_max_eval: stop a generation at the budget (pyabc otherwise finishes it whatever it costs)
+    sampler = (
+        SingleCoreSampler(check_max_eval=True)
+        if workers == 1
+        else MulticoreEvalParallelSampler(n_procs=workers, check_max_eval=True)
+    )
     return pyabc.ABCSMC(
         Simulation(simulator, spec.parameters),
         prior,
