@@ -310,6 +310,10 @@ def calibrate(args: argparse.Namespace, command: str) -> int:
     from runs.calibrate.spec import load_spec
 
     spec = load_spec(args.file, budget=args.budget, scale=args.scale)  # every check before any work
+    import importlib.util
+
+    if importlib.util.find_spec("pyabc") is None:
+        raise SweepError('calibrate needs pyabc: .venv/bin/pip install -e ".[calibration]"')
     started = time.perf_counter()
     done = run_abc(spec, args.out, workers=args.workers)
     print(f"{done} generations in {args.out} ({time.perf_counter() - started:.0f} s)")
