@@ -26,9 +26,13 @@ _FIRST = (
 )  # the paper's order; others follow by name
 
 
+#: files in runs/experiments/ that are not sweeps (`python -m runs calibrate` reads them)
+_NOT_SWEEPS = frozenset({"calibration"})
+
+
 def _shipped_names() -> tuple[str, ...]:
     folder = resources.files("runs.experiments")
-    names = {p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")}
+    names = {p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")} - _NOT_SWEEPS
     return tuple(n for n in _FIRST if n in names) + tuple(sorted(names - set(_FIRST)))
 
 

@@ -28,22 +28,17 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from model import PortabilityModel, load_scenario
-from model.observed import Frames, Target, load_targets, measure
+from model import load_scenario
+from model.observed import Frames, Target, load_targets
+from model.replay import HISTORY_MONTHS, measured, replay, seeds_of
 from model.scenarios import scenario_info
 
 
 def run(task: tuple[str, int, float, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One seed's frames: (model frame, registry frame)."""
     scenario, seed, scale, months = task
-    model = PortabilityModel.from_scenario(scenario, seed=seed, scale=scale)
-    model.run_model(months)
-    return model.model_frame(), model.registry_frame()
-
-
-def seeds_of(root: int, n: int) -> list[int]:
-    """The runs' seeds, drawn from the root before any run starts (as a sweep draws them)."""
-    return [int(s) for s in np.random.SeedSequence(root).generate_state(n)]
+    frames = replay(scenario, seed, scale, months)
+    return frames.model, frames.registries
 
 
 def verdict(target: Target, values: np.ndarray) -> str:
@@ -211,7 +206,7 @@ def main() -> int:
             "--scenario must start in 2018-10 from the real holders and replay the history timeline, "
             f"as `history` and its branches do; {args.scenario!r} does not"
         )
-    args.months = args.months or 86  # October 2018 to December 2025
+    args.months = args.months or HISTORY_MONTHS
     if args.months > scenario_info(args.scenario).months:
         parser.error(f"--months must be at most the scenario's {scenario_info(args.scenario).months}")
     import time
@@ -223,7 +218,7 @@ def main() -> int:
     targets = load_targets()
     results = pd.DataFrame(
         [
-            {name: measure(name, Frames(m, r, args.scale)) for name in targets} | {"seed": t[1]}
+            measured(Frames(m, r, args.scale), targets) | {"seed": t[1]}
             for (m, r), t in zip(frames, tasks, strict=True)
         ]
     )

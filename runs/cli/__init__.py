@@ -5,6 +5,7 @@
     status DIR        queued / done / failed / corrupt  analyze DIR   statistics, sensitivity
     report DIR        figures and report.md             paper         every shipped experiment
     discover DIR      scenario discovery (PRIM)
+    calibrate FILE --out DIR   ABC-SMC against the record (resumes DIR)
 
 Exit codes: 0 done; 1 a sweep with failed runs (its data is kept; see DIR/errors) or results
 that could not be written; 2 bad input, one line naming the value and the rule, checked

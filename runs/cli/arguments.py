@@ -227,6 +227,27 @@ def _discover(sub: Any) -> None:
     p.add_argument("--min-density", type=share, default=0.8, help="PRIM's density threshold, in (0, 1]")
 
 
+def _calibrate(sub: Any) -> None:
+    p = _command(
+        sub,
+        "calibrate",
+        "calibrate parameters against the record by ABC-SMC (pyabc); resumes a stopped one",
+        "python -m runs calibrate runs/experiments/calibration.toml --out results/calibration",
+    )
+    p.add_argument(
+        "file", type=Path, help="a calibration file (TOML), e.g. runs/experiments/calibration.toml"
+    )
+    p.add_argument("--out", type=Path, required=True, help="folder for the database, report and figures")
+    p.add_argument("--budget", type=positive_int, help="simulations at most (default: the file's `budget`)")
+    p.add_argument("--scale", type=scale, help="share of the real holders (default: the file's `scale`)")
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        help="processes; one gives the same posterior for the same seed, more do not (timing)",
+    )
+
+
 def build_parser() -> Parser:
     """The parser of ``python -m runs`` and its commands."""
     parser = Parser(
@@ -241,4 +262,5 @@ def build_parser() -> Parser:
     _sweeps(sub)
     _paper(sub)
     _discover(sub)
+    _calibrate(sub)
     return parser

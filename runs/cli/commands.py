@@ -303,6 +303,28 @@ def paper(args: argparse.Namespace, command: str) -> int:
     return 0
 
 
+def calibrate(args: argparse.Namespace, command: str) -> int:
+    """`calibrate FILE --out DIR`: ABC-SMC against the record, then its report; resumes DIR."""
+    from runs.calibrate.report import write_report
+    from runs.calibrate.smc import calibrate as run_abc
+    from runs.calibrate.spec import load_spec
+
+    spec = load_spec(args.file, budget=args.budget, scale=args.scale)  # every check before any work
+    import importlib.util
+
+    if importlib.util.find_spec("pyabc") is None:
+        raise SweepError('calibrate needs pyabc: .venv/bin/pip install -e ".[calibration]"')
+    started = time.perf_counter()
+    done = run_abc(spec, args.out, workers=args.workers)
+    print(f"{done} generations in {args.out} ({time.perf_counter() - started:.0f} s)")
+    print(f"wrote {write_report(spec, args.out)}")
+    return 0
+
+
+def _calibrate_next(args: argparse.Namespace, command: str) -> Next:
+    return Next("finished generations are kept in the database", f"`{command}`")
+
+
 COMMANDS = {
     "run": Command(
         run, lambda a, c: Next("no file is left half-written", "run the same command again", verb="")
@@ -315,4 +337,5 @@ COMMANDS = {
     "report": Command(report, _again),
     "discover": Command(discover, _again),
     "paper": Command(paper, lambda a, c: Next("finished runs are kept", f"`{c}`")),
+    "calibrate": Command(calibrate, _calibrate_next),
 }

@@ -1,0 +1,1 @@
+"""Calibration against the record by ABC-SMC: the file (`spec`), the run (`smc`), the report."""
