@@ -186,7 +186,7 @@ class SweepStore:
 
     def plan(self) -> pd.DataFrame:
         """Every planned run."""
-        return self._table("plan.parquet").to_pandas()
+        return self._table("plan.parquet").to_pandas(use_threads=False)
 
     def planned_ids(self) -> list[str]:
         """The run ids of the plan, in plan order (without pandas)."""
@@ -194,7 +194,7 @@ class SweepStore:
 
     def design(self) -> pd.DataFrame:
         """The design points."""
-        return self._table("design.parquet").to_pandas()
+        return self._table("design.parquet").to_pandas(use_threads=False)
 
     # --- reading the runs --------------------------------------------------------------------
     def _record_of(self, run_id: str, *, check_tables: bool = True) -> dict[str, Any]:
@@ -333,7 +333,9 @@ def _concat(tables: list[Any]) -> pd.DataFrame:
     import pandas as pd
     import pyarrow as pa
 
-    return pa.concat_tables(tables, promote_options="default").to_pandas() if tables else pd.DataFrame()
+    if not tables:
+        return pd.DataFrame()
+    return pa.concat_tables(tables, promote_options="default").to_pandas(use_threads=False)
 
 
 def _in_plan_order(frame: pd.DataFrame, order: dict[str, int], within: list[str]) -> pd.DataFrame:

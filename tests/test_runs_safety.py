@@ -207,3 +207,44 @@ def test_the_time_limit_holds_in_a_worker_thread_too(tmp_path):
     assert result.status == "failed"
     assert result.error == "RunTimeout: the run took longer than its time limit of 1 s"
     assert result.duration < 3
+
+
+# Runs a command, then says how many native threads it left behind. Arrow's thread-pool
+# threads alive at interpreter exit make libstdc++ abort it at random (exit 134 after the
+# work is done, apache/arrow#34314): none may be started. Python threads (tqdm's monitor)
+# are not counted: the interpreter ends those itself.
+LEFT_THREADS = """
+import os, sys, threading
+import model, pandas, pyarrow  # their own threads (OpenBLAS) are the baseline
+from runs import load_results
+from runs.cli import main
+
+def native():
+    return len(os.listdir("/proc/self/task")) - threading.active_count()
+
+before = native()
+code = 0 if sys.argv[1] == "load_results" and load_results(sys.argv[2]) else main(sys.argv[1:])
+print("native threads left:", native() - before, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="counts threads in Linux /proc")
+def test_no_command_leaves_a_native_thread_to_abort_the_exit(tmp_path):
+    out = tmp_path / "out"
+    done = tmp_path / "done"
+    sweep(spec(), done, executor="serial", progress=False)
+    commands = [
+        ["sweep", str(write_spec(tmp_path)), "--out", str(out), "--executor", "serial"],
+        ["status", str(done)],
+        ["resume", str(done), "--executor", "serial"],
+        ["analyze", str(done)],
+        ["load_results", str(done)],
+    ]
+    for argv in commands:
+        run = subprocess.run(
+            [sys.executable, "-c", LEFT_THREADS, *argv], cwd=ROOT, capture_output=True, text=True, timeout=300
+        )
+        assert run.returncode == 0, (argv, run.stderr)
+        assert "native threads left: 0" in run.stderr, (argv, run.stderr)
+
