@@ -248,3 +248,42 @@ def test_no_command_leaves_a_native_thread_to_abort_the_exit(tmp_path):
         assert run.returncode == 0, (argv, run.stderr)
         assert "native threads left: 0" in run.stderr, (argv, run.stderr)
 
+
+def interrupted_at(argv: list[str], seconds: float) -> tuple[int, str]:
+    """Exit code and stderr of `python -m runs ARGV` sent SIGINT (to its whole group) after `seconds`."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "runs", *argv],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(seconds)
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    return process.returncode, err
+
+
+@pytest.mark.parametrize("seconds", [0.3, 0.8, 1.5])
+def test_a_ctrl_c_while_the_command_line_imports_is_one_line(tmp_path, seconds):
+    # --scale is checked by the model's Params: parsing the options imports the model
+    argv = ["sweep", str(write_spec(tmp_path)), "--out", str(tmp_path / "out"), "--scale", "0.002"]
+    code, err = interrupted_at([*argv, "--executor", "serial"], seconds)
+    assert code == 130, err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("stopped by SIGINT: "), err
+
+
+@pytest.mark.parametrize("seconds", [1.5, 2.5])
+def test_a_ctrl_c_while_the_fork_server_imports_the_model_is_one_line(tmp_path, seconds):
+    spec_file = write_spec(tmp_path, steps=6, replications=6, extra='model = "tests.faults:slow"')
+    argv = ["sweep", str(spec_file), "--out", str(tmp_path / "out"), "--workers", "2"]
+    code, err = interrupted_at(argv, seconds)
+    assert code == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.count("stopped by SIGINT: ") == 1, err  # beside progress bars, if any started
