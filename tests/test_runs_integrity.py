@@ -207,3 +207,42 @@ def test_results_of_records_written_before_checksums_still_load(reference, copy)
         )
     assert SweepStore(copy).status() == {"queued": 0, "done": 4, "failed": 0}
     same_data(reference[1], copy)
+
+
+MORRIS = """
+[experiment]
+name = "m"
+scenario = "mandatory_portability"
+steps = 3
+replications = 1
+seed = 1
+[parameters]
+responsiveness = {low = 0.1, high = 0.9}
+threat_weight = {low = 0.0, high = 3.0}
+scale = 0.002
+[design]
+kind = "morris"
+samples = 3
+"""
+
+
+def test_a_partial_morris_sweep_says_why_it_has_no_indices(tmp_path, capsys):
+    spec = tmp_path / "morris.toml"
+    spec.write_text(MORRIS)
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec), "--out", str(out), "--executor", "serial"]) == 0
+    for path in sorted((out / "runs").glob("*.parquet"))[:2]:
+        path.unlink()  # as a sweep stopped before these two
+    capsys.readouterr()
+    said = (
+        f"warning: {out}: the Morris indices need every run of the design and 2 of 9 runs are not "
+        "done (0 failed), so they are not computed for the incomplete design; finish it with "
+        f"`python -m runs resume {out}` first"
+    )
+    assert main(["analyze", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.strip() == said
+    assert "sensitivity.csv: 0 rows" in captured.out
+    assert main(["report", str(out)]) == 0
+    text = (out / "report.md").read_text()
+    assert "## Sensitivity\n\nThe Morris indices need every run of the design and 2 of 9 runs" in text
