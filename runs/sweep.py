@@ -185,7 +185,7 @@ def resume(
     store = SweepStore(out)
     if not store.begun():
         raise SweepError(
-            f"{out} holds no sweep to resume (no plan.parquet or spec.toml); "
+            f"{out} holds no sweep to resume (no plan.parquet, spec.toml or metadata.json); "
             f"start one with `python -m runs sweep FILE --out {out}`"
         )
     check_writable(out, f"resume {out}")
