@@ -287,3 +287,23 @@ def test_a_ctrl_c_while_the_fork_server_imports_the_model_is_one_line(tmp_path, 
     assert code == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert err.count("stopped by SIGINT: ") == 1, err  # beside progress bars, if any started
+
+
+def test_a_resume_stopped_before_its_first_run_is_recorded(tmp_path, monkeypatch):
+    """SIGTERM while resume still plans or starts its workers: the execution is in metadata.json too."""
+    import runs.sweep
+    from runs.errors import Interrupted
+
+    out = tmp_path / "out"
+    sweep(spec(), out, executor="serial", progress=False)
+    (out / "runs" / next((out / "runs").glob("*.parquet")).name).unlink()  # one run left to do
+
+    def stopped(*args, **kwargs):
+        raise Interrupted(signal.SIGTERM)  # as the signal does while the workers start
+
+    monkeypatch.setattr(runs.sweep, "_open", stopped)
+    with pytest.raises(Interrupted):
+        resume(out, executor="processes", progress=False, command="python -m runs resume")
+    last = json.loads((out / "metadata.json").read_text())["executions"][-1]
+    assert last["status"] == "interrupted by SIGTERM" and last["command"] == "python -m runs resume"
+    assert last["done"] == 0 and last["note"] == "stopped before any run started"
