@@ -138,7 +138,8 @@ def morris(tmp_path_factory) -> Path:
 
 def test_screening_of_a_finished_sweep(morris, capsys):
     out = run_script("screening", [str(morris), "--outcome", "quality_experienced"], capsys)
-    assert out.startswith("Morris, quality_experienced (mean of the last 60 months), 9 samples:")
+    # runs of 3 months: the outcome is their mean over all 3 (issue 21: it said "the last 60 months")
+    assert out.startswith("Morris, quality_experienced (mean of all 3 months of each run), 9 samples:")
     assert "| `threat_weight` |" in out
 
 
