@@ -9,17 +9,13 @@ import signal
 import sys
 
 from runs.errors import Interrupted
-from runs.signals import SIGNALS, interrupt_in
-
-
-def _interrupted(signum: int, frame: object) -> None:
-    raise Interrupted(signum)
-
+from runs.signals import SIGNALS, interrupt_in, quiet_lost_interrupts, raise_interrupted
 
 for _signum in SIGNALS:
-    signal.signal(_signum, _interrupted)
+    signal.signal(_signum, raise_interrupted)
 try:
-    from runs.cli import main
+    with quiet_lost_interrupts():
+        from runs.cli import main
 except BaseException as exc:
     # compiled code being imported can turn the interrupt into another error: look behind it
     interrupt = interrupt_in(exc)

@@ -1,9 +1,10 @@
 """Morris or Sobol indices of a finished sweep, from its stored runs (one outcome per run).
 
 Outcome of a run: the mean of its last 60 months of a model-frame column (`runs.outcomes.
-last_months`; of all its months if it is shorter, and the table's title says so). Reads the sweep's plan and time series through its store (every file checked
-against its checksum), in sample order, so the indices are those of the design the sweep ran
-(`runs/design.py` draws it with SALib). A sweep with runs not done (queued, failed, corrupt)
+last_months`; of all its months if it is shorter, and the table's title says so). Reads the
+sweep's plan and time series through its store (every file checked against its checksum),
+in sample order, so the indices are those of the design the sweep ran (`runs/design.py`
+draws it with SALib). A sweep with runs not done (queued, failed, corrupt)
 cannot be screened: the error says how many and which, and how to finish it.
 
     .venv/bin/python scripts/screening.py results/morris --outcome quality_experienced

@@ -307,3 +307,30 @@ def test_a_resume_stopped_before_its_first_run_is_recorded(tmp_path, monkeypatch
     last = json.loads((out / "metadata.json").read_text())["executions"][-1]
     assert last["status"] == "interrupted by SIGTERM" and last["command"] == "python -m runs resume"
     assert last["done"] == 0 and last["note"] == "stopped before any run started"
+
+
+def test_an_interrupt_lost_in_a_weakref_callback_still_stops_the_command(tmp_path, capsys, monkeypatch):
+    """A signal's exception raised inside a weakref callback is lost ("Exception ignored in ..."):
+    a Ctrl-C while importing then let the whole sweep run. It is raised again before any work."""
+    import weakref
+
+    import runs.cli
+
+    parser = runs.cli.build_parser
+
+    def interrupted_in_a_callback():
+        class Imported:  # as importlib's module cache drops an entry while the signal lands
+            pass
+
+        thing = Imported()
+        ref = weakref.ref(thing, lambda _: signal.raise_signal(signal.SIGINT))
+        del thing
+        assert ref() is None
+        return parser()
+
+    monkeypatch.setattr(runs.cli, "build_parser", interrupted_in_a_callback)
+    out = tmp_path / "out"
+    assert main(["sweep", str(write_spec(tmp_path)), "--out", str(out), "--executor", "serial"]) == 130
+    err = capsys.readouterr().err  # one line, no "Exception ignored ... Traceback"
+    assert len(err.splitlines()) == 1 and err.startswith("stopped by SIGINT: nothing has run yet"), err
+    assert not out.exists()
