@@ -30,7 +30,6 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from io import BytesIO
 
 import numpy as np
 import pandas as pd
@@ -62,8 +61,14 @@ class RealHolders:
 
 @cache
 def _table() -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     data = resources.files("model.data").joinpath(DATA).read_bytes()
-    return pd.read_parquet(BytesIO(data))
+    # Without Arrow's thread pools: one still alive at interpreter exit aborts the process
+    # (exit 134, apache/arrow#34314), and `pd.read_parquet` starts one even with use_threads=False.
+    table = pq.ParquetFile(pa.BufferReader(data)).read(use_threads=False)
+    return table.to_pandas(use_threads=False)
 
 
 @cache

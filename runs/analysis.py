@@ -23,7 +23,7 @@ from scipy import stats
 from runs.errors import SweepError
 from runs.files import write_csv
 from runs.seeds import sampler_seed
-from runs.sensitivity import morris_indices, sensitivity, sobol_checks, sobol_indices
+from runs.sensitivity import incomplete_design, morris_indices, sensitivity, sobol_checks, sobol_indices
 from runs.spec import ExperimentSpec
 from runs.store import Results, SweepStore
 
@@ -245,6 +245,9 @@ def analyze(folder: str | Path) -> dict[str, pd.DataFrame]:
     }
     if spec.design in ("sobol", "morris"):
         tables["sensitivity"] = sensitivity(spec, results, store.design())
+        missing = incomplete_design(spec, results.runs, folder)
+        if missing is not None:
+            log.warning("%s: %s", folder, missing)
     if spec.design == "sobol":
         tables["sobol_checks"] = sobol_checks(tables["sensitivity"], spec.samples)
         checks = tables["sobol_checks"]

@@ -8,6 +8,12 @@ wrote, which the store records beside each finished run so that a file damaged l
 found (`read_checked`). Parquet is written with page checksums too, so pyarrow itself
 notices a flipped bit.
 
+Parquet is read and written without Arrow's thread pools (`use_threads=False`, `nthreads=1`,
+and `ParquetFile` rather than `read_table`, whose dataset scan starts an I/O thread even
+then): a pool thread still alive when the interpreter exits makes libstdc++ abort the
+process, exit 134 after the work is done (apache/arrow#34314: 15 of 500 `status` calls here).
+The files are one row or one run each, so the threads saved nothing anyway.
+
 Tables, text, CSV and figures are turned into bytes in memory first, then written by
 `write_atomic`: one place to get right, and one place the fault tests make fail
 (`_write_bytes`, at every write site in turn).
@@ -83,7 +89,8 @@ def write_atomic(path: Path, data: bytes) -> str:
 def parquet_bytes(frame: pd.DataFrame) -> bytes:
     """`frame` as Parquet (with page checksums), in memory."""
     sink = pa.BufferOutputStream()
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink, write_page_checksum=True)
+    table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
+    pq.write_table(table, sink, write_page_checksum=True)
     return sink.getvalue().to_pybytes()
 
 
@@ -126,7 +133,8 @@ def read_parquet(path: Path, checksum: str | None = None, columns: list[str] | N
     """A Parquet file, checked against `checksum` (if given) and its own page checksums."""
     data = read_checked(path, checksum)
     try:
-        return pq.read_table(pa.BufferReader(data), columns=columns, page_checksum_verification=True)
+        parquet = pq.ParquetFile(pa.BufferReader(data), page_checksum_verification=True)
+        return parquet.read(columns=columns, use_threads=False)
     except (pa.ArrowException, OSError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CorruptFile(path, f"not a readable Parquet file: {reason}") from None

@@ -17,7 +17,8 @@ import multiprocessing.context
 
 __all__ = ["context", "start"]
 
-PRELOAD = ["model", "runs.execute"]
+# The first makes the fork server ignore SIGINT before its long import of the model.
+PRELOAD = ["runs.forkserver_preload", "model", "runs.execute"]
 
 
 def context() -> multiprocessing.context.BaseContext:

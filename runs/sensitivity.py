@@ -21,7 +21,14 @@ from runs.seeds import sampler_seed
 from runs.spec import ExperimentSpec
 from runs.store import Results
 
-__all__ = ["SOBOL_COLUMNS", "morris_indices", "sensitivity", "sobol_checks", "sobol_indices"]
+__all__ = [
+    "SOBOL_COLUMNS",
+    "incomplete_design",
+    "morris_indices",
+    "sensitivity",
+    "sobol_checks",
+    "sobol_indices",
+]
 
 CONFIDENCE = 0.95
 CONVERGED_CHANGE = 0.05  # Sobol indices that move more than this between N/2 and N have not converged
@@ -104,6 +111,26 @@ def sensitivity(spec: ExperimentSpec, results: Results, design: pd.DataFrame) ->
                 table.insert(0, name, value)
             rows.append(table)
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def incomplete_design(spec: ExperimentSpec, runs: pd.DataFrame, folder: object) -> str | None:
+    """Why some sensitivity indices are missing, in one sentence: design points without a done run.
+
+    `sensitivity` skips such a design (SALib needs every point), which left analysis/sensitivity.csv
+    empty and the report without its section, and nothing said why.
+    """
+    if spec.design not in ("sobol", "morris") or runs.empty:
+        return None
+    done = runs.status == "done"
+    if set(runs.sample_id) <= set(runs.sample_id[done]):
+        return None
+    failed = int((runs.status == "failed").sum())
+    how = f"`python -m runs resume {folder}`" + (" --retry-failed" if failed else "")
+    return (
+        f"the {spec.design.capitalize()} indices need every run of the design and "
+        f"{int((~done).sum())} of {len(runs)} runs are not done ({failed} failed), so they are "
+        f"not computed for the incomplete design; finish it with {how} first"
+    )
 
 
 def _first_half(salib_problem: dict[str, Any], y: np.ndarray) -> np.ndarray | None:

@@ -17,15 +17,63 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 from runs.errors import Interrupted
 
-__all__ = ["SIGNALS", "Signals", "interrupt_in"]
+__all__ = [
+    "SIGNALS",
+    "Signals",
+    "forget_raised",
+    "interrupt_in",
+    "quiet_lost_interrupts",
+    "raise_interrupted",
+    "reraise_lost",
+]
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+# Signals the command line's own handlers raised (`raise_interrupted`). An exception raised by
+# a handler is lost when the signal lands in a weakref callback or a __del__ (Python prints
+# "Exception ignored in ..." and goes on): a Ctrl-C while importing then let a whole sweep
+# run. So each is recorded too, and raised again at the next safe point (`reraise_lost`).
+_RAISED: list[int] = []
+
+
+def raise_interrupted(signum: int, frame: Any = None) -> None:
+    """A signal handler: raise `Interrupted`, and remember it in case it is lost on the way."""
+    _RAISED.append(signum)
+    raise Interrupted(signum)
+
+
+def reraise_lost() -> None:
+    """Raise `Interrupted` again for a signal whose exception was lost (see `_RAISED`)."""
+    if _RAISED:
+        raise Interrupted(_RAISED[0])
+
+
+@contextlib.contextmanager
+def quiet_lost_interrupts() -> Iterator[None]:
+    """No "Exception ignored ... Traceback" for a lost `Interrupted`: it is raised again anyway."""
+    hook = sys.unraisablehook
+
+    def quiet(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, Interrupted):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet
+    try:
+        yield
+    finally:
+        sys.unraisablehook = hook
+
+
+def forget_raised() -> None:
+    """Forget the signals raised so far (the command that received them has handled them)."""
+    _RAISED.clear()
 
 
 def interrupt_in(exc: BaseException) -> BaseException | None:
@@ -54,6 +102,7 @@ class Signals:
         self.previous: dict[int, Any] = {}
 
     def __enter__(self) -> Signals:
+        reraise_lost()  # a Ctrl-C the command line received before: no sweep work starts
         if threading.current_thread() is threading.main_thread():
             for signum in SIGNALS:
                 self.previous[signum] = signal.signal(signum, self._handle)

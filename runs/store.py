@@ -7,7 +7,9 @@
     DIR/timeseries/RUN.parquet, DIR/registries/RUN.parquet   a finished run's tables
     DIR/runs/RUN.parquet  a finished run's record, written last, with the SHA-256 of its tables:
                           the run is done when its record exists and every checksum holds
-    DIR/errors/RUN.parquet  a failed run's error and traceback
+    DIR/runs/RUN.sha256   the record's own SHA-256, written just before it (a record edited
+                          later fails it; a record without one, from an older sweep, is read as is)
+    DIR/errors/RUN.parquet  a failed run's error and traceback (and its RUN.sha256)
     DIR/corrupt/          files found damaged, moved aside by `resume` before it runs them again
 
     DIR/.lock             held by the driver running the sweep (see `runs.lock`)
@@ -29,7 +31,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runs.errors import StorageError, SweepError
-from runs.files import CorruptFile, read_checked, read_parquet, write_parquet, write_text
+from runs.files import (
+    CorruptFile,
+    parquet_bytes,
+    read_checked,
+    read_parquet,
+    sha256,
+    write_atomic,
+    write_parquet,
+    write_text,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,8 +92,12 @@ class SweepStore:
         return (self.folder / "plan.parquet").exists()
 
     def begun(self) -> bool:
-        """Whether a sweep was at least begun here: its spec.toml (written first) or its plan exists."""
-        return self.exists() or (self.folder / "spec.toml").exists()
+        """Whether a sweep was at least begun here: its spec.toml (written first), plan or metadata.
+
+        metadata.json keeps a copy of the spec: with spec.toml and the plan both lost, `resume`
+        still rebuilds the sweep from it.
+        """
+        return self.exists() or any((self.folder / n).exists() for n in ("spec.toml", "metadata.json"))
 
     def create(
         self, spec_text: str, design: pd.DataFrame, plan: pd.DataFrame, metadata: dict[str, Any]
@@ -132,7 +147,7 @@ class SweepStore:
                 "error": result.error,
                 "traceback": result.traceback,
             }
-            write_parquet(self.folder / "errors" / f"{run_id}.parquet", pd.DataFrame([error]))
+            _write_record(self.folder / "errors" / f"{run_id}.parquet", pd.DataFrame([error]))
             return
         checksums = {}
         for table, frame in (("timeseries", result.timeseries), ("registries", result.registries)):
@@ -146,8 +161,9 @@ class SweepStore:
             **checksums,
             **{f"final_{k}": v for k, v in result.final.items()},
         }
-        write_parquet(self.folder / "runs" / f"{run_id}.parquet", pd.DataFrame([record]))
+        _write_record(self.folder / "runs" / f"{run_id}.parquet", pd.DataFrame([record]))
         (self.folder / "errors" / f"{run_id}.parquet").unlink(missing_ok=True)
+        _checksum_of(self.folder / "errors" / f"{run_id}.parquet").unlink(missing_ok=True)
 
     # --- reading the plan --------------------------------------------------------------------
     def _unreadable(self, name: str, reason: str) -> SweepError:
@@ -186,7 +202,7 @@ class SweepStore:
 
     def plan(self) -> pd.DataFrame:
         """Every planned run."""
-        return self._table("plan.parquet").to_pandas()
+        return self._table("plan.parquet").to_pandas(use_threads=False)
 
     def planned_ids(self) -> list[str]:
         """The run ids of the plan, in plan order (without pandas)."""
@@ -194,13 +210,13 @@ class SweepStore:
 
     def design(self) -> pd.DataFrame:
         """The design points."""
-        return self._table("design.parquet").to_pandas()
+        return self._table("design.parquet").to_pandas(use_threads=False)
 
     # --- reading the runs --------------------------------------------------------------------
     def _record_of(self, run_id: str, *, check_tables: bool = True) -> dict[str, Any]:
         """A done run's record, its tables checked against it; `CorruptFile` names the first bad file."""
         path = self.folder / "runs" / f"{run_id}.parquet"
-        rows = read_parquet(path).to_pylist()
+        rows = _read_record(path).to_pylist()
         if len(rows) != 1 or rows[0].get("run_id") != run_id or rows[0].get("status") != "done":
             raise CorruptFile(path, "it is not the record of this run")
         record = rows[0]
@@ -226,7 +242,7 @@ class SweepStore:
                     census.corrupt[run_id] = exc
             if run_id in errors:
                 try:
-                    read_parquet(self.folder / "errors" / f"{run_id}.parquet", columns=["run_id"])
+                    _read_record(self.folder / "errors" / f"{run_id}.parquet", columns=["run_id"])
                     if run_id not in census.corrupt:
                         census.failed.add(run_id)
                 except CorruptFile as exc:
@@ -242,11 +258,13 @@ class SweepStore:
         target = self.folder / "corrupt"
         for run_id in run_ids:
             for table in TABLES:
-                path = self.folder / table / f"{run_id}.parquet"
-                if path.exists():
+                record = self.folder / table / f"{run_id}.parquet"
+                for path in (record, _checksum_of(record)):
+                    if not path.exists():
+                        continue
                     target.mkdir(exist_ok=True)
                     try:
-                        path.replace(target / f"{table}-{run_id}.parquet")
+                        path.replace(target / f"{table}-{path.name}")
                     except OSError as exc:
                         raise StorageError(f"cannot move {path} aside: {exc.strerror or exc}") from exc
 
@@ -256,7 +274,7 @@ class SweepStore:
         for table in ("runs", "errors"):
             for path in (self.folder / table).glob("*.parquet"):
                 try:
-                    column = read_parquet(path, columns=["execution"]).column(0).to_pylist()
+                    column = _read_record(path, columns=["execution"]).column(0).to_pylist()
                 except (CorruptFile, KeyError):
                     continue  # damaged, or written before executions were recorded
                 for execution in column:
@@ -297,7 +315,7 @@ class SweepStore:
         for path in sorted((self.folder / "errors").glob("*.parquet")):
             if path.stem in failed:
                 try:
-                    errors.append(read_parquet(path))
+                    errors.append(_read_record(path))
                 except CorruptFile as exc:
                     corrupt.append(exc)
         if corrupt:
@@ -323,6 +341,29 @@ class SweepStore:
         )
 
 
+def _checksum_of(record: Path) -> Path:
+    """Where a record's own SHA-256 is kept: beside it (RUN.sha256)."""
+    return record.with_suffix(".sha256")
+
+
+def _write_record(path: Path, frame: pd.DataFrame) -> None:
+    """A run's record, its checksum first: killed between the two, the run has no record and runs again."""
+    data = parquet_bytes(frame)
+    write_text(_checksum_of(path), sha256(data))
+    write_atomic(path, data)
+
+
+def _read_record(path: Path, columns: list[str] | None = None) -> Any:
+    """A run's record, checked against its own checksum (if it has one: older sweeps' records don't)."""
+    try:
+        checksum = _checksum_of(path).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        checksum = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorruptFile(_checksum_of(path), f"unreadable: {exc}") from None
+    return read_parquet(path, checksum, columns)
+
+
 def load_results(folder: str | Path) -> Results:
     """A sweep's data: `.runs`, `.timeseries`, `.registries`, `.errors` (pandas DataFrames)."""
     return SweepStore(folder).load()
@@ -333,7 +374,9 @@ def _concat(tables: list[Any]) -> pd.DataFrame:
     import pandas as pd
     import pyarrow as pa
 
-    return pa.concat_tables(tables, promote_options="default").to_pandas() if tables else pd.DataFrame()
+    if not tables:
+        return pd.DataFrame()
+    return pa.concat_tables(tables, promote_options="default").to_pandas(use_threads=False)
 
 
 def _in_plan_order(frame: pd.DataFrame, order: dict[str, int], within: list[str]) -> pd.DataFrame:

@@ -185,30 +185,60 @@ def resume(
     store = SweepStore(out)
     if not store.begun():
         raise SweepError(
-            f"{out} holds no sweep to resume (no plan.parquet or spec.toml); "
+            f"{out} holds no sweep to resume (no plan.parquet, spec.toml or metadata.json); "
             f"start one with `python -m runs sweep FILE --out {out}`"
         )
     check_writable(out, f"resume {out}")
+    how, started = (executor, workers, scheduler), now()
     with Signals() as signals, contextlib.ExitStack() as stack:
         lock = stack.enter_context(FolderLock(out))  # before reading what is done
-        spec = recovered_spec(store).with_overrides(timeout=timeout)
-        design, runs_plan, tasks = plan(spec)
-        with signals.deferred():
-            repair(store, spec, design, runs_plan)
-            census = store.census()
-            if census.corrupt:
-                log.warning(
-                    "%s: %d runs with damaged files (moved to %s) run again",
-                    out, len(census.corrupt), out / "corrupt",
-                )  # fmt: skip
-                store.quarantine(census.corrupt)
-        skip = census.done | (set() if retry_failed else census.failed)
-        todo = [t for t in tasks if t.run_id not in skip]
-        if not todo:
-            return store.status()
-        how = (executor, workers, scheduler)
-        pool = _open(stack, signals, how)
+        try:
+            spec = recovered_spec(store).with_overrides(timeout=timeout)
+            design, runs_plan, tasks = plan(spec)
+            with signals.deferred():
+                repair(store, spec, design, runs_plan)
+                census = store.census()
+                if census.corrupt:
+                    log.warning(
+                        "%s: %d runs with damaged files (moved to %s) run again",
+                        out, len(census.corrupt), out / "corrupt",
+                    )  # fmt: skip
+                    store.quarantine(census.corrupt)
+            skip = census.done | (set() if retry_failed else census.failed)
+            todo = [t for t in tasks if t.run_id not in skip]
+            if not todo:
+                return store.status()
+            pool = _open(stack, signals, how)  # workers start: seconds, a signal may come meanwhile
+        except Interrupted as exc:
+            _record_stopped(store, how, command, started, exc)
+            raise
         return _execute(store, lock, spec, todo, pool, how, progress, command, signals)
+
+
+def _record_stopped(
+    store: SweepStore, how: tuple[str, int | None, str | None], command: str, started: str, exc: Interrupted
+) -> None:
+    """An execution stopped before its first run (still planning, repairing, starting workers).
+
+    metadata.json records every execution however it ends; this one would otherwise be missing.
+    """
+    executor, workers, scheduler = how
+    execution = {
+        "id": uuid.uuid4().hex[:12],
+        "command": command,
+        "executor": executor,
+        "workers": workers,
+        "scheduler": scheduler,
+        "pid": os.getpid(),
+        "started": started,
+        "finished": now(),
+        "done": 0,
+        "failed": 0,
+        "status": f"interrupted by {signal.Signals(exc.signum).name}",
+        "note": "stopped before any run started",
+    }
+    with contextlib.suppress(OSError, SweepError):  # no readable metadata.json yet: nothing to add to
+        _update_execution(store, execution)
 
 
 def run_or_resume(spec: ExperimentSpec, folder: str | Path, **how: Any) -> dict[str, int]:

@@ -19,35 +19,44 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from typing import Any
 
-import ipyvue
-import solara
-import solara.server.settings as settings
 
-SOLARA = pathlib.Path(solara.__file__).parent
-CACHE = pathlib.Path(settings.assets.proxy_cache_dir)
+def _solara() -> tuple[pathlib.Path, pathlib.Path, Any]:
+    """Solara's package folder, its asset cache and settings.
+
+    Imported only when needed: importing solara creates its (empty) cache folder, which
+    `--help` or a mistyped option must not leave behind.
+    """
+    import solara
+    import solara.server.settings as settings
+
+    return pathlib.Path(solara.__file__).parent, pathlib.Path(settings.assets.proxy_cache_dir), settings
 
 
 def required() -> list[str]:
     """The package@version specs the page loads: the app shell, fonts, charts (echarts), Markdown."""
+    import ipyvue
+
+    package, _, settings = _solara()
     vue3 = ipyvue.__version__.startswith("3")
-    template = (SOLARA / "server/templates/solara.html.j2").read_text()
+    template = (package / "server/templates/solara.html.j2").read_text()
     app = "solara-vuetify3-app" if vue3 else "solara-vuetify-app"
     specs = set(re.findall(rf"(@widgetti/{re.escape(app)}@[0-9][^/]*)/", template))
     specs |= set(re.findall(r"(requirejs@[0-9][^/]*)/", template))
     specs.add("font-awesome@" + settings.assets.fontawesome_path.split("@")[1].split("/")[0])
-    grid = (SOLARA / "widgets/vue" / ("gridlayout_v3.vue" if vue3 else "gridlayout.vue")).read_text()
+    grid = (package / "widgets/vue" / ("gridlayout_v3.vue" if vue3 else "gridlayout.vue")).read_text()
     specs |= set(re.findall(r"(@widgetti/vue-grid-layout@[^/]+)/", grid))
-    echarts = (SOLARA / "components/echarts.vue").read_text()  # the app's charts
+    echarts = (package / "components/echarts.vue").read_text()  # the app's charts
     specs |= {f"echarts@{v}" for v in re.findall(r'const version = "([0-9.]+)"', echarts)}
-    markdown = (SOLARA / "components/markdown.py").read_text()  # solara.Markdown: mermaid, KaTeX
+    markdown = (package / "components/markdown.py").read_text()  # solara.Markdown: mermaid, KaTeX
     specs |= set(re.findall(r"getCdn\(\)\}/((?:@[\w-]+/)?[\w.-]+@[0-9][\w.-]*)/", markdown))
     return sorted(specs)
 
 
 def install(spec: str) -> None:
     """npm pack one package and unpack it (without its package/ prefix) into the cache."""
-    target = CACHE / spec
+    target = _solara()[1] / spec
     if target.is_dir() and any(target.iterdir()):
         print(f"present   {spec}")
         return
@@ -86,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         print("\n".join(required()))
         return 0
-    CACHE.mkdir(parents=True, exist_ok=True)
+    _solara()[1].mkdir(parents=True, exist_ok=True)
     if shutil.which("npm") is None:
         print(
             "install_solara_assets: npm is not installed (e.g. `apt-get install npm`); without it, "

@@ -1,9 +1,10 @@
 """Morris or Sobol indices of a finished sweep, from its stored runs (one outcome per run).
 
 Outcome of a run: the mean of its last 60 months of a model-frame column (`runs.outcomes.
-last_months`). Reads the sweep's plan and time series through its store (every file checked
-against its checksum), in sample order, so the indices are those of the design the sweep ran
-(`runs/design.py` draws it with SALib). A sweep with runs not done (queued, failed, corrupt)
+last_months`; of all its months if it is shorter, and the table's title says so). Reads the
+sweep's plan and time series through its store (every file checked against its checksum),
+in sample order, so the indices are those of the design the sweep ran (`runs/design.py`
+draws it with SALib). A sweep with runs not done (queued, failed, corrupt)
 cannot be screened: the error says how many and which, and how to finish it.
 
     .venv/bin/python scripts/screening.py results/morris --outcome quality_experienced
@@ -79,11 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     x = design[names].to_numpy()
     kind = spec["design"]["kind"]
+    steps = int(spec["experiment"]["steps"])
+    # `last_months` averages whatever a shorter run has: say so rather than claim 60 months
+    window = f"mean of the last {LAST} months" if steps >= LAST else f"mean of all {steps} months of each run"
     if kind == "morris":
         result = morris.analyze(problem, x, y, num_levels=spec["design"].get("levels", 4), seed=1)
         table = pd.DataFrame({k: result[k] for k in ("names", "mu_star", "mu_star_conf", "sigma")})
         table = table.sort_values("mu_star", ascending=False).head(args.top)
-        print(f"Morris, {args.outcome} (mean of the last 60 months), {len(y)} samples:\n")
+        print(f"Morris, {args.outcome} ({window}), {len(y)} samples:\n")
         print("| parameter | mu* | 95% conf. | sigma |\n|---|---|---|---|")
         for r in table.itertuples():
             print(f"| `{r.names}` | {r.mu_star:.4f} | {r.mu_star_conf:.4f} | {r.sigma:.4f} |")
@@ -92,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         table = pd.DataFrame({"names": names, **{k: result[k] for k in ("S1", "S1_conf", "ST", "ST_conf")}})
         table = table.sort_values("ST", ascending=False)
         n = len(y) // (len(names) + 2)
-        print(f"Sobol, {args.outcome} (mean of the last 60 months), N = {n} base samples:\n")
+        print(f"Sobol, {args.outcome} ({window}), N = {n} base samples:\n")
         print(
             "| parameter | S1 | 95% conf. | ST | 95% conf. | ST interval width |\n|---|---|---|---|---|---|"
         )

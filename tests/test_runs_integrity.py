@@ -88,7 +88,8 @@ def test_a_damaged_run_file_is_never_done_and_resume_runs_it_again(reference, co
 
 def test_another_runs_record_in_its_place_is_found(reference, copy, capsys):
     first, second = sorted(p.stem for p in (copy / "runs").glob("*.parquet"))[:2]
-    shutil.copy(copy / "runs" / f"{second}.parquet", copy / "runs" / f"{first}.parquet")
+    for suffix in ("parquet", "sha256"):  # the whole of another run's record, its checksum too
+        shutil.copy(copy / "runs" / f"{second}.{suffix}", copy / "runs" / f"{first}.{suffix}")
     assert SweepStore(copy).status() == {"queued": 1, "done": 3, "failed": 0}
     assert "it is not the record of this run" in str(SweepStore(copy).census().corrupt[first])
     resumed_equals_reference(reference, copy, capsys)
@@ -163,6 +164,13 @@ def test_a_damaged_spec_is_rebuilt_from_metadata(reference, copy, capsys):
     assert (copy / "spec.toml").read_text() == (reference[1] / "spec.toml").read_text()
 
 
+def test_a_sweep_whose_spec_and_plan_are_both_lost_is_rebuilt_from_metadata(reference, copy, capsys):
+    (copy / "spec.toml").unlink()
+    (copy / "plan.parquet").unlink()
+    resumed_equals_reference(reference, copy, capsys)
+    assert (copy / "spec.toml").read_text() == (reference[1] / "spec.toml").read_text()
+
+
 def test_a_sweep_whose_spec_and_metadata_are_both_lost_says_so_in_one_line(copy, capsys):
     (copy / "spec.toml").unlink()
     (copy / "metadata.json").write_text("{")
@@ -200,6 +208,8 @@ def test_a_folder_with_other_files_is_still_refused(reference, tmp_path, capsys)
 
 def test_results_of_records_written_before_checksums_still_load(reference, copy):
     """Sweeps made before checksums were recorded: their runs are read as they are."""
+    for path in (copy / "runs").glob("*.sha256"):
+        path.unlink()  # nor did records have their own
     for path in (copy / "runs").glob("*.parquet"):
         frame = pd.read_parquet(path)
         frame.drop(columns=[c for c in frame.columns if c.startswith("sha256_")]).to_parquet(
@@ -207,3 +217,63 @@ def test_results_of_records_written_before_checksums_still_load(reference, copy)
         )
     assert SweepStore(copy).status() == {"queued": 0, "done": 4, "failed": 0}
     same_data(reference[1], copy)
+
+
+def test_an_edited_run_record_is_found_and_run_again(reference, copy, capsys):
+    """Issue 21's tester rewrote a record with one value changed: it passed status, analyze, load_results."""
+    run_id = first_run(copy)
+    path = copy / "runs" / f"{run_id}.parquet"
+    frame = pd.read_parquet(path)
+    final = next(c for c in frame.columns if c.startswith("final_"))
+    frame[final] = frame[final] + 1.0
+    frame.to_parquet(path, index=False)  # a whole, readable Parquet file, with its page checksums
+    assert main(["status", str(copy)]) == 0
+    out = capsys.readouterr().out
+    differs = "its bytes are not those written: the checksum differs"
+    assert f"  corrupt: {run_id}: {path} is corrupt ({differs})" in out
+    line = one_error_line(["analyze", str(copy)], capsys)
+    assert line.startswith(f"error: {path} is corrupt (its bytes are not those written")
+    with pytest.raises(SweepError, match="is corrupt"):
+        load_results(copy)
+    resumed_equals_reference(reference, copy, capsys)
+    assert (copy / "corrupt" / f"runs-{run_id}.parquet").exists()
+    assert (copy / "corrupt" / f"runs-{run_id}.sha256").exists()
+
+
+MORRIS = """
+[experiment]
+name = "m"
+scenario = "mandatory_portability"
+steps = 3
+replications = 1
+seed = 1
+[parameters]
+responsiveness = {low = 0.1, high = 0.9}
+threat_weight = {low = 0.0, high = 3.0}
+scale = 0.002
+[design]
+kind = "morris"
+samples = 3
+"""
+
+
+def test_a_partial_morris_sweep_says_why_it_has_no_indices(tmp_path, capsys):
+    spec = tmp_path / "morris.toml"
+    spec.write_text(MORRIS)
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec), "--out", str(out), "--executor", "serial"]) == 0
+    for path in sorted((out / "runs").glob("*.parquet"))[:2]:
+        path.unlink()  # as a sweep stopped before these two
+    capsys.readouterr()
+    said = (
+        f"warning: {out}: the Morris indices need every run of the design and 2 of 9 runs are not "
+        "done (0 failed), so they are not computed for the incomplete design; finish it with "
+        f"`python -m runs resume {out}` first"
+    )
+    assert main(["analyze", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.strip() == said
+    assert "sensitivity.csv: 0 rows" in captured.out
+    assert main(["report", str(out)]) == 0
+    text = (out / "report.md").read_text()
+    assert "## Sensitivity\n\nThe Morris indices need every run of the design and 2 of 9 runs" in text

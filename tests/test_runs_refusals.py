@@ -247,3 +247,18 @@ def test_sweep_help_shows_every_default(capsys):
         after = text.split(f"{option} ", 1)[1].split(" --", 1)[0]
         assert "(default: " in after, f"{option}: {after}"
     assert "(default: the experiment's `scale`" in text and "(default: processes)" in text
+
+
+def test_samples_on_a_factorial_design_is_warned_about(tmp_path, capsys):
+    path = write(tmp_path, FACTORIAL.format(extra="", parameters=""))
+    argv = ["sweep", str(path), "--out", str(tmp_path / "o"), "--executor", "serial", "--steps", "1"]
+    assert main([*argv, "--samples", "5"]) == 0
+    assert warning_lines(capsys.readouterr().err) == [
+        f"warning: --samples 5 is ignored: it is for lhs, sobol and morris designs, and {path}'s "
+        "design is factorial (its runs are its levels times --replications)"
+    ]
+
+
+def test_a_misspelt_regime_gets_a_suggestion(capsys):
+    line = refused(["run", "status_quo", "--regime", "mandatroy"], capsys)
+    assert line.endswith("; got 'mandatroy'; did you mean 'mandatory'?")

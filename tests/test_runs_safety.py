@@ -207,3 +207,130 @@ def test_the_time_limit_holds_in_a_worker_thread_too(tmp_path):
     assert result.status == "failed"
     assert result.error == "RunTimeout: the run took longer than its time limit of 1 s"
     assert result.duration < 3
+
+
+# Runs a command, then says how many native threads it left behind. Arrow's thread-pool
+# threads alive at interpreter exit make libstdc++ abort it at random (exit 134 after the
+# work is done, apache/arrow#34314): none may be started. Python threads (tqdm's monitor)
+# are not counted: the interpreter ends those itself.
+LEFT_THREADS = """
+import os, sys, threading
+import model, pandas, pyarrow  # their own threads (OpenBLAS) are the baseline
+from runs import load_results
+from runs.cli import main
+
+def native():
+    return len(os.listdir("/proc/self/task")) - threading.active_count()
+
+before = native()
+code = 0 if sys.argv[1] == "load_results" and load_results(sys.argv[2]) else main(sys.argv[1:])
+print("native threads left:", native() - before, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="counts threads in Linux /proc")
+def test_no_command_leaves_a_native_thread_to_abort_the_exit(tmp_path):
+    out = tmp_path / "out"
+    done = tmp_path / "done"
+    sweep(spec(), done, executor="serial", progress=False)
+    commands = [
+        ["sweep", str(write_spec(tmp_path)), "--out", str(out), "--executor", "serial"],
+        ["status", str(done)],
+        ["resume", str(done), "--executor", "serial"],
+        ["analyze", str(done)],
+        ["load_results", str(done)],
+    ]
+    for argv in commands:
+        run = subprocess.run(
+            [sys.executable, "-c", LEFT_THREADS, *argv], cwd=ROOT, capture_output=True, text=True, timeout=300
+        )
+        assert run.returncode == 0, (argv, run.stderr)
+        assert "native threads left: 0" in run.stderr, (argv, run.stderr)
+
+
+def interrupted_at(argv: list[str], seconds: float) -> tuple[int, str]:
+    """Exit code and stderr of `python -m runs ARGV` sent SIGINT (to its whole group) after `seconds`."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "runs", *argv],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(seconds)
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    return process.returncode, err
+
+
+@pytest.mark.parametrize("seconds", [0.3, 0.8, 1.5])
+def test_a_ctrl_c_while_the_command_line_imports_is_one_line(tmp_path, seconds):
+    # --scale is checked by the model's Params: parsing the options imports the model
+    argv = ["sweep", str(write_spec(tmp_path)), "--out", str(tmp_path / "out"), "--scale", "0.002"]
+    code, err = interrupted_at([*argv, "--executor", "serial"], seconds)
+    assert code == 130, err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("stopped by SIGINT: "), err
+
+
+@pytest.mark.parametrize("seconds", [1.5, 2.5])
+def test_a_ctrl_c_while_the_fork_server_imports_the_model_is_one_line(tmp_path, seconds):
+    spec_file = write_spec(tmp_path, steps=6, replications=6, extra='model = "tests.faults:slow"')
+    argv = ["sweep", str(spec_file), "--out", str(tmp_path / "out"), "--workers", "2"]
+    code, err = interrupted_at(argv, seconds)
+    assert code == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.count("stopped by SIGINT: ") == 1, err  # beside progress bars, if any started
+
+
+def test_a_resume_stopped_before_its_first_run_is_recorded(tmp_path, monkeypatch):
+    """SIGTERM while resume still plans or starts its workers: the execution is in metadata.json too."""
+    import runs.sweep
+    from runs.errors import Interrupted
+
+    out = tmp_path / "out"
+    sweep(spec(), out, executor="serial", progress=False)
+    (out / "runs" / next((out / "runs").glob("*.parquet")).name).unlink()  # one run left to do
+
+    def stopped(*args, **kwargs):
+        raise Interrupted(signal.SIGTERM)  # as the signal does while the workers start
+
+    monkeypatch.setattr(runs.sweep, "_open", stopped)
+    with pytest.raises(Interrupted):
+        resume(out, executor="processes", progress=False, command="python -m runs resume")
+    last = json.loads((out / "metadata.json").read_text())["executions"][-1]
+    assert last["status"] == "interrupted by SIGTERM" and last["command"] == "python -m runs resume"
+    assert last["done"] == 0 and last["note"] == "stopped before any run started"
+
+
+def test_an_interrupt_lost_in_a_weakref_callback_still_stops_the_command(tmp_path, capsys, monkeypatch):
+    """A signal's exception raised inside a weakref callback is lost ("Exception ignored in ..."):
+    a Ctrl-C while importing then let the whole sweep run. It is raised again before any work."""
+    import weakref
+
+    import runs.cli
+
+    parser = runs.cli.build_parser
+
+    def interrupted_in_a_callback():
+        class Imported:  # as importlib's module cache drops an entry while the signal lands
+            pass
+
+        thing = Imported()
+        ref = weakref.ref(thing, lambda _: signal.raise_signal(signal.SIGINT))
+        del thing
+        assert ref() is None
+        return parser()
+
+    monkeypatch.setattr(runs.cli, "build_parser", interrupted_in_a_callback)
+    out = tmp_path / "out"
+    assert main(["sweep", str(write_spec(tmp_path)), "--out", str(out), "--executor", "serial"]) == 130
+    err = capsys.readouterr().err  # one line, no "Exception ignored ... Traceback"
+    assert len(err.splitlines()) == 1 and err.startswith("stopped by SIGINT: nothing has run yet"), err
+    assert not out.exists()

@@ -8,6 +8,7 @@ nothing. Each is run here at a tiny scale, in-process, on the serial executor.
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -137,7 +138,8 @@ def morris(tmp_path_factory) -> Path:
 
 def test_screening_of_a_finished_sweep(morris, capsys):
     out = run_script("screening", [str(morris), "--outcome", "quality_experienced"], capsys)
-    assert out.startswith("Morris, quality_experienced (mean of the last 60 months), 9 samples:")
+    # runs of 3 months: the outcome is their mean over all 3 (issue 21: it said "the last 60 months")
+    assert out.startswith("Morris, quality_experienced (mean of all 3 months of each run), 9 samples:")
     assert "| `threat_weight` |" in out
 
 
@@ -164,3 +166,15 @@ def test_screening_of_a_partial_sweep_says_what_is_missing(morris, tmp_path):
     )  # fmt: skip
     assert done.returncode == 2 and done.stderr.startswith(f"error: {partial}: 2 of 9 runs are not done")
     assert "Traceback" not in done.stderr
+
+
+def test_install_solara_assets_help_creates_no_folder(tmp_path):
+    """Importing solara creates its asset cache: --help alone left an empty .venv/share/solara/cdn/."""
+    cache = tmp_path / "cdn"
+    env = {**os.environ, "SOLARA_ASSETS_PROXY_CACHE_DIR": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "scripts/install_solara_assets.py", "--help"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0 and "--list" in done.stdout
+    assert not cache.exists()

@@ -10,6 +10,7 @@ them, so a default is never written twice.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any
@@ -67,7 +68,9 @@ class Params(RemedyParams, MarketParams, RegistryParams, HolderParams, RegimePar
             meta = f.metadata
             if "choices" in meta:
                 if value not in meta["choices"]:
-                    raise ConfigError(f"{f.name} must be one of {meta['choices']}; got {value!r}")
+                    close = difflib.get_close_matches(str(value), meta["choices"], n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""  # as for unknown names
+                    raise ConfigError(f"{f.name} must be one of {meta['choices']}; got {value!r}{hint}")
             elif "low" in meta:
                 if value is None and f.default is None:
                     continue

@@ -29,8 +29,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from runs.cli.arguments import EXIT_BAD_INPUT, build_parser
-from runs.cli.commands import COMMANDS
+from runs.cli.commands import COMMANDS, Command
 from runs.errors import Interrupted, StorageError, SweepError
+from runs.signals import forget_raised, quiet_lost_interrupts, raise_interrupted, reraise_lost
 
 __all__ = ["interrupting", "log_as_lines", "main", "one_line_warnings"]
 
@@ -83,36 +84,42 @@ def one_line_warnings() -> Iterator[None]:
 def interrupting() -> Iterator[None]:
     """SIGINT and SIGTERM raise `Interrupted` (a sweep installs its own, finer handling inside)."""
     previous = {}
-
-    def handle(signum: int, frame: Any) -> None:
-        raise Interrupted(signum)
-
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, handle)
+            previous[signum] = signal.signal(signum, raise_interrupted)
     try:
-        yield
+        with quiet_lost_interrupts():
+            yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        forget_raised()  # handled by `main`: not to be raised again by a later command in this process
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m runs``; returns the exit code."""
     log_as_lines()
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
     command = " ".join(["python -m runs", *argv])
-    chosen = COMMANDS[args.command]
-    with one_line_warnings(), interrupting():
+    chosen: Command | None = None
+    # Parsing is inside: checking a value imports the model (seconds), a Ctrl-C may come then.
+    with interrupting():
         try:
-            return chosen.run(args, command)
+            reraise_lost()  # one that came while `python -m runs` imported this module
+            args = build_parser().parse_args(argv)
+            chosen = COMMANDS[args.command]
+            reraise_lost()  # one lost while the options were checked (that imports the model)
+            with one_line_warnings():
+                return chosen.run(args, command)
         except (Interrupted, KeyboardInterrupt) as exc:
             code = exc.exit_code if isinstance(exc, Interrupted) else 130
             name = signal.Signals(code - 128).name
-            print(f"stopped by {name}: {chosen.next(args, command).after_signal()}", file=sys.stderr)
+            after = chosen.next(args, command).after_signal() if chosen else "nothing has run yet"
+            print(f"stopped by {name}: {after}", file=sys.stderr)
             return code
         except StorageError as exc:
+            if chosen is None:
+                raise
             print(f"error: {exc}; {chosen.next(args, command).after_storage_error()}", file=sys.stderr)
             return EXIT_FAILED
         except Exception as exc:

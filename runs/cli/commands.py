@@ -198,6 +198,13 @@ def sweep(args: argparse.Namespace, command: str) -> int:
         steps=args.steps,
         timeout=args.timeout,
     )
+    if args.samples is not None and spec.design == "factorial":  # legal, but not what was meant
+        warnings.warn(
+            f"--samples {args.samples} is ignored: it is for lhs, sobol and morris designs, and "
+            f"{args.file}'s design is factorial (its runs are its levels times --replications)",
+            SweepWarning,
+            stacklevel=1,
+        )
     how = {"executor": args.executor, "workers": args.workers, "scheduler": args.scheduler}
     return _counted(run_sweep(spec, args.out, **how, command=command, force=args.force))
 

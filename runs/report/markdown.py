@@ -15,6 +15,7 @@ from runs.report.figures import MAX_CONDITIONS
 from runs.report.incidence import incidence_lines
 from runs.report.labels import HEADLINE, METRICS, comparison, condition_label, metric_label, value_words
 from runs.report.remedies import remedies_lines
+from runs.sensitivity import incomplete_design
 from runs.spec import ExperimentSpec
 from runs.store import SweepStore
 
@@ -124,11 +125,12 @@ def _adequacy_lines(tables: dict, spec: ExperimentSpec) -> list[str]:
     return [*lines, ""]
 
 
-def _sensitivity_lines(tables: dict, spec: ExperimentSpec) -> list[str]:
+def _sensitivity_lines(tables: dict, spec: ExperimentSpec, runs: pd.DataFrame, folder: Path) -> list[str]:
     table = tables.get("sensitivity")
+    missing = incomplete_design(spec, runs, folder)
+    lines = ["## Sensitivity", ""] + ([f"{missing[0].upper()}{missing[1:]}.", ""] if missing else [])
     if table is None or table.empty:
-        return []
-    lines = ["## Sensitivity", ""]
+        return lines if missing else []
     checks = tables.get("sobol_checks")
     if spec.design == "sobol" and checks is not None and not checks.empty:
         lines += [
@@ -234,7 +236,7 @@ def markdown(
     lines += _paired_lines(tables, factors)
     lines += incidence_lines(runs, factors)
     lines += _adequacy_lines(tables, spec)
-    lines += _sensitivity_lines(tables, spec)
+    lines += _sensitivity_lines(tables, spec, runs, folder)
     lines += remedies_lines(figures)
     lines += [
         "## Provenance",
