@@ -412,9 +412,10 @@ def test_market_tab_draws_the_models_market_in_real_world_equivalents():
 def test_holders_and_peering_views():
     model = app.build(Setup()).model
     run = charts.RunData.of("a", "a", model)
-    histogram, _home = charts.holders_charts([run])
+    histogram, home = charts.holders_charts([run])
     total = sum(sum(s["data"]) for s in histogram["series"])
     assert total == pytest.approx(model.holders.size / model.p.scale)  # real-world equivalents
+    assert home["xAxis"]["data"] == run.names and home["xAxis"]["axisLabel"]["interval"] == 0  # all five named
     nodes, edges = charts.peering_sample(model)
     assert set(edges.ravel().tolist()) == set(nodes.tolist())  # no isolated node
 

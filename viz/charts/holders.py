@@ -49,6 +49,8 @@ def _bars(
         "yAxis": {"type": "value", "name": "holders", "nameLocation": "middle", "nameGap": 50},
         "series": series,
     }
+    if len(categories) <= 5:  # registries: name every one (ECharts hides labels it thinks crowded)
+        option["xAxis"]["axisLabel"] = {"interval": 0, "fontSize": 11}
     room_for_ticks(option)
     return subtitle(option, [*notes, "real-world equivalents"])
 
