@@ -75,10 +75,10 @@ async (within) => {
 }
 """
 
-# Every text ECharts has drawn in each visible chart (SVG text elements), as the boxes the
-# browser measured (after rotation), in the chart's own pixels; with the plot's rectangle and
-# the chart's place on the page: enough to check that nothing overlaps or leaves the chart.
-_TEXTS_JS = """
+# The start of a page function that visits each drawn chart of the open tab (`within` selects
+# it): ECharts itself, then `el` (the chart's element) and `chart` (its instance); the rest of
+# the loop's body, the loop's end and `return out` follow it.
+_EACH_DRAWN_CHART = """
 async (within) => {
   const cdn = window.solara ? window.solara.cdn : '/_solara/cdn';
   const echarts = await new Promise((ok) => requirejs([`${cdn}/echarts@5.4.0/dist/echarts.js`], ok));
@@ -87,6 +87,12 @@ async (within) => {
     if (!el.offsetParent) continue;
     const chart = echarts.getInstanceByDom(el);
     if (!chart) continue;
+"""
+
+# Every text ECharts has drawn in each visible chart (SVG text elements), as the boxes the
+# browser measured (after rotation), in the chart's own pixels; with the plot's rectangle and
+# the chart's place on the page: enough to check that nothing overlaps or leaves the chart.
+_TEXTS_JS = _EACH_DRAWN_CHART + """
     const box = el.getBoundingClientRect();
     const texts = [];
     for (const t of el.querySelectorAll('svg text')) {  // drawn as SVG: the boxes the browser measured
@@ -117,15 +123,7 @@ async (within) => {
 # puts them: each marker's centre, size and symbol in the chart's pixels, its month, value and
 # tooltip name ("" for a range's cap); each period's box; with the plot's rectangle, the chart's
 # place on the page, the value axis's extent and the legend's entries.
-_OBSERVED_JS = """
-async (within) => {
-  const cdn = window.solara ? window.solara.cdn : '/_solara/cdn';
-  const echarts = await new Promise((ok) => requirejs([`${cdn}/echarts@5.4.0/dist/echarts.js`], ok));
-  const out = [];
-  for (const el of document.querySelectorAll(`${within} .solara-echarts`)) {
-    if (!el.offsetParent) continue;
-    const chart = echarts.getInstanceByDom(el);
-    if (!chart) continue;
+_OBSERVED_JS = _EACH_DRAWN_CHART + """
     const option = chart.getOption();
     const series = (option.series || []).find((s) => s.id === 'observed');
     if (!series) continue;
