@@ -21,7 +21,7 @@ from typing import Any
 from runs.cli.arguments import Help, positive_int
 from runs.options import EXECUTORS
 
-__all__ = ["experiment", "options", "parser", "results", "run_script", "write_table"]
+__all__ = ["experiment", "finished", "options", "parser", "results", "run_script", "write_table"]
 
 FOLDER = Path("results/validation")
 
@@ -70,6 +70,14 @@ def results(spec: Any, args: argparse.Namespace) -> Any:
     print(f"{spec.name}: {folder}", file=sys.stderr)
     run_or_resume(spec, folder, executor=args.executor, workers=args.workers, command=" ".join(sys.argv))
     return load_results(folder)
+
+
+def finished(runs: Any, keys: list[str] | None = None) -> Any:
+    """Finished runs' outcomes, `final_` taken off their names: every column, or `keys` and the outcomes."""
+    done = runs[runs.status == "done"]
+    finals = [c for c in done.columns if c.startswith("final_")]
+    frame = done if keys is None else done[[*keys, *finals]]
+    return frame.rename(columns={c: c.removeprefix("final_") for c in finals})
 
 
 def write_table(frame: Any, path: Path | None) -> None:

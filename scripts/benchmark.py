@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from runs.analysis import t_interval_text as interval
-from runs.validation import experiment, options, parser, results, run_script, write_table
+from runs.validation import experiment, finished, options, parser, results, run_script, write_table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,8 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     spec = experiment("benchmark").with_overrides(scale=args.scale, replications=args.seeds)
     runs = results(spec, args).runs
-    done = runs[runs.status == "done"].copy()
-    done.columns = [c.removeprefix("final_") for c in done.columns]
+    done = finished(runs)
     write_table(done, args.out)
     print(f"Scale {args.scale}, last 5 of 20 years, means over registries; Student-t 95% over seeds.\n")
     print("| regime | fees | stake, USD a year per point | effort | closed-form effort | quality "

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from runs.analysis import t_interval_text as interval
-from runs.validation import experiment, options, parser, results, run_script, write_table
+from runs.validation import experiment, finished, options, parser, results, run_script, write_table
 
 NOISE = {"on": 0.05, "off": 0.0}
 CONDITIONS = (
@@ -40,10 +40,7 @@ HORIZONS = ("10y", "20y")
 
 def outcomes(runs: pd.DataFrame, scale: float) -> pd.DataFrame:
     """One row per finished run: scale, fees, noise, condition, replicate, seed and the outcomes."""
-    done = runs[runs.status == "done"]
-    keep = [c for c in done.columns if c.startswith("final_")]
-    frame = done[["fee_schedules", "observation_noise", "condition", "replicate", "seed", *keep]].copy()
-    frame.columns = [c.removeprefix("final_") for c in frame.columns]
+    frame = finished(runs, ["fee_schedules", "observation_noise", "condition", "replicate", "seed"])
     frame.insert(0, "scale", scale)
     frame["noise"] = frame.observation_noise.map({v: k for k, v in NOISE.items()})
     return frame

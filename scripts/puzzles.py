@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from runs.analysis import t_interval_text as interval
-from runs.validation import experiment, options, parser, results, run_script, write_table
+from runs.validation import experiment, finished, options, parser, results, run_script, write_table
 
 COLUMNS = ("voices", "held_back", "repeat_movers", "into_afrinic", "afrinic_share_change")
 PAIRS = (  # (condition, against): the paired differences the explanations rest on
@@ -37,8 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     spec = experiment("puzzles").with_overrides(scale=args.scale, replications=args.seeds)
     runs = results(spec, args).runs
-    done = runs[runs.status == "done"].copy()
-    done.columns = [c.removeprefix("final_") for c in done.columns]
+    done = finished(runs)
     write_table(done, args.out)
     print(
         f"Scale {args.scale}, {done.replicate.nunique()} seeds, 20-year runs; means "
