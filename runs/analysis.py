@@ -24,7 +24,7 @@ from runs.errors import SweepError
 from runs.files import write_csv
 from runs.seeds import sampler_seed
 from runs.sensitivity import incomplete_design, morris_indices, sensitivity, sobol_checks, sobol_indices
-from runs.spec import ExperimentSpec
+from runs.spec import CONDITION, ExperimentSpec
 from runs.store import Results, SweepStore
 
 __all__ = [
@@ -126,12 +126,15 @@ def end_states(results: Results, factors: list[str], seed: int = 0) -> pd.DataFr
 def paired_differences(results: Results, spec: ExperimentSpec, seed: int = 0) -> pd.DataFrame:
     """Each level of each listed factor against the factor's first level, paired by replicate (seed).
 
-    Only with seed policy `common` (replicate r has the same seed at every design point). One
+    Only with seed policy `common` (replicate r has the same seed at every design point), or
+    `paired` for the named conditions (the same point has the same seeds under each). One
     row per factor, level, values of the other factors and final metric: n pairs, mean
     difference, SD, 95% t-interval and bootstrap interval.
     """
     listed = [f for f in spec.varying if f.kind == "levels"]
-    if spec.seed_policy != "common" or not listed:
+    if spec.seed_policy == "paired":
+        listed = [f for f in listed if f.name == CONDITION]
+    if spec.seed_policy not in ("common", "paired") or not listed:
         return pd.DataFrame()
     done = results.runs[results.runs.status == "done"]
     finals = [c for c in done.columns if c.startswith("final_")]

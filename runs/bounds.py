@@ -66,7 +66,9 @@ def count_points(spec: ExperimentSpec) -> int:
     """Design points of `spec`, counted without drawing a sample."""
     crossed = math.prod(len(f.levels) for f in spec.factors if f.kind == "levels")
     ranged = sum(1 for f in spec.factors if f.kind == "range")
-    per_sample = {"factorial": 0, "lhs": 1, "sobol": ranged + 2, "morris": ranged + 1}[spec.design]
+    per_sample = {"factorial": 0, "lhs": 1, "sobol": ranged + 2, "morris": ranged + 1, "points": 1}[
+        spec.design
+    ]
     samples = spec.samples * per_sample if per_sample else 1
     return crossed * samples * max(1, len(spec.conditions))
 

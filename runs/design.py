@@ -1,4 +1,4 @@
-"""Design points: every combination of levels (factorial), or samples of the ranges.
+"""Design points: every combination of levels (factorial), samples of the ranges, or given points.
 
 LHS uses scipy's `qmc.LatinHypercube`; Sobol (Saltelli) and Morris use SALib, so the points
 are the ones its analysers expect. Levels of other factors (and named conditions, a factor of
@@ -35,7 +35,7 @@ def problem(spec: ExperimentSpec) -> dict[str, Any]:
 def design_points(spec: ExperimentSpec) -> pd.DataFrame:
     """One row per design point: `sample_id`, then a column per varying factor."""
     levels = [f for f in spec.varying if f.kind == "levels"]
-    ranged = [f for f in spec.varying if f.kind == "range"]
+    ranged = [f for f in spec.varying if f.kind in ("range", "points")]
     samples = _sample(spec, ranged) if ranged else np.empty((1, 0))
     rows = []
     for combination in itertools.product(*(f.levels for f in levels)):
@@ -49,6 +49,8 @@ def design_points(spec: ExperimentSpec) -> pd.DataFrame:
 
 
 def _sample(spec: ExperimentSpec, ranged: list[Factor]) -> np.ndarray:
+    if spec.design == "points":  # given, not drawn: the i-th value of every list is point i
+        return np.array([f.levels for f in ranged], dtype=float).T
     seed = sampler_seed(spec.seed)
     bounds = problem(spec)
     if spec.design == "sobol":

@@ -39,7 +39,17 @@ from runs.errors import SweepError
 from runs.options import EXECUTORS
 from runs.signals import interrupt_in
 
-__all__ = ["EXECUTORS", "RunResult", "RunTask", "RunTimeout", "execute_run", "open_executor", "run_tasks"]
+__all__ = [
+    "EXECUTORS",
+    "RunResult",
+    "RunTask",
+    "RunTimeout",
+    "check_scheduler",
+    "dask_client",
+    "execute_run",
+    "open_executor",
+    "run_tasks",
+]
 
 TICK = 0.2  # seconds between the driver's checks for a signal while it waits on runs
 
@@ -284,34 +294,45 @@ def open_executor(
             # in, and ending idle workers at once spares their slow interpreter shutdown
             _kill_workers(pool)
     else:
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise SweepError('the dask executor needs Dask: pip install "rir-portability[cluster]"') from None
-        if scheduler:
-            check_scheduler(scheduler)
-            client = Client(scheduler, timeout="10s")
-            cluster = None
-        else:
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                host="127.0.0.1",
-                silence_logs=logging.CRITICAL,  # the sweep speaks in one line, not in Dask's logs
-                preload=["runs.dask_preload"],  # its workers leave Ctrl-C to the driver
-            )
-            client = Client(cluster)
-        try:
+        with dask_client(workers, scheduler) as client:
             yield client.get_executor(pure=False)
-        finally:
-            # closing a cluster whose workers a signal killed may raise: the signal is what counts
+
+
+@contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+    """A Dask distributed client: on the cluster at `scheduler`, or on a LocalCluster.
+
+    The cluster at `scheduler` (tcp://host:port) is another's; the LocalCluster, of `workers`
+    single-threaded processes on 127.0.0.1 (default: the cores), is closed with the client.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SweepError('the dask executor needs Dask: pip install "rir-portability[cluster]"') from None
+    if scheduler:
+        check_scheduler(scheduler)
+        client = Client(scheduler, timeout="10s")
+        cluster = None
+    else:
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+            silence_logs=logging.CRITICAL,  # the command speaks in one line, not in Dask's logs
+            preload=["runs.dask_preload"],  # its workers leave Ctrl-C to the driver
+        )
+        client = Client(cluster)
+    try:
+        yield client
+    finally:
+        # closing a cluster whose workers a signal killed may raise: the signal is what counts
+        with contextlib.suppress(Exception):
+            client.close()
+        if cluster is not None:
             with contextlib.suppress(Exception):
-                client.close()
-            if cluster is not None:
-                with contextlib.suppress(Exception):
-                    cluster.close()
+                cluster.close()
 
 
 def run_tasks(

@@ -26,8 +26,8 @@ _FIRST = (
 )  # the paper's order; others follow by name
 
 
-#: files in runs/experiments/ that are not sweeps (`python -m runs calibrate` reads them)
-_NOT_SWEEPS = frozenset({"calibration"})
+#: files in runs/experiments/ that are not sweeps (`python -m runs calibrate` and `project` read them)
+_NOT_SWEEPS = frozenset({"calibration", "projection"})
 
 
 def _shipped_names() -> tuple[str, ...]:

@@ -6,7 +6,7 @@
     steps = 120                    # months per run (at most 1,200)
     replications = 20
     seed = 42                      # root of every run's seed
-    seed_policy = "common"         # or "independent"
+    seed_policy = "common"         # or "independent", or "paired" (common across conditions only)
     observe_every = 1              # keep every k-th month (and the last)
     outputs = ["timeseries", "registries"]
     model = "model:PortabilityModel"   # entry point: module:callable(params, seed=...)
@@ -18,7 +18,8 @@
     scale = 0.05
 
     [design]
-    kind = "factorial"             # or "lhs", "sobol", "morris" (with samples = N)
+    kind = "factorial"             # or "lhs", "sobol", "morris" (with samples = N), or "points":
+                                   # each parameter {points = [...]}, the i-th values a point
 
     [[conditions]]                 # optional: named conditions, crossed with the design
     name = "exit"                  # (a factor "condition" whose levels are the names)
@@ -53,8 +54,8 @@ __all__ = [
     "spec_toml",
 ]
 
-DESIGNS = ("factorial", "lhs", "sobol", "morris")
-SEED_POLICIES = ("common", "independent")
+DESIGNS = ("factorial", "lhs", "sobol", "morris", "points")
+SEED_POLICIES = ("common", "independent", "paired")
 OUTPUTS = ("timeseries", "registries")
 CONDITION = "condition"  # the factor that names the conditions
 
@@ -64,8 +65,8 @@ class Factor:
     """One parameter of the experiment: levels, a fixed value, or a range for a sampler."""
 
     name: str
-    kind: str  # "levels", "fixed" or "range"
-    levels: tuple[Any, ...] = ()
+    kind: str  # "levels", "fixed", "range" or "points" (one value per point of a points design)
+    levels: tuple[Any, ...] = ()  # the levels, or a points design's values
     value: Any = None
     low: float = 0.0
     high: float = 0.0
@@ -175,7 +176,7 @@ class ExperimentSpec:
             spec = replace(spec, steps=check_steps(steps, "--steps"))
         if timeout is not None:
             spec = replace(spec, timeout=check_timeout(timeout, "--timeout"))
-        if samples is not None and spec.design != "factorial":
+        if samples is not None and spec.design not in ("factorial", "points"):
             if samples < 1:
                 raise ConfigError(f"--samples must be an integer >= 1; got {samples}")
             spec = replace(spec, samples=samples)
@@ -289,10 +290,12 @@ def spec_toml(spec: ExperimentSpec) -> str:
             parameters[f.name] = list(f.levels)
         elif f.kind == "range":
             parameters[f.name] = {"low": f.low, "high": f.high}
+        elif f.kind == "points":
+            parameters[f.name] = {"points": list(f.levels)}
         else:
             parameters[f.name] = {"value": f.value}
     design: dict[str, Any] = {"kind": spec.design}
-    if spec.design != "factorial":
+    if spec.design not in ("factorial", "points"):  # a points design counts its points
         design["samples"] = spec.samples
     if spec.design == "morris":
         design["levels"] = spec.morris_levels

@@ -112,7 +112,9 @@ def validate(data: dict[str, Any], text: str) -> ExperimentSpec:
     except ConfigError as exc:
         raise ConfigError(f"[parameters]: {exc}") from None
     factors = tuple(_factor(name, value, kind) for name, value in parameters.items())
-    if kind != "factorial" and not any(f.kind == "range" for f in factors):
+    if kind == "points":
+        samples = _count_points(factors)
+    elif kind != "factorial" and not any(f.kind == "range" for f in factors):
         raise ConfigError(f"a {kind} design needs at least one parameter given as {{low = , high = }}")
     conditions = _conditions(data.get("conditions", []), set(parameters))
     spec = ExperimentSpec(
@@ -139,6 +141,18 @@ def validate(data: dict[str, Any], text: str) -> ExperimentSpec:
     return spec
 
 
+def _count_points(factors: tuple[Factor, ...]) -> int:
+    """The points of a points design: every {points = [...]} list has one value per point."""
+    if any(f.kind == "range" for f in factors):
+        raise ConfigError("a points design takes {points = [...]} lists, not {low = , high = } ranges")
+    lengths = {f.name: len(f.levels) for f in factors if f.kind == "points"}
+    if not lengths:
+        raise ConfigError("a points design needs at least one parameter given as {points = [...]}")
+    if len(set(lengths.values())) > 1:
+        raise ConfigError(f"a points design needs one value per point in every list; got lengths {lengths}")
+    return next(iter(lengths.values()))
+
+
 def _design(design: Any) -> tuple[str, int, int]:
     if not isinstance(design, dict):
         raise ConfigError(f"[design] must be a table; got {design!r}")
@@ -147,7 +161,7 @@ def _design(design: Any) -> tuple[str, int, int]:
     if kind not in DESIGNS:
         raise ConfigError(f"design.kind must be one of {DESIGNS}; got {kind!r}")
     samples = design.get("samples", 0)
-    if kind != "factorial" and samples < 1:
+    if kind not in ("factorial", "points") and samples < 1:
         raise ConfigError(f"design.samples must be an integer >= 1 for a {kind} design; got {samples}")
     levels = design.get("levels", 4)
     if levels < 2:
@@ -208,6 +222,8 @@ def _factor(name: str, value: Any, design: str) -> Factor:
         if keys == {"value"}:
             check_value(where, name, value["value"])
             return Factor(name, "fixed", value=value["value"])
+        if keys == {"points"}:
+            return _points(where, name, value["points"], design)
         if keys == {"low", "high"}:
             if design == "factorial":
                 raise ConfigError(
@@ -223,10 +239,22 @@ def _factor(name: str, value: Any, design: str) -> Factor:
                 raise ConfigError(f"{where}: low must be below high; got low = {low}, high = {high}")
             return Factor(name, "range", low=float(low), high=float(high), integer=bool(meta.get("integer")))
         raise ConfigError(
-            f"{where}: a table must be {{value = ...}} or {{low = , high = }}; got keys {sorted(keys)}"
+            f"{where}: a table must be {{value = ...}}, {{low = , high = }} or {{points = [...]}}; "
+            f"got keys {sorted(keys)}"
         )
     check_value(where, name, value)
     return Factor(name, "fixed", value=value)
+
+
+def _points(where: str, name: str, values: Any, design: str) -> Factor:
+    """A points design's values of one parameter (the i-th value belongs to the i-th point)."""
+    if design != "points":
+        raise ConfigError(f'{where}: {{points = [...]}} is for a design of kind = "points"; this is {design}')
+    if not isinstance(values, list) or not values:
+        raise ConfigError(f"{where}: points must be a non-empty list of values; got {values!r}")
+    for value in values:
+        check_value(where, name, value)
+    return Factor(name, "points", levels=tuple(values))
 
 
 def _warn_repeats(where: str, levels: list[Any]) -> None:

@@ -72,7 +72,9 @@ def plan(spec: ExperimentSpec) -> tuple[pd.DataFrame, pd.DataFrame, list[RunTask
         except ConfigError as exc:
             raise ConfigError(f"design point {row.sample_id} ({point}): {exc}") from None
         points.append((point, scenario, parameters))
-    seeds = run_seeds(spec.seed, len(design), spec.replications, spec.seed_policy)
+    seeds = run_seeds(
+        spec.seed, len(design), spec.replications, spec.seed_policy, max(1, len(spec.conditions))
+    )
     rows, tasks = [], []
     for sample_id, (point, scenario, parameters) in enumerate(points):
         for replicate in range(spec.replications):

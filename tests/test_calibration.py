@@ -120,7 +120,7 @@ def final_population(out: Path) -> pd.DataFrame:
 
 def test_pipeline_end_to_end_writes_a_consistent_database_report_and_diagnostics(tmp_path, standing_in):
     out = tmp_path / "out"
-    assert main(["calibrate", str(write_spec(tmp_path)), "--out", str(out)]) == 0
+    assert main(["calibrate", str(write_spec(tmp_path)), "--out", str(out), "--executor", "serial"]) == 0
     import pyabc
 
     history = pyabc.History(smc.database(out))
@@ -257,7 +257,12 @@ def test_a_missing_file_and_another_spec_in_a_used_folder_are_refused(tmp_path, 
     assert main(["calibrate", str(tmp_path / "none.toml"), "--out", str(tmp_path / "out")]) == 2
     assert "no calibration file" in capsys.readouterr().err
     out = tmp_path / "out"
-    assert main(["calibrate", str(write_spec(tmp_path, generations=1)), "--out", str(out)]) == 0
+    assert (
+        main(
+            ["calibrate", str(write_spec(tmp_path, generations=1)), "--out", str(out), "--executor", "serial"]
+        )
+        == 0
+    )
     capsys.readouterr()
     other = write_spec(tmp_path, generations=1, population=5)
     assert main(["calibrate", str(other), "--out", str(out)]) == 2

@@ -54,7 +54,7 @@ BAD = [
     ),
     (
         edit('kind = "factorial"', 'kind = "grid"'),
-        r"design\.kind must be one of \('factorial', 'lhs', 'sobol', 'morris'\)",
+        r"design\.kind must be one of \('factorial', 'lhs', 'sobol', 'morris', 'points'\)",
     ),
     (edit('regime = ["none", "mandatory"]', "regime = []"), r"parameters\.regime: an empty list of levels"),
     (
@@ -90,11 +90,11 @@ BAD = [
     (edit("scale = 0.003", "scale = 0.003\nregime_x = 1"), r"unknown parameter 'regime_x'"),
     (
         edit("scale = 0.003", "scale = {val = 0.003}"),
-        r"parameters\.scale: a table must be \{value = \.\.\.\} or \{low = , high = \}",
+        r"parameters\.scale: a table must be \{value = \.\.\.\}, \{low = , high = \} or \{points = \[\.\.\.\]\}",
     ),
     (
         edit("seed = 1", 'seed = 1\nseed_policy = "shared"'),
-        r"experiment\.seed_policy must be one of \('common', 'independent'\)",
+        r"experiment\.seed_policy must be one of \('common', 'independent', 'paired'\)",
     ),
     (edit("seed = 1", 'seed = 1\noutputs = ["agents"]'), r"experiment\.outputs: 'agents' is not one of"),
     ("[experiment\nname=", r"is not valid TOML"),

@@ -8,18 +8,24 @@ database either way. Every simulation draws its model seed from that generator a
 with its summary statistics (`seed`), so any particle can be rerun exactly
 (`model.replay.replay(scenario, seed, scale, **parameters)`).
 
-With one worker (pyabc's `SingleCoreSampler`) the same root seed gives the same posterior.
-With more (`MulticoreEvalParallelSampler`) it does not: pyabc reseeds each worker from the
-operating system and keeps the first particles accepted, so which are kept depends on timing;
-each particle's stored seed still reruns it exactly.
+Executors. `serial` (pyabc's `SingleCoreSampler`): the same root seed gives the same
+posterior. `processes` (`MulticoreEvalParallelSampler`) and `dask` (`DaskDistributedSampler`,
+on a LocalCluster or the cluster at `--scheduler`) do not: pyabc reseeds each worker from the
+operating system and keeps the first particles accepted, so which are kept depends on timing
+(VALIDATION reports the spread across repeated fits); each particle's stored seed still reruns
+it exactly. The budget: the serial and process samplers stop a generation at it; pyabc's Dask
+sampler finishes a generation once started, so a Dask calibration may pass its budget by the
+simulations of its last generation (`generations.csv` counts them all).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +38,7 @@ from runs.calibrate.spec import CalibrationSpec
 __all__ = ["DB_NAME", "RangeDistance", "Simulation", "calibrate", "database", "replay_simulator"]
 
 DB_NAME = "calibration.db"
+DASK_BATCH = 4  # simulations a Dask task
 _SPEC_NAME = "calibration.json"
 #: a simulator: (parameter values, model seed) -> the model's number for each target
 Simulator = Callable[[Mapping[str, float], int], dict[str, float]]
@@ -111,17 +118,31 @@ def database(out: Path) -> str:
     return f"sqlite:///{(out / DB_NAME).resolve()}"
 
 
-def _abc(spec: CalibrationSpec, simulator: Simulator, workers: int, t: int) -> Any:
+@contextmanager
+def sampler(executor: str, workers: int | None, scheduler: str | None) -> Iterator[Callable[[], Any]]:
+    """A factory of pyabc samplers on `executor`; a Dask client lives as long as the context."""
+    from pyabc.sampler import DaskDistributedSampler, MulticoreEvalParallelSampler, SingleCoreSampler
+
+    if executor == "dask":
+        from runs.execute import dask_client
+
+        with dask_client(workers, scheduler) as client:
+            # a few runs a task: a run takes a fraction of a second, a task's round trip some ms
+            yield lambda: DaskDistributedSampler(client, batch_size=DASK_BATCH)
+        return
+    # check_max_eval: stop a generation at the budget (pyabc otherwise finishes it whatever it costs)
+    if executor == "serial":
+        yield lambda: SingleCoreSampler(check_max_eval=True)
+    else:
+        yield lambda: MulticoreEvalParallelSampler(
+            n_procs=workers or os.cpu_count() or 1, check_max_eval=True
+        )
+
+
+def _abc(spec: CalibrationSpec, simulator: Simulator, sampler: Any, t: int) -> Any:
     import pyabc
-    from pyabc.sampler import MulticoreEvalParallelSampler, SingleCoreSampler
 
     prior = pyabc.Distribution(**{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in spec.priors})
-    # check_max_eval: stop a generation at the budget (pyabc otherwise finishes it whatever it costs)
-    sampler = (
-        SingleCoreSampler(check_max_eval=True)
-        if workers == 1
-        else MulticoreEvalParallelSampler(n_procs=workers, check_max_eval=True)
-    )
     return pyabc.ABCSMC(
         Simulation(simulator, spec.parameters),
         prior,
@@ -157,20 +178,36 @@ def calibrate(
     spec: CalibrationSpec,
     out: Path,
     *,
-    workers: int = 1,
+    executor: str = "serial",
+    workers: int | None = None,
+    scheduler: str | None = None,
     simulator: Simulator | None = None,
     progress: Callable[[str], None] = print,
 ) -> int:
     """Run (or resume) the calibration into `out`; returns the generations done."""
-    import pyabc
-
-    logging.getLogger("ABC").setLevel(logging.WARNING)  # pyabc's per-generation chatter
+    for name in ("ABC", "ABC.History", "ABC.Sampler"):  # pyabc's per-generation chatter
+        logging.getLogger(name).setLevel(logging.WARNING)
     simulator = simulator or replay_simulator(spec)
     out.mkdir(parents=True, exist_ok=True)
     resuming = _check_folder(spec, out)
+    with sampler(executor, workers, scheduler) as new_sampler:
+        return _generations(spec, out, simulator, new_sampler, resuming, progress)
+
+
+def _generations(
+    spec: CalibrationSpec,
+    out: Path,
+    simulator: Simulator,
+    new_sampler: Callable[[], Any],
+    resuming: bool,
+    progress: Callable[[str], None],
+) -> int:
+    import pyabc
+
     if not resuming:
-        (out / _SPEC_NAME).write_text(json.dumps({"fingerprint": spec.fingerprint()}))
-        abc = _abc(spec, simulator, workers, 0)
+        saved = {"fingerprint": spec.fingerprint(), "scale": spec.scale, "scenario": spec.scenario}
+        (out / _SPEC_NAME).write_text(json.dumps(saved))
+        abc = _abc(spec, simulator, new_sampler(), 0)
         midpoints = {name: (spec.targets[name].low + spec.targets[name].high) / 2 for name in spec.fit}
         abc.new(database(out), midpoints)
     while True:
@@ -179,7 +216,7 @@ def calibrate(
         remaining = spec.budget - done
         if t >= spec.generations or remaining < spec.population:
             return t
-        abc = _abc(spec, simulator, workers, t)
+        abc = _abc(spec, simulator, new_sampler(), t)
         abc.load(database(out), history.id)
         np.random.seed(generation_seed(spec.seed, t))
         random.seed(generation_seed(spec.seed, t))

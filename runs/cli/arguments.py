@@ -149,9 +149,9 @@ def _design(p: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def _execution(p: argparse.ArgumentParser, *, dask: bool = True) -> None:
+def _execution(p: argparse.ArgumentParser, *, dask: bool = True, default: str = "processes") -> None:
     p.add_argument(
-        "--executor", choices=EXECUTORS, default="processes",
+        "--executor", choices=EXECUTORS, default=default,
         help="where runs execute: in this process, a process pool, or Dask",
     )  # fmt: skip
     p.add_argument(
@@ -241,11 +241,37 @@ def _calibrate(sub: Any) -> None:
     p.add_argument("--budget", type=positive_int, help="simulations at most (default: the file's `budget`)")
     p.add_argument("--scale", type=scale, help="share of the real holders (default: the file's `scale`)")
     p.add_argument(
-        "--workers",
-        type=positive_int,
-        default=1,
-        help="processes; one gives the same posterior for the same seed, more do not (timing)",
+        "--executor", choices=EXECUTORS, default="dask",
+        help="serial: one process, the same posterior for the same seed; processes or dask (a "
+        "LocalCluster, or --scheduler): parallel, the posterior depends on timing",
+    )  # fmt: skip
+    p.add_argument(
+        "--workers", type=positive_int, default=None, help="processes or Dask workers, >= 1 (default: cores)"
     )
+    p.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS",
+        help="Dask scheduler, tcp://HOST:PORT (default: a LocalCluster on 127.0.0.1)",
+    )  # fmt: skip
+
+
+def _project(sub: Any) -> None:
+    p = _command(
+        sub,
+        "project",
+        "branch the calibrated history in January 2026 into the ICP-2 options, to 2040, over "
+        "posterior and deep-uncertainty draws; resumes a stopped one",
+        "python -m runs project results/calibration --out results/projection --draws 100",
+    )
+    p.add_argument("calibration", type=Path, help="a folder `python -m runs calibrate` has finished")
+    p.add_argument("--out", type=Path, required=True, help="folder for the runs, tables, figures and report")
+    p.add_argument(
+        "--file", type=Path, default=None,
+        help="a projection file (default: runs/experiments/projection.toml)",
+    )  # fmt: skip
+    p.add_argument("--draws", type=positive_int, help="worlds, >= 2 (default: the file's `draws`)")
+    p.add_argument("--scale", type=scale, help="share of the real holders (default: the calibration's)")
+    p.add_argument("--until", metavar="YYYY-MM", help="the last month (default: the file's `until`)")
+    _execution(p, default="dask")
 
 
 def build_parser() -> Parser:
@@ -263,4 +289,5 @@ def build_parser() -> Parser:
     _paper(sub)
     _discover(sub)
     _calibrate(sub)
+    _project(sub)
     return parser

@@ -321,10 +321,33 @@ def calibrate(args: argparse.Namespace, command: str) -> int:
 
     if importlib.util.find_spec("pyabc") is None:
         raise SweepError('calibrate needs pyabc: .venv/bin/pip install -e ".[calibration]"')
+    if args.scheduler:  # refused at once, before any work
+        from runs.execute import check_scheduler
+
+        check_scheduler(args.scheduler)
     started = time.perf_counter()
-    done = run_abc(spec, args.out, workers=args.workers)
+    done = run_abc(spec, args.out, executor=args.executor, workers=args.workers, scheduler=args.scheduler)
     print(f"{done} generations in {args.out} ({time.perf_counter() - started:.0f} s)")
     print(f"wrote {write_report(spec, args.out)}")
+    return 0
+
+
+def project(args: argparse.Namespace, command: str) -> int:
+    """`project CALIBRATION --out DIR`: the options to 2040 over the worlds, then the report."""
+    from runs.project import project as run_projection
+    from runs.project.spec import load_projection
+
+    spec = load_projection(args.file, draws=args.draws, scale=args.scale, until=args.until)
+    _start_workers(args)
+    started = time.perf_counter()
+    how = {
+        "executor": args.executor,
+        "workers": args.workers,
+        "scheduler": args.scheduler,
+        "timeout": args.timeout,
+    }
+    path = run_projection(spec, args.calibration, args.out, command=command, **how)
+    print(f"wrote {path} ({time.perf_counter() - started:.0f} s)")
     return 0
 
 
@@ -345,4 +368,5 @@ COMMANDS = {
     "discover": Command(discover, _again),
     "paper": Command(paper, lambda a, c: Next("finished runs are kept", f"`{c}`")),
     "calibrate": Command(calibrate, _calibrate_next),
+    "project": Command(project, lambda a, c: Next("finished runs are kept in DIR/runs", f"`{c}`")),
 }
