@@ -44,7 +44,14 @@ def options(p: argparse.ArgumentParser, *, seeds: int | None = 20, scale: float 
         "--folder", type=Path, default=FOLDER, metavar="DIR",
         help="where the sweeps go (each in DIR/NAME-HASH; run again, a script finishes what is there)",
     )  # fmt: skip
-    p.add_argument("--executor", choices=EXECUTORS, default="processes", help="where the runs execute")
+    p.add_argument(
+        "--executor", choices=EXECUTORS, default="dask",
+        help="where the runs execute (default: a Dask LocalCluster; the same numbers on any executor)",
+    )  # fmt: skip
+    p.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS",
+        help="Dask scheduler, tcp://HOST:PORT (default: a LocalCluster on 127.0.0.1)",
+    )  # fmt: skip
     p.add_argument("--workers", type=positive_int, default=None, help="workers, >= 1 (default: cores)")
 
 
@@ -68,7 +75,8 @@ def results(spec: Any, args: argparse.Namespace) -> Any:
 
     folder = args.folder / f"{spec.name}-{spec.hash[:8]}"
     print(f"{spec.name}: {folder}", file=sys.stderr)
-    run_or_resume(spec, folder, executor=args.executor, workers=args.workers, command=" ".join(sys.argv))
+    how = {"executor": args.executor, "workers": args.workers, "scheduler": getattr(args, "scheduler", None)}
+    run_or_resume(spec, folder, **how, command=" ".join(sys.argv))
     return load_results(folder)
 
 

@@ -32,6 +32,8 @@ MINE = (  # scripts/frame_hashes.py and scripts/screenshot_app.py belong to the 
     "make_figures",
     "param_table",
     "install_solara_assets",
+    "scale_match",
+    "sensitivity_regimes",
 )
 
 
@@ -118,6 +120,14 @@ def test_the_other_validation_scripts_run_through_sweeps(tmp_path, capsys, name,
     out = run_script(name, [*base, *argv], capsys)
     assert expected in out
     assert all(SweepStore(p).status()["queued"] == 0 for p in tmp_path.iterdir() if p.is_dir())
+
+
+def test_the_regime_sobol_and_scale_match_scripts_print_their_tables(tmp_path, capsys):
+    base = ["--folder", str(tmp_path), "--executor", "serial", "--steps", "3", "--samples", "2"]
+    out = run_script("sensitivity_regimes", base, capsys)
+    assert "| responsiveness | " in out and "| mandatory | quality_last5 | 2 |" in out
+    out = run_script("scale_match", base, capsys)
+    assert "| regime | outcome | scale 0.02 | scale 0.2 |" in out and "| lock-in | quality_last5 |" in out
 
 
 @pytest.fixture(scope="module")
