@@ -71,17 +71,23 @@ def main() -> None:
         simulator(parameters, seed)
     bare_time = time.perf_counter() - started
     abc_rate, bare_rate = len(runs) / abc_time, len(runs) / bare_time
-    print(f"overhead: {len(runs)} runs at scale {args.scale}: bare loop {bare_rate:.2f} runs/s, ABC (serial, "
-          f"database, report excluded) {abc_rate:.2f} runs/s: overhead {100 * (1 - abc_rate / bare_rate):.1f}%")
+    print(
+        f"overhead: {len(runs)} runs at scale {args.scale}: bare loop {bare_rate:.2f} runs/s, ABC (serial, "
+        f"database, report excluded) {abc_rate:.2f} runs/s: overhead {100 * (1 - abc_rate / bare_rate):.1f}%"
+    )
 
     ratios = []
     for i in range(args.rounds):
         one, _ = _generation(spec, "serial", 1)
         two, _ = _generation(spec, "dask", 2)
         ratios.append(one / two)
-        print(f"round {i + 1}: 1 worker {one:.1f} s, 2 Dask workers {two:.1f} s (cluster start included): {one / two:.2f}x")
-    print(f"speed-up, 2 workers against 1: median {statistics.median(ratios):.2f}x "
-          f"(range {min(ratios):.2f}-{max(ratios):.2f}, {args.rounds} rounds)")
+        print(
+            f"round {i + 1}: 1 worker {one:.1f} s, 2 Dask workers {two:.1f} s (cluster start included): {one / two:.2f}x"
+        )
+    print(
+        f"speed-up, 2 workers against 1: median {statistics.median(ratios):.2f}x "
+        f"(range {min(ratios):.2f}-{max(ratios):.2f}, {args.rounds} rounds)"
+    )
 
 
 if __name__ == "__main__":

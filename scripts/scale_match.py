@@ -32,8 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     spec = experiment("scale_match").with_overrides(samples=args.samples, steps=args.steps)
     runs = finished(results(spec, args).runs)
     small, large = sorted(runs.scale.unique())
-    print(f"| regime | outcome | scale {small:g} | scale {large:g} | paired difference | largest point "
-          "difference | correlation of points |")
+    print(
+        f"| regime | outcome | scale {small:g} | scale {large:g} | paired difference | largest point "
+        "difference | correlation of points |"
+    )
     print("|---|---|---|---|---|---|---|")
     for condition in (c.name for c in spec.conditions):
         mine = runs[runs.condition == condition]

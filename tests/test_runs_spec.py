@@ -90,7 +90,8 @@ BAD = [
     (edit("scale = 0.003", "scale = 0.003\nregime_x = 1"), r"unknown parameter 'regime_x'"),
     (
         edit("scale = 0.003", "scale = {val = 0.003}"),
-        r"parameters\.scale: a table must be \{value = \.\.\.\}, \{low = , high = \} or \{points = \[\.\.\.\]\}",
+        r"parameters\.scale: a table must be \{value = \.\.\.\}, \{low = , high = \} "
+        r"or \{points = \[\.\.\.\]\}",
     ),
     (
         edit("seed = 1", 'seed = 1\nseed_policy = "shared"'),

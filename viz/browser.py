@@ -92,7 +92,9 @@ async (within) => {
 # Every text ECharts has drawn in each visible chart (SVG text elements), as the boxes the
 # browser measured (after rotation), in the chart's own pixels; with the plot's rectangle and
 # the chart's place on the page: enough to check that nothing overlaps or leaves the chart.
-_TEXTS_JS = _EACH_DRAWN_CHART + """
+_TEXTS_JS = (
+    _EACH_DRAWN_CHART
+    + """
     const box = el.getBoundingClientRect();
     const texts = [];
     for (const t of el.querySelectorAll('svg text')) {  // drawn as SVG: the boxes the browser measured
@@ -118,12 +120,15 @@ _TEXTS_JS = _EACH_DRAWN_CHART + """
   return out;
 }
 """
+)
 
 # The observed points of each visible chart that has them (series id "observed"), where ECharts
 # puts them: each marker's centre, size and symbol in the chart's pixels, its month, value and
 # tooltip name ("" for a range's cap); each period's box; with the plot's rectangle, the chart's
 # place on the page, the value axis's extent and the legend's entries.
-_OBSERVED_JS = _EACH_DRAWN_CHART + """
+_OBSERVED_JS = (
+    _EACH_DRAWN_CHART
+    + """
     const option = chart.getOption();
     const series = (option.series || []).find((s) => s.id === 'observed');
     if (!series) continue;
@@ -153,6 +158,7 @@ _OBSERVED_JS = _EACH_DRAWN_CHART + """
   return out;
 }
 """
+)
 
 # Text that does not fit its box: an element whose content is wider than itself and hides
 # or spills it (cards, alerts, labels), with the text it cuts.

@@ -11,6 +11,7 @@ from viz.charts.lines import per_registry, seeds_note
 from viz.charts.money import sample_note
 from viz.charts.observed import add_observed
 from viz.charts.options import DASHES, Option, line, time_chart
+from viz.charts.projected import add_projection, projection_note
 from viz.charts.runs import RunData, Runs
 from viz.measures import realised_exit, stuck_holder_months
 
@@ -53,7 +54,9 @@ def model_line(
             )
             drawn = True
     add_observed(option, runs, key)
-    return finish(option, runs, [*(notes or []), seeds_note(runs, drawn)], registries=False)
+    projected = add_projection(option, runs, key, factor)
+    notes = [*(notes or []), seeds_note(runs, drawn), projection_note(projected)]
+    return finish(option, runs, notes, registries=False)
 
 
 def _realised(run: RunData) -> pd.DataFrame:
