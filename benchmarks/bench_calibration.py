@@ -82,7 +82,8 @@ def main() -> None:
         two, _ = _generation(spec, "dask", 2)
         ratios.append(one / two)
         print(
-            f"round {i + 1}: 1 worker {one:.1f} s, 2 Dask workers {two:.1f} s (cluster start included): {one / two:.2f}x"
+            f"round {i + 1}: 1 worker {one:.1f} s, 2 Dask workers {two:.1f} s "
+            f"(cluster start included): {one / two:.2f}x"
         )
     print(
         f"speed-up, 2 workers against 1: median {statistics.median(ratios):.2f}x "
