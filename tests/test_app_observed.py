@@ -61,7 +61,7 @@ def test_a_history_run_draws_what_was_observed_at_its_date_with_its_range_and_so
     assert "Addrex" in price[2]["name"] and "(a secondary source)" in price[2]["name"]
     caps = [d["value"] for s in market[PRICE]["series"] if s.get("id") == OBSERVED for d in s["data"]]
     assert [v for m, v in caps if m == 36 and v != 40.0] == [35, 45]  # the range's ends, at its month
-    segment = market[PRICE]["series"][-1]["markLine"]["data"][2]
+    segment = next(s for s in market[PRICE]["series"] if s.get("id") == OBSERVED)["markLine"]["data"][2]
     assert [segment[0]["coord"], segment[1]["coord"]] == [[36, 35.0], [36, 45.0]]
 
     open_tab(rc, "Members & money")

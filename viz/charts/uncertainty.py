@@ -8,6 +8,7 @@ from model.words import DERIVED, RUN_TINTS, output_label
 from viz.charts.bands import add_band
 from viz.charts.legend import finish
 from viz.charts.options import DASHES, Option, line, time_chart
+from viz.charts.projected import add_projection, projection_note
 from viz.charts.runs import Runs
 
 __all__ = ["MEASURES", "outcome_table", "seeds_charts"]
@@ -63,9 +64,9 @@ def seeds_charts(runs: Runs) -> list[Option]:
                 line(f"mean{run.suffix(runs)}", band.mean * scale, tint, DASHES[run.index], 2.2)
             )
         seeds = ready[0].ensemble.seeds
-        charts.append(
-            finish(option, ready, [f"seeds {seeds[0]}-{seeds[-1]}, months 0-{months}"], registries=False)
-        )
+        projected = factor is not None and add_projection(option, ready, key, factor)
+        notes = [f"seeds {seeds[0]}-{seeds[-1]}, months 0-{months}", projection_note(projected)]
+        charts.append(finish(option, ready, notes, registries=False))
     return charts
 
 
