@@ -44,10 +44,12 @@ def main(argv: list[str] | None = None) -> int:
             runs_by = mine.pivot_table(index=[*POINT, "replicate"], columns="scale", values=outcome)
             points = runs_by.groupby(level=POINT).mean()
             d = (runs_by[small] - runs_by[large]).to_numpy()
+            spread = np.ptp(points[small]) > 0 and np.ptp(points[large]) > 0
+            r = f"{np.corrcoef(points[small], points[large])[0, 1]:.3f}" if spread else "n/a (constant)"
             print(
                 f"| {condition} | {outcome} | {runs_by[small].mean():.3f} | {runs_by[large].mean():.3f} "
                 f"| {t_interval_text(d)} | {np.abs(points[small] - points[large]).max():.3f} "
-                f"| {np.corrcoef(points[small], points[large])[0, 1]:.3f} |"
+                f"| {r} |"
             )
     return 0
 

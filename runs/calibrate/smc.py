@@ -124,7 +124,7 @@ def sampler(executor: str, workers: int | None, scheduler: str | None) -> Iterat
     from pyabc.sampler import DaskDistributedSampler, MulticoreEvalParallelSampler, SingleCoreSampler
 
     if executor == "dask":
-        from runs.execute import dask_client
+        from runs.cluster import dask_client
 
         with dask_client(workers, scheduler) as client:
             # a few runs a task: a run takes a fraction of a second, a task's round trip some ms

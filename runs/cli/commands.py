@@ -322,7 +322,7 @@ def calibrate(args: argparse.Namespace, command: str) -> int:
     if importlib.util.find_spec("pyabc") is None:
         raise SweepError('calibrate needs pyabc: .venv/bin/pip install -e ".[calibration]"')
     if args.scheduler:  # refused at once, before any work
-        from runs.execute import check_scheduler
+        from runs.cluster import check_scheduler
 
         check_scheduler(args.scheduler)
     started = time.perf_counter()
