@@ -386,3 +386,23 @@ def test_on_a_separately_started_dask_scheduler_and_two_workers(tmp_path):
             process.terminate()
         for process in [*workers, scheduler]:
             process.wait(30)
+
+
+def test_the_outcomes_read_the_months_after_the_branch_and_a_dated_targeting_event():
+    from model import PortabilityModel, load_scenario
+    from runs.outcomes.projection import BRANCH, Projection
+
+    event = {"registry": "AFRINIC", "start": "2026-03", "duration": 6, "targets": "faction"}
+    for events in ([], [event]):
+        model = PortabilityModel(load_scenario("history").with_overrides(scale=0.004, events=events), seed=3)
+        outcomes = Projection(model)
+        for _ in range(92):  # to June 2026
+            model.step()
+            outcomes.month(model)
+        finals = outcomes.finals(model)
+        frame = model.model_frame()
+        after = frame[pd.to_datetime(frame.date) >= BRANCH]
+        assert len(after) == 6
+        assert finals["quality_after"] == pytest.approx(after.quality_experienced.mean())
+        relief = finals["months_to_relief"]
+        assert np.isnan(relief) if not events else 0 <= relief <= 6

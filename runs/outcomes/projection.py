@@ -15,7 +15,9 @@ what the option does (same holders, record and random numbers up to the branch).
 - `fee_usd_24_last5`, ...: the mean yearly fee (and welfare) of a member of each size class
   over the last five years (`model.incidence`), as in `Summary`;
 - `disputed_shielded_end`: the share of disputed IPv4 shielded from its claimant by a move, at
-  the end.
+  the end;
+- `months_to_relief`: in a run that singles a group out (a targeting event), the mean months a
+  targeted member stays singled out (`runs.outcomes.Targeted`); NaN in a run that does not.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from runs.outcomes.summary import incidence_outcomes
+from runs.outcomes.targeted import Targeted, targeting
 
 __all__ = ["BRANCH", "DRAINED", "MEASURES", "Measure", "Projection"]
 
@@ -53,6 +56,7 @@ MEASURES = {
     "drained": Measure("Registries drained or closed by the end", "registries", False),
     "fee_usd_24_last5": Measure("Yearly fee of a /24 holder, last five years", "USD", False),
     "disputed_shielded_end": Measure("Disputed IPv4 shielded by moving, at the end", "share", False),
+    "months_to_relief": Measure("Months a targeted member stays singled out", "months", False),
 }
 
 
@@ -60,10 +64,13 @@ class Projection:
     """A run's outcomes after the branch (see above)."""
 
     def __init__(self, model: Any) -> None:
-        """Nothing to note at the start."""
+        """Follow the targeted group, if the run singles one out."""
+        self.targeted = Targeted(model) if targeting(model) is not None else None
 
     def month(self, model: Any) -> None:
-        """Nothing to observe month by month."""
+        """The targeted group's month, if any."""
+        if self.targeted is not None:
+            self.targeted.month(model)
 
     def finals(self, model: Any) -> dict[str, float]:
         """The outcomes, at the run's end (NaN where the run ends before the branch)."""
@@ -83,5 +90,8 @@ class Projection:
             "ipv4_at_risk_after": float(after.ipv4_at_risk.mean()),
             "drained": float(drained.sum()),
             "disputed_shielded_end": float(after.disputed_ipv4_shielded.iloc[-1]),
+            "months_to_relief": (
+                self.targeted.finals(model)["months_to_relief"] if self.targeted is not None else float("nan")
+            ),
             **incidence_outcomes(model),
         }

@@ -21,11 +21,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Targeted"]
+__all__ = ["Targeted", "targeting"]
+
+
+def targeting(model: Any) -> Any | None:
+    """The run's first targeting event, its start a month number (a dated start converted), or None."""
+    return next((e for e in model.schedule.events if e.targets is not None), None)
 
 
 def _targeting(model: Any) -> tuple[Any, int]:
-    for event in model.p.events:
+    for event in model.schedule.events:  # starts as month numbers, whether written so or as dates
         if event.targets is not None:
             return event, [r.name for r in model.registries].index(event.registry)
     raise ValueError("these outcomes need a scenario with a targeting event (an event with `targets`)")
