@@ -58,9 +58,18 @@ def paper(
     progress: bool = True,
     command: str = "",
     force: bool = False,
+    projection: Path | None = None,
 ) -> Path:
-    """Run (or finish) every shipped experiment into `out/<name>`, report each, index them."""
+    """Run (or finish) every shipped experiment into `out/<name>`, report each, index them.
+
+    `projection`: a finished `python -m runs project` folder; its report, figures and tables
+    are copied into `out/projection/` and indexed first.
+    """
     out = Path(out)
+    if projection is not None and not (projection / "report.md").is_file():
+        raise SweepError(
+            f"--projection {projection}: no report.md there; give a finished `runs project` folder"
+        )
     lines = [
         "# rir-portability: experiments for the paper",
         "",
@@ -84,6 +93,8 @@ def paper(
                 f"--out {out}: {out / name} holds a sweep of another design (another --scale, "
                 "--replications or --samples?); give a new --out, or the options it was made with"
             )
+    if projection is not None:
+        lines += _projection(projection, out / "projection")
     how = {"executor": executor, "workers": workers, "progress": progress, "command": command}
     for name, spec in specs.items():
         folder = out / name
@@ -101,6 +112,27 @@ def paper(
     index = out / "README.md"
     write_text(index, "\n".join(lines))
     return index
+
+
+def _projection(source: Path, folder: Path) -> list[str]:
+    """Copy a projection's report, figures and tables into the paper; its lines of the index."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("report.md", "shares.csv", "bands.csv", "finals.csv", "worlds.csv"):
+        if (source / name).is_file():
+            shutil.copyfile(source / name, folder / name)
+    shutil.copytree(source / "figures", folder / "figures", dirs_exist_ok=True)
+    return [
+        "## projection",
+        "",
+        "The ICP-2 options from January 2026 to 2040 over posterior and deep-uncertainty worlds "
+        f"(copied from `{source}`).",
+        "",
+        "[Report](projection/report.md), [figures](projection/figures/), "
+        "[shares of worlds](projection/shares.csv)",
+        "",
+    ]
 
 
 def _convergence(folder: Path) -> list[str]:

@@ -186,6 +186,11 @@ def test_paper_writes_every_report_into_one_folder(tmp_path, monkeypatch):
     kinds = ("failure", "remedies", "friction", "sensitivity")  # regimes, two factors, remedies, Sobol
     assert set(kinds) <= set(EXPERIMENTS)
     monkeypatch.setattr(runs.paper, "EXPERIMENTS", kinds)
+    projection = tmp_path / "projection"  # a finished projection's files, as `runs project` writes them
+    (projection / "figures").mkdir(parents=True)
+    (projection / "report.md").write_text("# Projection")
+    (projection / "shares.csv").write_text("stress,option\n")
+    (projection / "figures" / "projection_bands_no_failure.png").write_bytes(b"png")
     index = paper(
         tmp_path / "paper",
         scale=0.002,
@@ -194,6 +199,7 @@ def test_paper_writes_every_report_into_one_folder(tmp_path, monkeypatch):
         steps=24,
         executor="serial",
         progress=False,
+        projection=projection,
     )
     text = index.read_text()
     for name in kinds:
@@ -204,6 +210,9 @@ def test_paper_writes_every_report_into_one_folder(tmp_path, monkeypatch):
     assert (tmp_path / "paper" / "sensitivity" / "analysis" / "sensitivity.csv").exists()
     assert (tmp_path / "paper" / "remedies" / "figures" / "remedies.png").exists()
     assert (tmp_path / "paper" / "remedies" / "analysis" / "remedy_outcomes.csv").exists()
+    assert "## projection" in text and "[Report](projection/report.md)" in text
+    copied = tmp_path / "paper" / "projection" / "figures" / "projection_bands_no_failure.png"
+    assert copied.read_bytes() == b"png"
 
 
 def readme_commands(prefix: str) -> list[str]:

@@ -208,6 +208,11 @@ def _paper(sub: Any) -> None:
     p.add_argument(
         "--out", type=Path, default=Path("results/paper"), metavar="DIR", help="the folder of the paper"
     )
+    p.add_argument(
+        "--projection", type=Path, default=None, metavar="DIR",
+        help="a finished `python -m runs project` folder whose report, figures and tables the paper "
+        "includes (default: none)",
+    )  # fmt: skip
     _execution(p, dask=False)
 
 

@@ -305,6 +305,7 @@ def paper(args: argparse.Namespace, command: str) -> int:
         workers=args.workers,
         command=command,
         force=args.force,
+        projection=args.projection,
     )
     print(f"wrote {index}")
     return 0
