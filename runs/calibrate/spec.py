@@ -122,8 +122,10 @@ def _positive(table: dict[str, Any], key: str, default: Any = None) -> int:
     return value
 
 
-def load_spec(path: str | Path, *, budget: int | None = None, scale: float | None = None) -> CalibrationSpec:
-    """Read and check a calibration file; `budget` and `scale` override the file's."""
+def load_spec(
+    path: str | Path, *, budget: int | None = None, scale: float | None = None, population: int | None = None
+) -> CalibrationSpec:
+    """Read and check a calibration file; `budget`, `scale` and `population` override the file's."""
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"no calibration file {str(path)!r}")
@@ -173,7 +175,7 @@ def load_spec(path: str | Path, *, budget: int | None = None, scale: float | Non
     )
     if spec.norm < 1:
         raise ConfigError(f"distance.norm must be at least 1; got {spec.norm}")
-    overrides = {"budget": budget, "scale": scale}
+    overrides = {"budget": budget, "scale": scale, "population": population}
     spec = replace(spec, **{k: v for k, v in overrides.items() if v is not None})
     _positive({"budget": spec.budget}, "budget")
     Params().with_overrides(scale=spec.scale)  # a scale outside its bounds is refused here

@@ -246,6 +246,9 @@ def _calibrate(sub: Any) -> None:
     p.add_argument("--budget", type=positive_int, help="simulations at most (default: the file's `budget`)")
     p.add_argument("--scale", type=scale, help="share of the real holders (default: the file's `scale`)")
     p.add_argument(
+        "--population", type=positive_int, help="particles a generation (default: the file's `population`)"
+    )
+    p.add_argument(
         "--executor", choices=EXECUTORS, default="dask",
         help="serial: one process, the same posterior for the same seed; processes or dask (a "
         "LocalCluster, or --scheduler): parallel, the posterior depends on timing",

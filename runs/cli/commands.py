@@ -317,7 +317,9 @@ def calibrate(args: argparse.Namespace, command: str) -> int:
     from runs.calibrate.smc import calibrate as run_abc
     from runs.calibrate.spec import load_spec
 
-    spec = load_spec(args.file, budget=args.budget, scale=args.scale)  # every check before any work
+    spec = load_spec(
+        args.file, budget=args.budget, scale=args.scale, population=args.population
+    )  # checked first
     import importlib.util
 
     if importlib.util.find_spec("pyabc") is None:
