@@ -126,9 +126,21 @@ def sampler(executor: str, workers: int | None, scheduler: str | None) -> Iterat
     if executor == "dask":
         from runs.cluster import dask_client
 
+        class Sampler(DaskDistributedSampler):
+            """pyabc's Dask sampler, asking the scheduler for its cores once a generation.
+
+            pyabc asks at every poll (100 a second): a round trip to the scheduler each time,
+            which on a small machine takes a core's worth of time from the workers.
+            """
+
+            def client_cores(self) -> int:
+                if not hasattr(self, "_cores"):
+                    self._cores = super().client_cores()
+                return self._cores
+
         with dask_client(workers, scheduler) as client:
             # a few runs a task: a run takes a fraction of a second, a task's round trip some ms
-            yield lambda: DaskDistributedSampler(client, batch_size=DASK_BATCH)
+            yield lambda: Sampler(client, batch_size=DASK_BATCH)
         return
     # check_max_eval: stop a generation at the budget (pyabc otherwise finishes it whatever it costs)
     if executor == "serial":
