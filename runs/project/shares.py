@@ -8,7 +8,8 @@ interval over the worlds; and the mean paired difference with its Student-t inte
 
 Where an option fails to beat the status quo on quality in some worlds but not all, PRIM
 (`runs.discover.find_box`) names the box of parameters in which it fails: the box of largest
-coverage in which at least `min_density` of the worlds fail.
+coverage in which at least `min_density` of the worlds fail (with at least `MIN_FAILING` failing
+worlds: a box around two or three worlds would describe those worlds, not a region).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from runs.project.spec import ProjectionSpec
 __all__ = ["TIE", "failure_boxes", "paired", "shares"]
 
 TIE = 1e-9  # a difference this small is no difference (equal runs give exactly 0)
+MIN_FAILING = 10  # PRIM needs some cases of interest: with fewer, a box describes a handful of worlds
 RESAMPLES = 2000
 
 
@@ -37,12 +39,14 @@ def paired(finals: pd.DataFrame, spec: ProjectionSpec) -> pd.DataFrame:
         mine = under[under.option == option.name].set_index("world")
         worlds = mine.index.intersection(base.index)
         for name, measure in MEASURES.items():
+            if name not in finals:  # an outcome no run reported (an older projection's runs)
+                continue
             sign = 1.0 if measure.higher_is_better else -1.0
             diff = sign * (mine.loc[worlds, name] - base.loc[worlds, name])
             rows.append(
                 pd.DataFrame(
                     {"stress": stress.name, "option": option.name, "measure": name, "world": worlds}
-                    | {"better_by": diff.to_numpy()}
+                    | {"better_by": diff.to_numpy(dtype=float)}
                 )
             )
     return pd.concat(rows, ignore_index=True)
@@ -92,6 +96,9 @@ def failure_boxes(
         fails = (group.better_by <= TIE).to_numpy()
         if not fails.any() or fails.all():
             boxes[key] = "beats the status quo in every world" if not fails.any() else "fails in every world"
+            continue
+        if fails.sum() < MIN_FAILING:
+            boxes[key] = f"fails in {int(fails.sum())} of {len(fails)} worlds: too few for a box"
             continue
         x = inputs.loc[group.world].reset_index(drop=True)
         x = x.loc[:, x.nunique() > 1]
