@@ -25,7 +25,13 @@ def band(option: dict) -> tuple[list, list] | None:
 
 
 def price_chart(run) -> dict:
-    return next(o for o in market_charts([run]) if o["title"]["text"] == "IPv4 price")
+    """The price as the Replicates tab draws it (no observed points there): a bare chart and the band."""
+    from viz.charts.options import time_chart
+    from viz.charts.projected import add_projection
+
+    option = time_chart("IPv4 price", "USD per address", run.month)
+    add_projection(option, [run], "ipv4_price")
+    return option
 
 
 def test_the_shipped_bands_cover_every_option_and_stress_of_the_projection_file():
@@ -37,6 +43,12 @@ def test_the_shipped_bands_cover_every_option_and_stress_of_the_projection_file(
     assert set(bands.stress) == {s.name for s in spec.stresses}
     assert (bands.p05 <= bands["median"]).all() and (bands["median"] <= bands.p95).all()
     assert bands.date.min() == "2025-12-01"
+
+
+def test_the_market_tab_leaves_the_band_off_the_price_chart_whose_observed_points_it_would_squash():
+    run = history_run(100, "history_mandatory")
+    market = next(o for o in market_charts([run]) if o["title"]["text"] == "IPv4 price")
+    assert band(market) is None
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ def model_line(
             )
             drawn = True
     add_observed(option, runs, key)
-    projected = add_projection(option, runs, key, factor)
+    projected = add_projection(option, runs, key, factor, observed=True)
     notes = [*(notes or []), seeds_note(runs, drawn), projection_note(projected)]
     return finish(option, runs, notes, registries=False)
 
