@@ -206,7 +206,7 @@ def test_the_real_model_at_a_tiny_scale_and_a_particle_rerun_from_its_seed(tmp_p
     from dataclasses import replace
 
     shipped = Path(__file__).resolve().parents[1] / "runs" / "experiments" / "calibration.toml"
-    spec = replace(load_spec(shipped, budget=3, scale=0.004), population=3, generations=1)
+    spec = replace(load_spec(shipped, budget=3, scale=0.004, population=3), generations=1)
     smc.calibrate(spec, out, progress=lambda _: None)
     pop = final_population(out).iloc[0]
     parameters = {name: float(pop[f"par_{name}"]) for name in spec.parameters}

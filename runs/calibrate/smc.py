@@ -176,6 +176,10 @@ def generation_seed(root: int, t: int) -> int:
 
 def _check_folder(spec: CalibrationSpec, out: Path) -> bool:
     """Whether `out` holds this calibration already (resume); refuse one of another spec."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out} is a file; give a new folder, or the folder of this calibration")
+    if (out / "projection.json").exists() or (out / "runs").is_dir():
+        raise ConfigError(f"--out {out} holds a projection; give the calibration a folder of its own")
     saved = out / _SPEC_NAME
     if not (out / DB_NAME).exists():
         return False
@@ -200,8 +204,8 @@ def calibrate(
     for name in ("ABC", "ABC.History", "ABC.Sampler"):  # pyabc's per-generation chatter
         logging.getLogger(name).setLevel(logging.WARNING)
     simulator = simulator or replay_simulator(spec)
-    out.mkdir(parents=True, exist_ok=True)
     resuming = _check_folder(spec, out)
+    out.mkdir(parents=True, exist_ok=True)
     with sampler(executor, workers, scheduler) as new_sampler:
         return _generations(spec, out, simulator, new_sampler, resuming, progress)
 

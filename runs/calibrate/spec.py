@@ -19,7 +19,7 @@ from model.errors import ConfigError
 from model.observed import Target, load_targets
 from model.params import Params, check_names
 
-__all__ = ["CalibrationSpec", "Prior", "load_spec"]
+__all__ = ["CalibrationSpec", "Prior", "check_scale", "load_spec", "number"]
 
 _KEYS = {"calibration", "prior", "distance"}
 _CALIBRATION_KEYS = {
@@ -89,11 +89,15 @@ def _prior(name: str, row: Any, meta: dict[str, dict[str, Any]]) -> Prior:
     low, high = float(info["low"]), float(info["high"])
     if not isinstance(row, dict) or not str(row.get("why", "")).strip():
         raise ConfigError(f"prior.{name} must be a table with `why` (the reason for its range)")
-    if row.get("range") == "bounds":  # no better knowledge than the parameter's own bounds
+    if unknown := set(row) - _PRIOR_KEYS:
+        raise ConfigError(f"prior.{name}: unknown keys {sorted(unknown)}; known: {sorted(_PRIOR_KEYS)}")
+    if "range" in row:  # no better knowledge than the parameter's own bounds
+        if row["range"] != "bounds" or "low" in row or "high" in row:
+            raise ConfigError(f'prior.{name}: give range = "bounds" alone, or `low` and `high`; got {row!r}')
         return Prior(name, low, high, row["why"], (low, high))
     if "low" not in row or "high" not in row:
         raise ConfigError(f'prior.{name} needs `low` and `high`, or range = "bounds"')
-    lo, hi = float(row["low"]), float(row["high"])
+    lo, hi = number(f"prior.{name}.low", row["low"]), number(f"prior.{name}.high", row["high"])
     if not lo < hi:
         raise ConfigError(f"prior.{name}: low must be below high; got [{lo}, {hi}]")
     if lo < low or hi > high:
@@ -113,6 +117,32 @@ def _chosen(table: dict[str, Any], key: str, targets: dict[str, Target], use: st
                 f"calibration.{key}: target {name!r} is marked use = {targets[name].use!r}, not {use!r}"
             )
     return tuple(names)
+
+
+def number(where: str, value: Any) -> float:
+    """A number from a file, or `ConfigError` naming where it is and what it was."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{where} must be a number; got {value!r}")
+    if value != value:  # NaN
+        raise ConfigError(f"{where} must be a number; got nan")
+    return float(value)
+
+
+_PRIOR_KEYS = {"low", "high", "range", "why"}
+_DISTANCE_KEYS = {"scale_by", "norm"}
+
+
+def check_scale(p: Params, scale: float, where: str) -> None:
+    """A scale `p`'s population can be drawn at: within the bounds, and at most 1 of the real holders."""
+    p = p.with_overrides(scale=scale)
+    if getattr(p, "population", "synthetic") == "real" and scale > 1:
+        raise ConfigError(f"{where} must be at most 1 with the real population (every holder); got {scale:g}")
+
+
+def _seed(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"calibration.seed must be an integer >= 0; got {value!r}")
+    return value
 
 
 def _positive(table: dict[str, Any], key: str, default: Any = None) -> int:
@@ -149,10 +179,12 @@ def load_spec(
         raise ConfigError("a calibration needs at least one [prior.NAME]")
     meta = _bounds()
     distance = data.get("distance", {})
+    if unknown := set(distance) - _DISTANCE_KEYS:
+        raise ConfigError(f"distance: unknown keys {sorted(unknown)}; known: {sorted(_DISTANCE_KEYS)}")
     scale_by = distance.get("scale_by", "width")
     if scale_by not in _SCALE_BY:
         raise ConfigError(f"distance.scale_by must be one of {_SCALE_BY}; got {scale_by!r}")
-    quantile = float(table.get("epsilon_quantile", 0.5))
+    quantile = number("calibration.epsilon_quantile", table.get("epsilon_quantile", 0.5))
     if not 0 < quantile < 1:
         raise ConfigError(f"calibration.epsilon_quantile must be in (0, 1); got {quantile}")
     spec = CalibrationSpec(
@@ -163,23 +195,28 @@ def load_spec(
         fit=_chosen(table, "fit", targets, "fit"),
         held_out=_chosen(table, "held_out", targets, "held_out"),
         priors=tuple(_prior(name, row, meta) for name, row in priors.items()),
-        scale=float(table.get("scale", 0.02)),
-        seed=int(table.get("seed", 0)),
+        scale=number("calibration.scale", table.get("scale", 0.02)),
+        seed=_seed(table.get("seed", 0)),
         population=_positive(table, "population"),
         generations=_positive(table, "generations"),
         budget=_positive(table, "budget"),
         posterior_checks=_positive(table, "posterior_checks", 20),
         epsilon_quantile=quantile,
         scale_by=scale_by,
-        norm=float(distance.get("norm", 2.0)),
+        norm=number("distance.norm", distance.get("norm", 2.0)),
     )
     if spec.norm < 1:
         raise ConfigError(f"distance.norm must be at least 1; got {spec.norm}")
     overrides = {"budget": budget, "scale": scale, "population": population}
     spec = replace(spec, **{k: v for k, v in overrides.items() if v is not None})
     _positive({"budget": spec.budget}, "budget")
-    Params().with_overrides(scale=spec.scale)  # a scale outside its bounds is refused here
+    if spec.budget < spec.population:
+        raise ConfigError(
+            f"calibration.budget ({spec.budget}) must be at least a generation's population "
+            f"({spec.population})"
+        )
     from model import load_scenario
 
-    load_scenario(spec.scenario)  # an unknown scenario is refused here
+    # an unknown scenario, or a scale outside its bounds (at most 1 with the real holders), is refused here
+    check_scale(load_scenario(spec.scenario), spec.scale, "--scale")
     return spec

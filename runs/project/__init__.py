@@ -30,10 +30,18 @@ def project(spec: ProjectionSpec, calibration: Path, out: Path, *, command: str 
     from runs.sweep import run_or_resume
 
     particles, fitted_scale = posterior(calibration)
-    scale = spec.scale if spec.scale is not None else fitted_scale if fitted_scale is not None else 0.02
+    if spec.scale is None and fitted_scale is None:
+        raise ConfigError(
+            f"{calibration} does not say the scale it was fitted at (no calibration.json); give --scale"
+        )
+    scale = spec.scale if spec.scale is not None else fitted_scale
+    from model import load_scenario
+    from runs.calibrate.spec import check_scale
+
+    check_scale(load_scenario(spec.options[0].scenario), scale, "--scale")
     table = worlds(spec, particles)
     sweep_spec = experiment(spec, table, scale).with_overrides(timeout=how.pop("timeout", None))
-    _check_same(out, table)
+    _check_folder(out, table, sweep_spec)
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out / "worlds.csv", table)
     (out / "projection.json").write_text(
@@ -45,8 +53,27 @@ def project(spec: ProjectionSpec, calibration: Path, out: Path, *, command: str 
     return write_report(spec, table, out, command=command, calibration=calibration, scale=scale)
 
 
-def _check_same(out: Path, table: pd.DataFrame) -> None:
-    """Refuse a folder that holds another projection's worlds (resume needs the same ones)."""
+def _check_folder(out: Path, table: pd.DataFrame, sweep_spec: Any) -> None:
+    """Refuse a file, a calibration's folder, or a folder of another projection, before writing."""
+    from runs.errors import SweepError
+    from runs.recover import recovered_spec
+    from runs.store import SweepStore
+
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out} is a file; give a new folder, or the folder of this projection")
+    if (out / "calibration.db").exists():
+        raise ConfigError(f"--out {out} holds a calibration; give a folder of its own to the projection")
+    store = SweepStore(out / "runs")
+    if store.begun():
+        try:
+            same = recovered_spec(store).hash == sweep_spec.hash
+        except (SweepError, ConfigError):
+            same = True  # a damaged plan: the sweep's resume rebuilds it, or says why it cannot
+        if not same:
+            raise ConfigError(
+                f"{out} holds a projection of another design (another --scale, --until, --draws, file or "
+                "calibration); use a new --out"
+            )
     saved = out / "worlds.csv"
     if saved.is_file():
         before = pd.read_csv(saved)

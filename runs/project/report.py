@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.calendar import parse_month
 from runs.files import write_csv
 from runs.outcomes.projection import MEASURES
 from runs.project.figures import BANDED, bands, projection_bands, projection_shares
@@ -72,6 +73,14 @@ def write_report(
     return path
 
 
+def month_label(month: str) -> str:
+    """A month "YYYY-MM" in words: "2040-12" is "December 2040"."""
+    import calendar
+
+    year, number = parse_month(month)
+    return f"{calendar.month_name[number]} {year}"
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -96,7 +105,9 @@ def _markdown(
     worlds = finals.world.nunique()
     deep = ", ".join(param_label(r.name, unit=False) for r in spec.deep)
     lines = [
-        f"# Projection: {spec.description or spec.name}",
+        f"# Projection of the ICP-2 options from January 2026 to {month_label(spec.until)}",
+        "",
+        spec.description,
         "",
         f"`{command}`",
         "",
@@ -112,15 +123,16 @@ def _markdown(
         "the mean difference (positive = better) with its 95% Student-t interval, and the 5-95% range "
         "of the difference across worlds.",
         "",
-        "| Stress | Option | Measure | Better | As good | Worse | Mean difference (better by) "
+        "| Stress | Option | Measure | Worlds | Better | As good | Worse | Mean difference (better by) "
         "| 5-95% of worlds |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     stresses = {s.name: s.title for s in spec.stresses}
     for row in table.itertuples():
         measure = MEASURES[row.measure]
         lines.append(
             f"| {stresses[row.stress]} | {titles[row.option]} | {measure.label} ({measure.unit}) "
+            f"| {row.worlds} "
             f"| {_pct(row.better)} [{_pct(row.better_low)}, {_pct(row.better_high)}] "
             f"| {_pct(row.as_good)} | {_pct(row.worse)} [{_pct(row.worse_low)}, {_pct(row.worse_high)}] "
             f"| {_num(row.mean_better_by)} [{_num(row.mean_low)}, {_num(row.mean_high)}] "
@@ -130,7 +142,7 @@ def _markdown(
     for (stress, option), box in boxes.items():
         said = f"{stresses[stress]}, {titles[option]}"
         if isinstance(box, str):
-            lines.append(f"- {said}: {box}.")
+            lines.append(f"- {said}: {box}.")  # "fails": as good as the status quo, or worse
             continue
         first = box.iloc[0]
         limited = box[box.restricted]

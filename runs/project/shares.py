@@ -95,7 +95,11 @@ def failure_boxes(
         group = group[np.isfinite(group.better_by)]
         fails = (group.better_by <= TIE).to_numpy()
         if not fails.any() or fails.all():
-            boxes[key] = "beats the status quo in every world" if not fails.any() else "fails in every world"
+            boxes[key] = (
+                "beats the status quo in every world"
+                if not fails.any()
+                else "beats it in no world (as good or worse in every one)"
+            )
             continue
         if fails.sum() < MIN_FAILING:
             boxes[key] = f"fails in {int(fails.sum())} of {len(fails)} worlds: too few for a box"

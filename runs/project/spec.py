@@ -16,11 +16,13 @@ from typing import Any
 from model.calendar import parse_month, steps_between
 from model.errors import ConfigError
 from model.params import Params, check_names
+from runs.calibrate.spec import number
 
 __all__ = ["DEFAULT_FILE", "Option", "ProjectionSpec", "Range", "Stress", "load_projection"]
 
 DEFAULT_FILE = Path(__file__).resolve().parents[1] / "experiments" / "projection.toml"
 BRANCH = "2026-01"  # the history scenarios' branch (runs.outcomes.projection.BRANCH)
+MAX_DRAWS = 100_000  # worlds: each is a run under every option and stress
 _KEYS = {"projection", "option", "stress", "deep"}
 _PROJECTION_KEYS = {"name", "description", "seed", "draws", "until", "baseline", "min_density", "scale"}
 
@@ -102,6 +104,9 @@ def _stress(i: int, row: Any) -> Stress:
         )
     events = row.get("events", [])
     check_value(f"stress[{i}].events", "events", events)
+    for event in events:
+        if steps_between(BRANCH, str(event.get("start", BRANCH))) < 0:
+            raise ConfigError(f"stress[{i}].events: an event starts before the branch ({BRANCH}): {event!r}")
     return Stress(str(row["name"]), str(row["title"]), tuple(events))
 
 
@@ -112,7 +117,7 @@ def _range(name: str, row: Any) -> Range:
         raise ConfigError(f"deep.{name}: only a continuous numeric parameter can be explored")
     if not isinstance(row, dict) or not {"low", "high", "why"} <= set(row) or not str(row["why"]).strip():
         raise ConfigError(f"deep.{name} must be a table with `low`, `high` and `why`")
-    low, high = float(row["low"]), float(row["high"])
+    low, high = number(f"deep.{name}.low", row["low"]), number(f"deep.{name}.high", row["high"])
     if not low < high:
         raise ConfigError(f"deep.{name}: low must be below high; got [{low}, {high}]")
     if low < meta["low"] or high > meta["high"]:
@@ -156,12 +161,12 @@ def load_projection(
     spec = ProjectionSpec(
         name=str(table.get("name", path.stem)),
         description=str(table.get("description", "")),
-        seed=int(table.get("seed", 0)),
-        draws=int(table.get("draws", 100)),
+        seed=table.get("seed", 0),
+        draws=table.get("draws", 100),
         until=str(table.get("until", "2040-12")),
         baseline=str(table.get("baseline", names[0])),
-        min_density=float(table.get("min_density", 0.8)),
-        scale=float(table["scale"]) if "scale" in table else None,
+        min_density=number("projection.min_density", table.get("min_density", 0.8)),
+        scale=number("projection.scale", table["scale"]) if "scale" in table else None,
         options=options,
         stresses=stresses,
         deep=deep,
@@ -172,10 +177,13 @@ def load_projection(
 
 def check(spec: ProjectionSpec) -> ProjectionSpec:
     """Every rule that does not need the posterior; returns `spec`."""
-    if isinstance(spec.draws, bool) or not isinstance(spec.draws, int) or spec.draws < 2:
+    if isinstance(spec.draws, bool) or not isinstance(spec.draws, int) or not 2 <= spec.draws <= MAX_DRAWS:
         raise ConfigError(
-            f"--draws must be an integer >= 2 (a share of worlds needs worlds); got {spec.draws!r}"
+            f"--draws must be an integer in [2, {MAX_DRAWS:,}] (a share of worlds needs worlds); "
+            f"got {spec.draws!r}"
         )
+    if isinstance(spec.seed, bool) or not isinstance(spec.seed, int) or spec.seed < 0:
+        raise ConfigError(f"projection.seed must be an integer >= 0; got {spec.seed!r}")
     parse_month(spec.until, "--until")
     if steps_between(BRANCH, spec.until) < 12:
         raise ConfigError(f"--until must be at least a year after the branch ({BRANCH}); got {spec.until!r}")

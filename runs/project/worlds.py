@@ -30,16 +30,29 @@ _NOT_PARAMETERS = {"seed", "distance", "weight"}
 
 def posterior(calibration: Path) -> tuple[pd.DataFrame, float | None]:
     """The calibration's last generation (parameters and weight) and the scale it was fitted at."""
+    if (calibration / "projection.json").is_file():
+        raise ConfigError(f"{calibration} is a projection's folder; give a calibration's")
     path = calibration / "posterior.csv"
     if not path.is_file():
         raise ConfigError(
             f"{calibration} holds no posterior.csv; give a folder `python -m runs calibrate` has finished"
         )
-    particles = pd.read_csv(path)
-    if particles.empty or "weight" not in particles:
-        raise ConfigError(f"{path} holds no weighted particles")
+    try:
+        particles = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"{path} is damaged ({exc}); rerun `python -m runs calibrate` into its folder"
+        ) from None
+    weights = pd.to_numeric(particles.get("weight"), errors="coerce") if "weight" in particles else None
+    if particles.empty or weights is None or not (weights >= 0).all() or not weights.sum() > 0:
+        raise ConfigError(f"{path} holds no weighted particles (a `weight` column, >= 0, not all 0)")
     saved = calibration / "calibration.json"
-    scale = json.loads(saved.read_text()).get("scale") if saved.is_file() else None
+    try:
+        scale = json.loads(saved.read_text()).get("scale") if saved.is_file() else None
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        raise ConfigError(
+            f"{saved} is damaged; give --scale, the scale the calibration was fitted at"
+        ) from None
     return particles, scale
 
 
