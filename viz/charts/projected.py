@@ -61,9 +61,17 @@ def projection_of(run: RunData) -> tuple[str, str] | None:
 
 
 def add_projection(
-    option: Option, runs: Runs, key: str, factor: float = 1.0, *, observed: bool = False
+    option: Option,
+    runs: Runs,
+    key: str,
+    factor: float = 1.0,
+    *,
+    observed: bool = False,
+    upto: int | None = None,
 ) -> bool:
-    """Draw the projection's band of `key` for the first run, to the month shown; whether drawn.
+    """Draw the projection's band of `key` for the first run; whether drawn.
+
+    It runs to month `upto` (by default the month shown).
 
     `observed`: the chart draws what was observed of `key`; the band is then left out where
     observed points exist (the price's 95% reaches about USD 1,400 by 2040 and would squash
@@ -83,20 +91,21 @@ def add_projection(
     first = dates.index(rows.date.iloc[0]) if rows.date.iloc[0] in dates else None
     if first is None:
         return False
-    shown = rows.iloc[: max(0, run.month - first + 1)]
+    shown = rows.iloc[: max(0, (run.month if upto is None else upto) - first + 1)]
     if shown.empty:
         return False
     pad = np.full(first, np.nan)  # the band starts at its first month; before it, nothing
     low, high = (np.r_[pad, shown[c].to_numpy(dtype=float) * factor] for c in ("p05", "p95"))
     worlds = int(rows.worlds.max())
     # no centre in the tooltip: the tooltip calls a band's centre its mean, and this one is a median
-    add_band(option, f"{worlds} calibrated worlds", projection_name(worlds), None, low, high, PROJECTED)
+    name = projection_name(worlds, run.short if len(runs) > 1 else "")
+    add_band(option, f"{worlds} calibrated worlds", name, None, low, high, PROJECTED)
     return True
 
 
-def projection_name(worlds: int) -> str:
-    """The legend's name of the projection's band."""
-    return f"projected: 90% of {worlds} calibrated worlds"
+def projection_name(worlds: int, whose: str = "") -> str:
+    """The legend's name of the projection's band (`whose`: the run whose option it is, in a comparison)."""
+    return f"projected{' for ' + whose if whose else ''}: 90% of {worlds} calibrated worlds"
 
 
 def projection_note(drawn: bool) -> str:

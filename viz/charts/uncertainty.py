@@ -64,7 +64,7 @@ def seeds_charts(runs: Runs) -> list[Option]:
                 line(f"mean{run.suffix(runs)}", band.mean * scale, tint, DASHES[run.index], 2.2)
             )
         seeds = ready[0].ensemble.seeds
-        projected = factor is not None and add_projection(option, ready, key, factor)
+        projected = factor is not None and add_projection(option, ready, key, factor, upto=months)
         notes = [f"seeds {seeds[0]}-{seeds[-1]}, months 0-{months}", projection_note(projected)]
         charts.append(finish(option, ready, notes, registries=False))
     return charts
