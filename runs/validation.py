@@ -45,8 +45,8 @@ def options(p: argparse.ArgumentParser, *, seeds: int | None = 20, scale: float 
         help="where the sweeps go (each in DIR/NAME-HASH; run again, a script finishes what is there)",
     )  # fmt: skip
     p.add_argument(
-        "--executor", choices=EXECUTORS, default="dask",
-        help="where the runs execute (default: a Dask LocalCluster; the same numbers on any executor)",
+        "--executor", choices=EXECUTORS, default=None,
+        help="where the runs execute, the same numbers on any (default: processes, or dask with --scheduler)",
     )  # fmt: skip
     p.add_argument(
         "--scheduler", default=None, metavar="ADDRESS",
@@ -75,7 +75,9 @@ def results(spec: Any, args: argparse.Namespace) -> Any:
 
     folder = args.folder / f"{spec.name}-{spec.hash[:8]}"
     print(f"{spec.name}: {folder}", file=sys.stderr)
-    how = {"executor": args.executor, "workers": args.workers, "scheduler": getattr(args, "scheduler", None)}
+    scheduler = getattr(args, "scheduler", None)
+    executor = args.executor or ("dask" if scheduler else "processes")
+    how = {"executor": executor, "workers": args.workers, "scheduler": scheduler}
     run_or_resume(spec, folder, **how, command=" ".join(sys.argv))
     return load_results(folder)
 

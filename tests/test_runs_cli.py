@@ -142,7 +142,10 @@ def test_help_and_status_start_without_the_model_or_pandas(tmp_path):
         [sys.executable, "-m", "runs", "sweep", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=9
     )
     assert helped.returncode == 0
-    assert "(default: processes)" in helped.stdout and "example:\n  python -m runs sweep " in helped.stdout
+    assert (
+        "(default: processes, or dask with --scheduler)" in " ".join(helped.stdout.split())
+        and "example:\n  python -m runs sweep " in helped.stdout
+    )
     assert "{serial,processes,dask}" in helped.stdout
 
 

@@ -246,7 +246,10 @@ def test_sweep_help_shows_every_default(capsys):
     for option in ("--scale", "--replications", "--samples", "--steps", "--timeout"):
         after = text.split(f"{option} ", 1)[1].split(" --", 1)[0]
         assert "(default: " in after, f"{option}: {after}"
-    assert "(default: the experiment's `scale`" in text and "(default: processes)" in text
+    assert (
+        "(default: the experiment's `scale`" in text
+        and "(default: processes, or dask with --scheduler)" in " ".join(text.split())
+    )
 
 
 def test_samples_on_a_factorial_design_is_warned_about(tmp_path, capsys):

@@ -107,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             reraise_lost()  # one that came while `python -m runs` imported this module
             args = build_parser().parse_args(argv)
+            if getattr(args, "executor", "") is None:  # a process pool; Dask on a cluster given
+                args.executor = "dask" if getattr(args, "scheduler", None) else "processes"
             chosen = COMMANDS[args.command]
             reraise_lost()  # one lost while the options were checked (that imports the model)
             with one_line_warnings():

@@ -149,10 +149,11 @@ def _design(p: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def _execution(p: argparse.ArgumentParser, *, dask: bool = True, default: str = "processes") -> None:
+def _execution(p: argparse.ArgumentParser, *, dask: bool = True) -> None:
     p.add_argument(
-        "--executor", choices=EXECUTORS, default=default,
-        help="where runs execute: in this process, a process pool, or Dask",
+        "--executor", choices=EXECUTORS, default=None,
+        help="where runs execute: in this process, a process pool, or Dask (default: processes, or "
+        "dask with --scheduler)",
     )  # fmt: skip
     p.add_argument(
         "--workers", type=positive_int, default=None, help="number of workers, >= 1 (default: cores)"
@@ -249,9 +250,10 @@ def _calibrate(sub: Any) -> None:
         "--population", type=positive_int, help="particles a generation (default: the file's `population`)"
     )
     p.add_argument(
-        "--executor", choices=EXECUTORS, default="dask",
-        help="serial: one process, the same posterior for the same seed; processes or dask (a "
-        "LocalCluster, or --scheduler): parallel, the posterior depends on timing",
+        "--executor", choices=EXECUTORS, default=None,
+        help="serial: one process, the same posterior for the same seed; processes (default) or dask "
+        "(a LocalCluster, or the cluster at --scheduler, the default when one is given): parallel, the "
+        "posterior depends on timing",
     )  # fmt: skip
     p.add_argument(
         "--workers", type=positive_int, default=None, help="processes or Dask workers, >= 1 (default: cores)"
@@ -279,7 +281,7 @@ def _project(sub: Any) -> None:
     p.add_argument("--draws", type=positive_int, help="worlds, >= 2 (default: the file's `draws`)")
     p.add_argument("--scale", type=scale, help="share of the real holders (default: the calibration's)")
     p.add_argument("--until", metavar="YYYY-MM", help="the last month (default: the file's `until`)")
-    _execution(p, default="dask")
+    _execution(p)
 
 
 def build_parser() -> Parser:
