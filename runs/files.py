@@ -40,6 +40,7 @@ __all__ = [
     "parquet_bytes",
     "read_checked",
     "read_parquet",
+    "read_toml",
     "sha256",
     "write_atomic",
     "write_csv",
@@ -138,3 +139,20 @@ def read_parquet(path: Path, checksum: str | None = None, columns: list[str] | N
     except (pa.ArrowException, OSError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CorruptFile(path, f"not a readable Parquet file: {reason}") from None
+
+
+def read_toml(path: Path, kind: str, tables: set[str]) -> dict[str, Any]:
+    """A calibration's or projection's file, parsed (`ConfigError`: missing, not TOML, unknown tables)."""
+    import tomllib
+
+    from model.errors import ConfigError
+
+    if not path.is_file():
+        raise ConfigError(f"no {kind} file {str(path)!r}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    if unknown := set(data) - tables:
+        raise ConfigError(f"{path}: unknown tables {sorted(unknown)}; known: {sorted(tables)}")
+    return data

@@ -88,6 +88,11 @@ def write_file(folder: Path, text: str = _FILE) -> Path:
     return path
 
 
+def project_argv(cal: Path, out: Path, path: Path, *extra: str) -> list[str]:
+    """`python -m runs project` of a test: a calibration, an out folder, a file, one process."""
+    return ["project", str(cal), "--out", str(out), "--file", str(path), "--executor", "serial", *extra]
+
+
 def run_cli(argv: list[str]) -> int:
     try:
         return main(argv)
@@ -210,17 +215,7 @@ def test_shares_count_worlds_better_as_good_and_worse_on_a_hand_built_table():
 
 def test_project_end_to_end_writes_consistent_tables_figures_and_report(tmp_path):
     cal, out = write_calibration(tmp_path / "cal"), tmp_path / "proj"
-    argv = [
-        "project",
-        str(cal),
-        "--out",
-        str(out),
-        "--file",
-        str(write_file(tmp_path)),
-        "--executor",
-        "serial",
-    ]
-    assert main(argv) == 0
+    assert main(project_argv(cal, out, write_file(tmp_path))) == 0
     finals = pd.read_csv(out / "finals.csv")
     assert len(finals) == 2 * 2 * 2  # worlds x options x stresses
     # paired: the same world has the same seed under every option and stress
@@ -302,10 +297,7 @@ def test_bad_input_is_one_line_and_exit_2_before_any_work(tmp_path, capsys, edit
     cal = write_calibration(tmp_path / "cal")
     path = write_file(tmp_path, _FILE.replace(*edit) if edit[0] else _FILE)
     out = tmp_path / "out"
-    assert (
-        run_cli(["project", str(cal), "--out", str(out), "--file", str(path), "--executor", "serial", *argv])
-        == 2
-    )
+    assert run_cli(project_argv(cal, out, path, *argv)) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and "\n" not in err and "Traceback" not in err
     assert not (out / "runs").exists()
@@ -320,7 +312,7 @@ def test_a_folder_without_a_posterior_and_other_worlds_in_a_used_folder_are_refu
     assert "holds no posterior.csv" in capsys.readouterr().err
     cal, out = write_calibration(tmp_path / "cal"), tmp_path / "proj"
     pd.DataFrame({"world": [0]}).to_csv(_made(out) / "worlds.csv", index=False)
-    assert run_cli(["project", str(cal), "--out", str(out), "--file", str(path), "--executor", "serial"]) == 2
+    assert run_cli(project_argv(cal, out, path)) == 2
     assert "holds a projection of other worlds" in capsys.readouterr().err
 
 
@@ -409,30 +401,16 @@ def test_the_outcomes_read_the_months_after_the_branch_and_a_dated_targeting_eve
 def test_folders_of_the_two_commands_are_not_mixed_and_a_refused_rerun_writes_nothing(tmp_path, capsys):
     cal, path = write_calibration(tmp_path / "cal"), write_file(tmp_path)
     (cal / "calibration.db").write_bytes(b"")  # a calibration's folder
-    assert run_cli(["project", str(cal), "--out", str(cal), "--file", str(path), "--executor", "serial"]) == 2
+    assert run_cli(project_argv(cal, cal, path)) == 2
     assert "holds a calibration" in capsys.readouterr().err
     a_file = tmp_path / "a_file"
     a_file.write_text("x")
-    assert (
-        run_cli(["project", str(cal), "--out", str(a_file), "--file", str(path), "--executor", "serial"]) == 2
-    )
+    assert run_cli(project_argv(cal, a_file, path)) == 2
     assert "is a file" in capsys.readouterr().err
     out = tmp_path / "proj"
-    assert main(["project", str(cal), "--out", str(out), "--file", str(path), "--executor", "serial"]) == 0
+    assert main(project_argv(cal, out, path)) == 0
     before = (out / "projection.json").read_text()
-    argv = [
-        "project",
-        str(cal),
-        "--out",
-        str(out),
-        "--file",
-        str(path),
-        "--executor",
-        "serial",
-        "--scale",
-        "0.005",
-    ]
-    assert run_cli(argv) == 2
+    assert run_cli(project_argv(cal, out, path, "--scale", "0.005")) == 2
     assert "holds a projection of another design" in capsys.readouterr().err
     assert (out / "projection.json").read_text() == before  # nothing rewritten by a refused rerun
     shipped = ROOT / "runs" / "experiments" / "calibration.toml"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from model.errors import ConfigError
 from model.observed import Target, load_targets
 from model.params import Params, check_names
+from runs.files import read_toml
 
 __all__ = ["CalibrationSpec", "Prior", "check_scale", "load_spec", "number"]
 
@@ -157,14 +157,7 @@ def load_spec(
 ) -> CalibrationSpec:
     """Read and check a calibration file; `budget`, `scale` and `population` override the file's."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"no calibration file {str(path)!r}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    if unknown := set(data) - _KEYS:
-        raise ConfigError(f"{path}: unknown tables {sorted(unknown)}; known: {sorted(_KEYS)}")
+    data = read_toml(path, "calibration", _KEYS)
     table = data.get("calibration", {})
     if unknown := set(table) - _CALIBRATION_KEYS:
         raise ConfigError(f"calibration: unknown keys {sorted(unknown)}; known: {sorted(_CALIBRATION_KEYS)}")

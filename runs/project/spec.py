@@ -8,7 +8,6 @@ number of draws below one.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from model.calendar import parse_month, steps_between
 from model.errors import ConfigError
 from model.params import Params, check_names
 from runs.calibrate.spec import number
+from runs.files import read_toml
 
 __all__ = ["DEFAULT_FILE", "Option", "ProjectionSpec", "Range", "Stress", "load_projection"]
 
@@ -135,14 +135,7 @@ def load_projection(
 ) -> ProjectionSpec:
     """Read and check a projection file (the packaged one by default); the keywords override it."""
     path = Path(path) if path is not None else DEFAULT_FILE
-    if not path.is_file():
-        raise ConfigError(f"no projection file {str(path)!r}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    if unknown := set(data) - _KEYS:
-        raise ConfigError(f"{path}: unknown tables {sorted(unknown)}; known: {sorted(_KEYS)}")
+    data = read_toml(path, "projection", _KEYS)
     table = data.get("projection", {})
     if unknown := set(table) - _PROJECTION_KEYS:
         raise ConfigError(f"projection: unknown keys {sorted(unknown)}; known: {sorted(_PROJECTION_KEYS)}")
